@@ -1,0 +1,107 @@
+//! Check: what `fieldbook check` adds to a build's own validation.
+//!
+//! In-page fragments (`@page/x#anchor` must name an anchor that exists on page x), data consistency
+//! (see [`crate::consistency`]) as warnings, orphan entities that no text mentions, and a walk of the
+//! built files that resolves every internal `href` and `src`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::Diagnostic;
+use crate::index::parse_ref;
+use crate::markdown::Rendered;
+use crate::model::{Kind, Site};
+use crate::output::OutputFile;
+
+/// Every `@page/id#fragment` whose fragment is not an anchor of that page.
+pub fn fragments(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for p in &site.pages {
+        let body = &p.body.text;
+        let mut from = 0;
+        while let Some(i) = body[from..].find("](@page/") {
+            let start = from + i + 3;
+            from = start;
+            let end = body[start..].find(')').map_or(body.len(), |e| start + e);
+            let target = &body[start..end];
+            let Ok((Kind::Page, id, Some(fragment))) = parse_ref(target) else { continue };
+            let Some(rendered) = markdown.get(&(Kind::Page, id.to_string())) else { continue };
+            if !rendered.anchors.contains(fragment) {
+                let (l, c) = crate::diag::line_col(body, start - 1);
+                let near = crate::diag::did_you_mean(fragment, rendered.anchors.iter().map(String::as_str), "link to a heading of that page; its anchor is the heading text in lowercase with dashes");
+                problems.push(Diagnostic::error(&p.origin.path, p.body.line + l - 1, c, format!("page `{id}` has no anchor `#{fragment}`")).with_len(target.len() + 1).with_hint(near));
+            }
+        }
+    }
+    problems
+}
+
+/// Warnings for entities that no page, description or note mentions.
+pub fn orphans(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> Vec<Diagnostic> {
+    let mentioned: BTreeSet<(Kind, String)> = markdown.values().flat_map(|r| r.refs.iter().cloned()).collect();
+    site.entities
+        .iter()
+        .filter(|e| !mentioned.contains(&(e.kind.kind(), e.id.clone())))
+        .map(|e| {
+            Diagnostic::warning(&e.origin.path, e.origin.line, e.origin.col, format!("{} `{}` is not mentioned anywhere", e.kind.kind().label().to_lowercase(), e.id))
+                .with_hint(format!("link it from a page with [{}](@{}/{}) or remove it", e.name, e.kind.kind().ref_name(), e.id))
+        })
+        .collect()
+}
+
+/// Every internal link or source in the built HTML that points nowhere, as (page, target).
+pub fn broken_links(files: &[OutputFile], base_path: &str) -> Vec<(String, String)> {
+    let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let html: Vec<(&OutputFile, String)> = files.iter().filter(|f| f.path.ends_with(".html")).map(|f| (f, String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+    for (f, text) in &html {
+        anchors.insert(f.path.clone(), attr_values(text, "id").into_iter().collect());
+    }
+    let base = base_path.trim_end_matches('/');
+    let mut broken = Vec::new();
+    for (f, text) in &html {
+        for target in attr_values(text, "href").into_iter().chain(attr_values(text, "src")) {
+            if target.starts_with("http:") || target.starts_with("https:") || target.starts_with("mailto:") || target.starts_with("//") || target.starts_with("data:") {
+                continue;
+            }
+            let (path, fragment) = target.split_once('#').map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
+            let file = if path.is_empty() {
+                f.path.clone()
+            } else if let Some(rest) = path.strip_prefix(base).filter(|r| r.starts_with('/')) {
+                let rest = rest.trim_start_matches('/');
+                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
+            } else {
+                broken.push((f.path.clone(), target.clone()));
+                continue;
+            };
+            if !paths.contains(file.as_str()) {
+                broken.push((f.path.clone(), target.clone()));
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|fr| !fr.is_empty()) {
+                if file.ends_with(".html") && !anchors.get(&file).is_some_and(|a| a.contains(fragment)) {
+                    broken.push((f.path.clone(), target.clone()));
+                }
+            }
+        }
+    }
+    broken
+}
+
+/// Values of `name="..."` (or unquoted) attributes in HTML text, decoded for `&amp;`.
+fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let needle = format!(" {name}=");
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let value = if let Some(r) = rest.strip_prefix('"') {
+            r.split('"').next().unwrap_or("")
+        } else if let Some(r) = rest.strip_prefix('\'') {
+            r.split('\'').next().unwrap_or("")
+        } else {
+            rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("")
+        };
+        out.push(value.replace("&amp;", "&"));
+    }
+    out
+}

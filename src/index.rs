@@ -1,0 +1,271 @@
+//! Validate and index: every id in one table, every cross-reference in YAML fields checked.
+//!
+//! The [`Index`] maps `(kind, id)` to what a link needs (title, URL, summary) and is the only thing the
+//! Markdown stage consults to resolve `@kind/id` links and `[@key]` citations. Building it finds invalid
+//! and duplicate ids, reserved page ids and aliases; [`check_references`] then checks every id written
+//! in a YAML field (a dataset's source, a chart's dataset and columns, an event's pages, ...).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::model::*;
+
+/// What a link to an item needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Title or name.
+    pub title: String,
+    /// Site path (`/places/artyom/`).
+    pub url: String,
+    /// One line, for previews and search.
+    pub summary: String,
+    /// Author-date label for sources ("Lee and Lee 2016").
+    pub cite_label: Option<String>,
+}
+
+/// Every item by kind and id, plus aliases.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    entries: BTreeMap<(Kind, String), Entry>,
+    /// Old site path -> new site path.
+    pub redirects: BTreeMap<String, String>,
+}
+
+impl Index {
+    /// The entry for `kind`/`id`.
+    pub fn get(&self, kind: Kind, id: &str) -> Option<&Entry> {
+        self.entries.get(&(kind, id.to_string()))
+    }
+
+    /// Whether the item exists.
+    pub fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.entries.contains_key(&(kind, id.to_string()))
+    }
+
+    /// All ids of a kind, sorted.
+    pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.entries.keys().filter(move |(k, _)| *k == kind).map(|(_, id)| id.as_str())
+    }
+
+    /// A "did you mean" hint for an unknown id of `kind`.
+    pub fn hint(&self, kind: Kind, id: &str) -> String {
+        let fallback = if self.ids(kind).next().is_none() {
+            format!("there are no items of kind `{}` yet", kind.ref_name())
+        } else {
+            format!("see the list of {} for existing ids", kind.plural().to_lowercase())
+        };
+        let near = did_you_mean(id, self.ids(kind), &fallback);
+        near.replace('`', "`").replace("did you mean `", &format!("did you mean `{}/", kind.ref_name()))
+    }
+
+    /// Builds the index, reporting invalid, reserved and duplicate ids.
+    pub fn build(site: &Site) -> (Index, Vec<Diagnostic>) {
+        let mut index = Index::default();
+        let mut problems = Vec::new();
+        let mut origins: BTreeMap<(Kind, String), Origin> = BTreeMap::new();
+        let mut add = |kind: Kind, id: &str, origin: &Origin, entry: Entry, aliases: &[String]| {
+            if !is_valid_id(id) {
+                problems.push(
+                    Diagnostic::error(&origin.path, origin.line, origin.col, format!("`{id}` is not a valid id"))
+                        .with_len(id.chars().count())
+                        .with_hint("ids use lowercase letters, digits and `-` only (no `/`, `.` or spaces), e.g. `planned-quotas`"),
+                );
+                return;
+            }
+            if kind == Kind::Page && RESERVED_PAGE_IDS.contains(&id) {
+                problems.push(
+                    Diagnostic::error(&origin.path, origin.line, origin.col, format!("page id `{id}` is reserved"))
+                        .with_hint(format!("/{id}/ is where the site keeps its own pages; choose another id")),
+                );
+                return;
+            }
+            let key = (kind, id.to_string());
+            if let Some(first) = origins.get(&key) {
+                problems.push(
+                    Diagnostic::error(&origin.path, origin.line, origin.col, format!("duplicate id `{}/{id}`", kind.ref_name()))
+                        .with_len(id.chars().count())
+                        .with_hint(format!("`{id}` is already the id of an item in {}:{}; ids must be unique per kind", first.path.display(), first.line)),
+                );
+                return;
+            }
+            for alias in aliases {
+                if !is_valid_id(alias) {
+                    problems.push(Diagnostic::error(&origin.path, origin.line, origin.col, format!("alias `{alias}` is not a valid id")).with_hint("aliases are old ids: lowercase letters, digits and `-`"));
+                    continue;
+                }
+                index.redirects.insert(kind.url(alias), entry.url.clone());
+            }
+            origins.insert(key.clone(), origin.clone());
+            index.entries.insert(key, entry);
+        };
+        for p in &site.pages {
+            let e = Entry { title: p.meta.title.clone(), url: Kind::Page.url(&p.meta.id), summary: p.meta.summary.clone(), cite_label: None };
+            add(Kind::Page, &p.meta.id, &p.origin, e, &p.meta.aliases);
+        }
+        for d in &site.datasets {
+            let e = Entry { title: d.title.clone(), url: Kind::Dataset.url(&d.id), summary: d.description.clone(), cite_label: None };
+            add(Kind::Dataset, &d.id, &d.origin, e, &d.aliases);
+        }
+        for c in &site.charts {
+            let e = Entry { title: c.title.clone(), url: Kind::Chart.url(&c.id), summary: c.description.clone(), cite_label: None };
+            add(Kind::Chart, &c.id, &c.origin, e, &c.aliases);
+        }
+        for en in &site.entities {
+            let kind = en.kind.kind();
+            let e = Entry { title: en.name.clone(), url: kind.url(&en.id), summary: en.summary.clone(), cite_label: None };
+            add(kind, &en.id, &en.origin, e, &en.aliases);
+        }
+        for ev in &site.events {
+            let e = Entry { title: ev.title.clone(), url: Kind::Event.url(&ev.id), summary: ev.title.clone(), cite_label: None };
+            add(Kind::Event, &ev.id, &ev.origin, e, &[]);
+        }
+        for s in &site.sources {
+            let e = Entry { title: s.title.clone(), url: Kind::Source.url(&s.id), summary: s.title.clone(), cite_label: Some(crate::cite::label(s)) };
+            add(Kind::Source, &s.id, &s.origin, e, &s.aliases);
+        }
+        for f in &site.figures {
+            let e = Entry { title: f.statement.clone(), url: Kind::Figure.url(&f.id), summary: f.statement.clone(), cite_label: None };
+            add(Kind::Figure, &f.id, &f.origin, e, &f.aliases);
+        }
+        for c in &site.corrections {
+            let e = Entry { title: format!("Correction of {}", c.date), url: Kind::Correction.url(&c.id), summary: c.text.clone(), cite_label: None };
+            add(Kind::Correction, &c.id, &c.origin, e, &[]);
+        }
+        // An alias may not shadow a live item.
+        let live: BTreeSet<String> = index.entries.values().map(|e| e.url.clone()).collect();
+        let shadowed: Vec<String> = index.redirects.keys().filter(|u| live.contains(*u)).cloned().collect();
+        for url in shadowed {
+            problems.push(Diagnostic::error("content", 0, 0, format!("alias {url} is also the URL of an existing item")).with_hint("remove the alias or rename the item that uses that id"));
+            index.redirects.remove(&url);
+        }
+        (index, problems)
+    }
+}
+
+/// Parses `@kind/id#fragment` (the text after `@`). Returns kind, id and fragment.
+pub fn parse_ref(text: &str) -> Result<(Kind, &str, Option<&str>), String> {
+    let (path, fragment) = match text.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (text, None),
+    };
+    let Some((kind, id)) = path.split_once('/') else {
+        return Err(format!("`@{text}` needs a kind: write `@kind/id`, e.g. `@place/{path}`"));
+    };
+    let Some(kind) = Kind::from_ref_name(kind) else {
+        let names = Kind::ALL.iter().map(|k| k.ref_name());
+        return Err(format!("unknown kind `{kind}`; {}", did_you_mean(kind, names, "kinds: page, place, org, person, term, dataset, chart, source, figure, event")));
+    };
+    Ok((kind, id, fragment))
+}
+
+/// Checks every id written in a YAML field or front matter.
+pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let missing = |kind: Kind, id: &str, origin: &Origin, field: &str| -> Option<Diagnostic> {
+        (!index.contains(kind, id)).then(|| {
+            Diagnostic::error(&origin.path, origin.line, origin.col, format!("{field}: unknown {} `{id}`", kind.label().to_lowercase()))
+                .with_hint(index.hint(kind, id))
+        })
+    };
+    macro_rules! need {
+        ($($arg:expr),*) => { if let Some(d) = missing($($arg),*) { problems.push(d); } };
+    }
+    for p in &site.pages {
+        if let Some(s) = &p.meta.source {
+            need!(Kind::Source, s, &p.origin, "source");
+        }
+        for u in &p.meta.updates {
+            need!(Kind::Page, u, &p.origin, "updates");
+        }
+    }
+    for d in &site.datasets {
+        need!(Kind::Source, &d.source, &d.origin, "source");
+        for (row, line) in d.rows.iter().zip(&d.row_lines) {
+            for col in d.columns.iter().filter(|c| c.kind == ColumnType::Source) {
+                if let Some(Cell::Text(id)) = row.get(&col.name) {
+                    let at = Origin { path: d.origin.path.clone(), line: *line, col: 1 };
+                    need!(Kind::Source, id, &at, &format!("row column `{}`", col.name));
+                }
+            }
+        }
+        for check in &d.checks {
+            let names: Vec<&String> = match check {
+                Check::Share { part, whole, printed } => vec![part, whole, printed],
+                Check::RowSum { parts, total } => parts.iter().chain([total]).collect(),
+                Check::ColumnSum { column, total_row, filter } => [column].into_iter().chain(total_row.keys()).chain(filter.keys()).collect(),
+            };
+            for n in names {
+                if d.column(n).is_none() {
+                    let cols = d.columns.iter().map(|c| c.name.as_str());
+                    problems.push(Diagnostic::error(&d.origin.path, d.origin.line, d.origin.col, format!("check names unknown column `{n}`")).with_hint(did_you_mean(n, cols, "name a column of this dataset")));
+                }
+            }
+        }
+    }
+    for c in &site.charts {
+        let Some(d) = site.datasets.iter().find(|d| d.id == c.dataset) else {
+            need!(Kind::Dataset, &c.dataset, &c.origin, "dataset");
+            continue;
+        };
+        let mut fields: Vec<(&str, &String, bool)> = vec![("x.field", &c.x.field, false), ("y.field", &c.y.field, true)];
+        for (name, f) in [("y.low", &c.y.low), ("y.high", &c.y.high), ("series", &c.series), ("shape", &c.shape)] {
+            if let Some(f) = f {
+                fields.push((name, f, name.starts_with("y.")));
+            }
+        }
+        for p in &c.panels {
+            fields.push(("panels.field", &p.field, true));
+        }
+        for k in c.filter.keys() {
+            fields.push(("filter", k, false));
+        }
+        for (what, field, numeric) in fields {
+            match d.column(field) {
+                None => {
+                    let cols = d.columns.iter().map(|c| c.name.as_str());
+                    problems.push(Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("{what}: dataset `{}` has no column `{field}`", d.id)).with_hint(did_you_mean(field, cols, "name a column of the dataset")));
+                }
+                Some(col) if numeric && !col.kind.is_numeric() => {
+                    problems.push(Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("{what}: column `{field}` holds text, a chart needs numbers")).with_hint("plot a column of type integer or number"));
+                }
+                _ => {}
+            }
+        }
+        if c.description.trim().is_empty() {
+            problems.push(Diagnostic::warning(&c.origin.path, c.origin.line, c.origin.col, "chart has an empty description").with_hint("write one or two sentences saying what the chart shows; screen readers read it"));
+        }
+    }
+    for e in &site.entities {
+        if let Some(parent) = &e.parent {
+            need!(Kind::Place, parent, &e.origin, "parent");
+        }
+        for s in &e.sources {
+            need!(Kind::Source, &s.source, &e.origin, "sources");
+        }
+    }
+    for ev in &site.events {
+        need!(Kind::Source, &ev.source, &ev.origin, "source");
+        for p in &ev.pages {
+            need!(Kind::Page, p, &ev.origin, "pages");
+        }
+        if !crate::config::is_iso_date(&ev.date) {
+            problems.push(Diagnostic::error(&ev.origin.path, ev.origin.line, ev.origin.col, format!("event date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD", ev.date)).with_hint("write e.g. date: \"2007-08-31\" or date: \"1937\""));
+        }
+    }
+    for f in &site.figures {
+        need!(Kind::Source, &f.source, &f.origin, "source");
+        if let Some(d) = &f.dataset {
+            need!(Kind::Dataset, d, &f.origin, "dataset");
+        }
+        if f.value.is_none() && (f.low.is_none() || f.high.is_none()) && f.display.is_none() {
+            problems.push(Diagnostic::error(&f.origin.path, f.origin.line, f.origin.col, "key figure has no value").with_hint("give `value`, or `low` and `high` for a range"));
+        }
+    }
+    for c in &site.corrections {
+        match c.target.strip_prefix('@').ok_or_else(|| "write the target as `@kind/id`".to_string()).and_then(parse_ref) {
+            Ok((kind, id, _)) => need!(kind, id, &c.origin, "target"),
+            Err(hint) => problems.push(Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("target `{}` is not a reference", c.target)).with_hint(hint)),
+        }
+    }
+    problems
+}

@@ -1,0 +1,316 @@
+//! fieldbook: curated Markdown and YAML data extracts to a cross-linked static research site.
+//!
+//! The build is a list of timed stages with plain data between them:
+//! load (files -> [`model::Site`]) -> validate ([`index::Index`], references) -> charts (SVG, PNG)
+//! -> markdown (HTML, refs, citations) -> generate (output files) -> write (atomic swap).
+//! Every stage reports [`diag::Diagnostic`]s; any error stops the build before anything is written.
+
+pub mod chart;
+pub mod check;
+pub mod cite;
+pub mod config;
+pub mod consistency;
+pub mod diag;
+pub mod generate;
+pub mod index;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::generate::{ChartOut, Embeds, Inputs};
+use crate::index::Index;
+use crate::markdown::Rendered;
+use crate::model::{Kind, Located, Site};
+use crate::output::OutputFile;
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Site root (holds book.toml).
+    pub root: PathBuf,
+    /// Output folder; None means the config's `output-dir` under the root.
+    pub out: Option<PathBuf>,
+    /// Minify HTML.
+    pub minify: bool,
+}
+
+/// Timings and counts of one build.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Markdown pages.
+    pub pages: usize,
+    /// Datasets.
+    pub datasets: usize,
+    /// Charts.
+    pub charts: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes of the search index.
+    pub search_bytes: usize,
+    /// (stage, milliseconds).
+    pub stages: Vec<(&'static str, f64)>,
+    /// Warnings and notes (a successful build may have some).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where the site was written.
+    pub out: PathBuf,
+}
+
+impl Report {
+    /// Total milliseconds.
+    pub fn total_ms(&self) -> f64 {
+        self.stages.iter().map(|(_, ms)| ms).sum()
+    }
+
+    /// The one-line summary the CLI prints.
+    pub fn summary(&self) -> String {
+        let stages: Vec<String> = self.stages.iter().map(|(n, ms)| format!("{n} {ms:.1}")).collect();
+        format!(
+            "built {} pages, {} data files, {} charts, {} files ({} KB search index) in {:.0} ms [{}] -> {}",
+            self.pages,
+            self.datasets,
+            self.charts,
+            self.files,
+            self.search_bytes / 1024,
+            self.total_ms(),
+            stages.join(", "),
+            self.out.display()
+        )
+    }
+}
+
+/// A failed build: every error found (and the warnings seen on the way).
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Problems, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct Timer {
+    start: Instant,
+    stages: Vec<(&'static str, f64)>,
+}
+
+impl Timer {
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, (now - self.start).as_secs_f64() * 1000.0));
+        self.start = now;
+    }
+}
+
+fn fail_if_errors(diagnostics: &mut Vec<Diagnostic>) -> Result<(), Failure> {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        let mut all = std::mem::take(diagnostics);
+        // Errors first, otherwise in discovery order: a file that fails to load comes before the
+        // references to its items that fail because of it.
+        all.sort_by(|a, b| b.severity.cmp(&a.severity));
+        all.dedup();
+        return Err(Failure { diagnostics: all });
+    }
+    Ok(())
+}
+
+/// Everything a build computes before writing: the model, the index and the output files.
+pub struct Built {
+    /// The configuration.
+    pub config: Config,
+    /// The model.
+    pub site: Site,
+    /// The index.
+    pub index: Index,
+    /// Every output file, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Counts, timings, warnings.
+    pub report: Report,
+    /// Entities no text mentions (reported by `check`, not by `build`).
+    pub orphans: Vec<Diagnostic>,
+}
+
+/// Runs every stage but the write. Used by `build`, `check` and `serve`.
+pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
+    let mut t = Timer { start: Instant::now(), stages: Vec::new() };
+    let config = Config::load(root).map_err(|d| Failure { diagnostics: vec![d] })?;
+    let (files, mut diagnostics) = load::read_content(root);
+    let (site, problems) = load::parse_site(&files);
+    diagnostics.extend(problems);
+    t.lap("load");
+    let (index, problems) = Index::build(&site);
+    diagnostics.extend(problems);
+    diagnostics.extend(index::check_references(&site, &index));
+    fail_if_errors(&mut diagnostics)?;
+    t.lap("validate");
+    let charts = render_charts(&site, &index, &mut diagnostics);
+    fail_if_errors(&mut diagnostics)?;
+    t.lap("charts");
+    let templates = render::Templates::load(root).map_err(|d| Failure { diagnostics: vec![d] })?;
+    let styles = cite::Styles::load();
+    let embeds = Embeds { config: &config, site: &site, templates: &templates, charts: &charts };
+    let markdown = render_markdown(&config, &site, &index, &embeds);
+    for r in markdown.values() {
+        diagnostics.extend(r.diagnostics.iter().cloned());
+    }
+    diagnostics.extend(check::fragments(&site, &markdown));
+    let orphans = check::orphans(&site, &markdown);
+    fail_if_errors(&mut diagnostics)?;
+    t.lap("markdown");
+    let mismatches: BTreeMap<String, Vec<consistency::Mismatch>> =
+        site.datasets.iter().map(|d| (d.id.clone(), consistency::mismatches(d))).filter(|(_, m)| !m.is_empty()).collect();
+    let inputs = Inputs { config: &config, site: &site, index: &index, templates: &templates, styles: &styles, markdown: &markdown, charts: &charts, mismatches: &mismatches, minify };
+    let mut out = generate::generate(&inputs).map_err(|d| Failure { diagnostics: d })?;
+    out.extend(copy_static(root, &mut diagnostics));
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    fail_if_errors(&mut diagnostics)?;
+    t.lap("render");
+    let report = Report {
+        pages: site.pages.len(),
+        datasets: site.datasets.len(),
+        charts: charts.len(),
+        files: out.len(),
+        search_bytes: out.iter().find(|f| f.path == "search/index.json").map_or(0, |f| f.bytes.len()),
+        stages: t.stages,
+        diagnostics,
+        out: PathBuf::new(),
+    };
+    Ok(Built { config, site, index, files: out, report, orphans })
+}
+
+/// Builds the site and writes it atomically.
+pub fn build(opts: &Options) -> Result<Report, Failure> {
+    let built = compile(&opts.root, opts.minify)?;
+    let start = Instant::now();
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join(&built.config.output_dir));
+    output::write_atomic(&out, &built.files).map_err(|e| Failure {
+        diagnostics: vec![Diagnostic::error(&out, 0, 0, format!("cannot write the site: {e}")).with_hint("check that the output folder is writable; the previous output was left as it was")],
+    })?;
+    let mut report = built.report;
+    report.stages.push(("write", start.elapsed().as_secs_f64() * 1000.0));
+    report.out = out;
+    Ok(report)
+}
+
+fn render_charts(site: &Site, index: &Index, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, ChartOut> {
+    let results: Vec<(String, Result<ChartOut, String>)> = site
+        .charts
+        .par_iter()
+        .filter_map(|c| {
+            let d = site.datasets.iter().find(|d| d.id == c.dataset)?;
+            let label = index.get(Kind::Source, &d.source).and_then(|e| e.cite_label.clone()).unwrap_or_else(|| d.source.clone());
+            let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
+            let result = (|| {
+                let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
+                let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
+                let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
+                let png = chart::png(&card)?;
+                Ok(ChartOut { wide, narrow, png })
+            })();
+            Some((c.id.clone(), result))
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (id, r) in results {
+        match r {
+            Ok(c) => {
+                out.insert(id, c);
+            }
+            Err(e) => {
+                let origin = site.charts.iter().find(|c| c.id == id).map(|c| c.origin.clone()).unwrap_or_default();
+                diagnostics.push(Diagnostic::error(origin.path, origin.line, origin.col, format!("cannot draw chart `{id}`: {e}")).with_hint("check the chart's fields against its dataset"));
+            }
+        }
+    }
+    out
+}
+
+/// Renders every Markdown text of the site: page bodies and the descriptions and notes in YAML.
+fn render_markdown(config: &Config, site: &Site, index: &Index, embeds: &Embeds) -> BTreeMap<(Kind, String), Rendered> {
+    let link = |p: &str| config.link(p);
+    let mut jobs: Vec<((Kind, String), Located, PathBuf, bool)> = Vec::new();
+    for p in &site.pages {
+        jobs.push(((Kind::Page, p.meta.id.clone()), p.body.clone(), p.origin.path.clone(), true));
+    }
+    for e in &site.entities {
+        if e.description.is_some() {
+            jobs.push(((e.kind.kind(), e.id.clone()), e.description_at.clone(), e.origin.path.clone(), false));
+        }
+    }
+    for e in &site.events {
+        if e.description.is_some() {
+            jobs.push(((Kind::Event, e.id.clone()), e.description_at.clone(), e.origin.path.clone(), false));
+        }
+    }
+    let at = |text: &str, origin: &model::Origin| Located { text: text.to_string(), line: origin.line, col: origin.col };
+    for d in &site.datasets {
+        for (i, n) in d.notes.iter().enumerate() {
+            jobs.push(((Kind::Dataset, format!("{}#note-{i}", d.id)), at(&n.text, &d.origin), d.origin.path.clone(), false));
+        }
+    }
+    for c in &site.charts {
+        for (i, n) in c.notes.iter().enumerate() {
+            jobs.push(((Kind::Chart, format!("{}#note-{i}", c.id)), at(n, &c.origin), c.origin.path.clone(), false));
+        }
+    }
+    for f in &site.figures {
+        if let Some(n) = &f.note {
+            jobs.push(((Kind::Figure, f.id.clone()), at(n, &f.origin), f.origin.path.clone(), false));
+        }
+    }
+    for c in &site.corrections {
+        jobs.push(((Kind::Correction, c.id.clone()), at(&c.text, &c.origin), c.origin.path.clone(), false));
+    }
+    jobs.into_par_iter()
+        .map(|(key, located, path, is_page)| {
+            let cx = markdown::Context { index, embedder: embeds, link: &link, path: &path, paragraph_ids: is_page, embeds: is_page };
+            (key, markdown::render(&located, &cx))
+        })
+        .collect()
+}
+
+fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let dir = root.join("static");
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push(OutputFile { path: rel, bytes }),
+            Err(e) => diagnostics.push(Diagnostic::error(Path::new("static").join(&rel), 0, 0, format!("cannot read: {e}"))),
+        }
+    }
+    files
+}
+
+/// Everything `check` reports: build errors, data-consistency mismatches, orphans, broken links.
+pub fn check_site(root: &Path) -> Vec<Diagnostic> {
+    let built = match compile(root, false) {
+        Ok(b) => b,
+        Err(f) => return f.diagnostics,
+    };
+    let mut out = built.report.diagnostics.clone();
+    for d in &built.site.datasets {
+        let acknowledged = |m: &consistency::Mismatch| d.notes.iter().any(|n| n.text.contains(&m.printed));
+        for m in consistency::mismatches(d) {
+            let message = format!("dataset `{}`, {}: {} is printed as {}, but the table implies {}", d.id, m.row, m.what, m.printed, m.computed);
+            let diag = if acknowledged(&m) { Diagnostic::note(&d.origin.path, m.line, 1, message) } else { Diagnostic::warning(&d.origin.path, m.line, 1, message) };
+            out.push(diag.with_hint("keep the printed value; explain the difference in a dataset note that quotes the printed value (it then becomes a note)"));
+        }
+    }
+    for (page, target) in check::broken_links(&built.files, &built.config.base_path) {
+        out.push(Diagnostic::error(PathBuf::from("public").join(&page), 0, 0, format!("broken internal link {target}")).with_hint("a template or static file links to a path the site does not have"));
+    }
+    out.extend(built.orphans);
+    out.sort_by(|a, b| (b.severity, &a.path, a.line, a.col).cmp(&(a.severity, &b.path, b.line, b.col)));
+    out.dedup();
+    out
+}

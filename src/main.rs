@@ -1,0 +1,96 @@
+//! The `fieldbook` command line: parses arguments once, dispatches to the library, prints diagnostics
+//! and sets the exit code (0 success, 1 errors in the site, 2 bad usage).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fieldbook::diag::{self, Severity, Style};
+
+/// A static research-website generator: Markdown pages and YAML data to a cross-linked site with SVG charts.
+#[derive(Parser)]
+#[command(name = "fieldbook", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --out DIR); the previous output stays intact if the build fails.
+    Build {
+        /// Site folder (holds book.toml, content/, templates/, static/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder (default: output-dir from book.toml, `public`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write HTML as rendered, without minifying.
+        #[arg(long)]
+        no_minify: bool,
+    },
+    /// Check everything build checks, plus data consistency, orphans and links, without writing.
+    Check {
+        /// Site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, out, no_minify } => {
+            let opts = fieldbook::Options { root: root.clone(), out, minify: !no_minify };
+            match fieldbook::build(&opts) {
+                Ok(report) => {
+                    let warnings: Vec<_> = report.diagnostics.iter().filter(|d| d.severity >= Severity::Warning).cloned().collect();
+                    if !warnings.is_empty() {
+                        eprint!("{}", diag::render(&warnings, &root, Style::for_stderr()));
+                    }
+                    println!("{}", report.summary());
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    eprint!("{}", diag::render(&failure.diagnostics, &root, Style::for_stderr()));
+                    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+                    eprintln!("error: build failed with {errors} error(s); the previous output was left untouched");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { root, strict, format } => {
+            let diagnostics = fieldbook::check_site(&root);
+            let style = if format == Format::Json { Style::Json } else { Style::for_stderr() };
+            let text = diag::render(&diagnostics, &root, style);
+            if format == Format::Json {
+                print!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+            let notes = diagnostics.len() - errors - warnings;
+            if format == Format::Human {
+                eprintln!("check: {errors} error(s), {warnings} warning(s), {notes} note(s)");
+            }
+            if errors > 0 || (strict && warnings > 0) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
