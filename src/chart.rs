@@ -41,8 +41,12 @@ impl Paint {
 }
 
 /// Okabe–Ito colour-blind-safe palette, ordered for contrast on white; dark-mode variants follow.
-const PALETTE_LIGHT: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#3d8fc2", "#6b6b6b"];
-const PALETTE_DARK: [&str; 7] = ["#56B4E9", "#F08A4B", "#3CC7A0", "#E3A3C8", "#F0C43A", "#9fd3f5", "#bdbdbd"];
+const PALETTE_LIGHT: [&str; 7] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#3d8fc2", "#6b6b6b",
+];
+const PALETTE_DARK: [&str; 7] = [
+    "#56B4E9", "#F08A4B", "#3CC7A0", "#E3A3C8", "#F0C43A", "#9fd3f5", "#bdbdbd",
+];
 
 /// Layout presets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +61,11 @@ pub enum Size {
 
 impl Size {
     fn dims(self, panels: usize, categories: usize, horizontal: bool) -> (u32, u32) {
-        let extra = if horizontal { (categories as u32).saturating_sub(6) * 26 } else { 0 };
+        let extra = if horizontal {
+            (categories as u32).saturating_sub(6) * 26
+        } else {
+            0
+        };
         match self {
             Size::Wide => (760, 470 + (panels.saturating_sub(1) as u32) * 200 + extra),
             Size::Narrow => (380, 460 + (panels.saturating_sub(1) as u32) * 180 + extra),
@@ -85,17 +93,35 @@ pub fn chart_rows<'a>(chart: &Chart, dataset: &'a Dataset) -> Vec<&'a Row> {
     dataset
         .rows
         .iter()
-        .filter(|r| chart.filter.iter().all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v))))
-        .filter(|r| !chart.exclude.iter().any(|(k, v)| r.get(k).is_some_and(|c| c.matches(v))))
+        .filter(|r| {
+            chart
+                .filter
+                .iter()
+                .all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
+        })
+        .filter(|r| {
+            !chart
+                .exclude
+                .iter()
+                .any(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
+        })
         .collect()
 }
 
 /// How many marks the chart draws for these rows (one per row with a value or a range, per panel).
 pub fn expected_marks(chart: &Chart, dataset: &Dataset) -> usize {
     let rows = chart_rows(chart, dataset);
-    let axes: Vec<&Axis> = if chart.panels.is_empty() { vec![&chart.y] } else { chart.panels.iter().collect() };
+    let axes: Vec<&Axis> = if chart.panels.is_empty() {
+        vec![&chart.y]
+    } else {
+        chart.panels.iter().collect()
+    };
     axes.iter()
-        .map(|a| rows.iter().filter(|r| value(r, &a.field).is_some() || range(r, a).is_some()).count())
+        .map(|a| {
+            rows.iter()
+                .filter(|r| value(r, &a.field).is_some() || range(r, a).is_some())
+                .count()
+        })
         .sum()
 }
 
@@ -104,20 +130,35 @@ fn value(row: &Row, field: &str) -> Option<f64> {
 }
 
 fn range(row: &Row, axis: &Axis) -> Option<(f64, f64)> {
-    Some((value(row, axis.low.as_deref()?)?, value(row, axis.high.as_deref()?)?))
+    Some((
+        value(row, axis.low.as_deref()?)?,
+        value(row, axis.high.as_deref()?)?,
+    ))
 }
 
 fn text(row: &Row, field: Option<&str>) -> String {
-    field.and_then(|f| row.get(f)).map(|c| c.display(None)).unwrap_or_default()
+    field
+        .and_then(|f| row.get(f))
+        .map(|c| c.display(None))
+        .unwrap_or_default()
 }
 
 /// Renders the chart at `size`; `uid` makes element ids unique when several charts share a page.
-pub fn svg(chart: &Chart, dataset: &Dataset, size: Size, source_line: &str) -> Result<String, String> {
+pub fn svg(
+    chart: &Chart,
+    dataset: &Dataset,
+    size: Size,
+    source_line: &str,
+) -> Result<String, String> {
     let rows = chart_rows(chart, dataset);
     let series_names = distinct(&rows, chart.series.as_deref());
     let categories = distinct(&rows, Some(&chart.x.field));
     let horizontal = chart.kind == ChartKind::Bar && chart.orientation == Orientation::Horizontal;
-    let panels: Vec<&Axis> = if chart.panels.is_empty() { vec![&chart.y] } else { chart.panels.iter().collect() };
+    let panels: Vec<&Axis> = if chart.panels.is_empty() {
+        vec![&chart.y]
+    } else {
+        chart.panels.iter().collect()
+    };
     let (w, h) = size.dims(panels.len(), categories.len(), horizontal);
     let font = size.font();
     let mut buf = String::new();
@@ -125,21 +166,45 @@ pub fn svg(chart: &Chart, dataset: &Dataset, size: Size, source_line: &str) -> R
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         let e = |e: DrawingAreaErrorKind<_>| format!("drawing failed: {e:?}");
         // Header: title and subtitle; footer: source line and legend.
-        let header = (font * 3.6) as u32 + if chart.subtitle.is_some() { (font * 1.3) as u32 } else { 0 };
-        let legend_rows = if series_names.len() > 1 { legend_rows(&series_names, w, font) } else { 0 };
+        let header = (font * 3.6) as u32
+            + if chart.subtitle.is_some() {
+                (font * 1.3) as u32
+            } else {
+                0
+            };
+        let legend_rows = if series_names.len() > 1 {
+            legend_rows(&series_names, w, font)
+        } else {
+            0
+        };
         let footer = (font * 2.4) as u32 + legend_rows * (font * 1.5) as u32;
         let (head, rest) = root.split_vertically(header);
         let (body, foot) = rest.split_vertically(h - header - footer);
-        let title_style = ("sans-serif", font * 1.3).into_font().style(FontStyle::Bold).color(&Paint::Ink.rgb());
-        head.draw(&Text::new(chart.title.clone(), (12, (font * 0.6) as i32), title_style)).map_err(e)?;
+        let title_style = ("sans-serif", font * 1.3)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&Paint::Ink.rgb());
+        head.draw(&Text::new(
+            chart.title.clone(),
+            (12, (font * 0.6) as i32),
+            title_style,
+        ))
+        .map_err(e)?;
         if let Some(sub) = &chart.subtitle {
             let st = ("sans-serif", font).into_font().color(&Paint::Muted.rgb());
             for (i, line) in wrap(sub, w, font).iter().take(1).enumerate() {
-                head.draw(&Text::new(line.clone(), (12, (font * 2.4) as i32 + i as i32 * font as i32), st.clone())).map_err(e)?;
+                head.draw(&Text::new(
+                    line.clone(),
+                    (12, (font * 2.4) as i32 + i as i32 * font as i32),
+                    st.clone(),
+                ))
+                .map_err(e)?;
             }
         }
         // Legend (series swatch + name), then source line.
-        let st = ("sans-serif", font * 0.9).into_font().color(&Paint::Ink.rgb());
+        let st = ("sans-serif", font * 0.9)
+            .into_font()
+            .color(&Paint::Ink.rgb());
         if series_names.len() > 1 {
             let mut x = 12i32;
             let mut y = (font * 0.4) as i32;
@@ -150,22 +215,57 @@ pub fn svg(chart: &Chart, dataset: &Dataset, size: Size, source_line: &str) -> R
                     y += (font * 1.5) as i32;
                 }
                 let color = Paint::Series(i as u8).rgb();
-                foot.draw(&Rectangle::new([(x, y + 2), (x + 12, y + 14)], color.filled())).map_err(e)?;
-                foot.draw(&Text::new(name.clone(), (x + 17, y + 1), st.clone())).map_err(e)?;
+                foot.draw(&Rectangle::new(
+                    [(x, y + 2), (x + 12, y + 14)],
+                    color.filled(),
+                ))
+                .map_err(e)?;
+                foot.draw(&Text::new(name.clone(), (x + 17, y + 1), st.clone()))
+                    .map_err(e)?;
                 x += width;
             }
         }
-        let src_style = ("sans-serif", font * 0.85).into_font().color(&Paint::Muted.rgb());
+        let src_style = ("sans-serif", font * 0.85)
+            .into_font()
+            .color(&Paint::Muted.rgb());
         let src_y = (legend_rows as f64 * font * 1.5 + font * 0.7) as i32;
-        let src = wrap(source_line, w, font * 0.85).into_iter().next().unwrap_or_default();
-        foot.draw(&Text::new(src, (12, src_y), src_style)).map_err(e)?;
+        let src = wrap(source_line, w, font * 0.85)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        foot.draw(&Text::new(src, (12, src_y), src_style))
+            .map_err(e)?;
 
-        let areas = if panels.len() > 1 { body.split_evenly((panels.len(), 1)) } else { vec![body] };
+        let areas = if panels.len() > 1 {
+            body.split_evenly((panels.len(), 1))
+        } else {
+            vec![body]
+        };
         for (p, (area, axis)) in areas.iter().zip(&panels).enumerate() {
             let last = p + 1 == panels.len();
             match chart.kind {
-                ChartKind::Bar => bars(area, chart, axis, &rows, &categories, &series_names, font, w).map_err(e)?,
-                ChartKind::Line | ChartKind::Points => xy(area, chart, axis, &rows, &series_names, font, last, panels.len() > 1).map_err(e)?,
+                ChartKind::Bar => bars(
+                    area,
+                    chart,
+                    axis,
+                    &rows,
+                    &categories,
+                    &series_names,
+                    font,
+                    w,
+                )
+                .map_err(e)?,
+                ChartKind::Line | ChartKind::Points => xy(
+                    area,
+                    chart,
+                    axis,
+                    &rows,
+                    &series_names,
+                    font,
+                    last,
+                    panels.len() > 1,
+                )
+                .map_err(e)?,
             }
         }
         root.present().map_err(e)?;
@@ -266,21 +366,38 @@ fn xy<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let log = axis.scale.as_deref() == Some("log");
     let tf = |v: f64| if log { v.max(1.0).log10() } else { v };
-    let xs: Vec<f64> = rows.iter().filter_map(|r| value(r, &chart.x.field)).collect();
-    let (mut x0, mut x1) = xs.iter().fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+    let xs: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| value(r, &chart.x.field))
+        .collect();
+    let (mut x0, mut x1) = xs
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
     if xs.is_empty() {
         (x0, x1) = (0.0, 1.0);
     }
     let pad = ((x1 - x0) * 0.04).max(0.6);
     let ys: Vec<f64> = rows
         .iter()
-        .flat_map(|r| [value(r, &axis.field), range(r, axis).map(|x| x.1), range(r, axis).map(|x| x.0)])
+        .flat_map(|r| {
+            [
+                value(r, &axis.field),
+                range(r, axis).map(|x| x.1),
+                range(r, axis).map(|x| x.0),
+            ]
+        })
         .flatten()
         .collect();
     let ymax = ys.iter().cloned().fold(0.0, f64::max);
     let ymin = ys.iter().cloned().fold(f64::MAX, f64::min);
-    let (y0, y1) = if log { (tf(ymin.max(1.0)).floor(), tf(ymax).ceil().max(1.0)) } else { (0.0, nice_max(ymax)) };
-    let label_font = ("sans-serif", font * 0.9).into_font().color(&Paint::Ink.rgb());
+    let (y0, y1) = if log {
+        (tf(ymin.max(1.0)).floor(), tf(ymax).ceil().max(1.0))
+    } else {
+        (0.0, nice_max(ymax))
+    };
+    let label_font = ("sans-serif", font * 0.9)
+        .into_font()
+        .color(&Paint::Ink.rgb());
     let mut cc = ChartBuilder::on(area)
         .margin_left(8)
         .margin_right((font * 1.5) as u32)
@@ -288,7 +405,13 @@ fn xy<DB: DrawingBackend>(
         .x_label_area_size((font * if show_x_title { 3.2 } else { 1.8 }) as u32)
         .y_label_area_size((font * 4.6) as u32)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
-    let y_fmt = |v: &f64| if log { short_number(10f64.powf(*v)) } else { short_number(*v) };
+    let y_fmt = |v: &f64| {
+        if log {
+            short_number(10f64.powf(*v))
+        } else {
+            short_number(*v)
+        }
+    };
     let x_fmt = |v: &f64| format!("{}", v.round() as i64);
     let mut mesh = cc.configure_mesh();
     mesh.disable_x_mesh()
@@ -301,18 +424,40 @@ fn xy<DB: DrawingBackend>(
         .x_labels(8)
         .y_label_formatter(&y_fmt)
         .x_label_formatter(&x_fmt)
-        .y_desc(if panel_title { String::new() } else { axis_title(axis) });
+        .y_desc(if panel_title {
+            String::new()
+        } else {
+            axis_title(axis)
+        });
     if show_x_title {
         mesh.x_desc(axis_title(&chart.x));
     }
     mesh.draw()?;
     if panel_title {
-        let st = ("sans-serif", font).into_font().style(FontStyle::Bold).color(&Paint::Ink.rgb());
-        area.draw(&Text::new(axis_title(axis), ((font * 4.6) as i32 + 8, 2), st))?;
+        let st = ("sans-serif", font)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&Paint::Ink.rgb());
+        area.draw(&Text::new(
+            axis_title(axis),
+            ((font * 4.6) as i32 + 8, 2),
+            st,
+        ))?;
     }
-    let series_of = |r: &Row| series.iter().position(|s| *s == text(r, chart.series.as_deref())).unwrap_or(0);
+    let series_of = |r: &Row| {
+        series
+            .iter()
+            .position(|s| *s == text(r, chart.series.as_deref()))
+            .unwrap_or(0)
+    };
     let n = series.len().max(1) as f64;
-    let jitter = |r: &Row| if chart.kind == ChartKind::Points && n > 1.0 { (series_of(r) as f64 - (n - 1.0) / 2.0) * 0.22 } else { 0.0 };
+    let jitter = |r: &Row| {
+        if chart.kind == ChartKind::Points && n > 1.0 {
+            (series_of(r) as f64 - (n - 1.0) / 2.0) * 0.22
+        } else {
+            0.0
+        }
+    };
     let shapes = distinct(rows, chart.shape.as_deref());
     // Lines first, under the marks.
     if chart.kind == ChartKind::Line {
@@ -322,30 +467,60 @@ fn xy<DB: DrawingBackend>(
                 .filter(|r| series.is_empty() || series_of(r) == i)
                 .filter_map(|r| Some((value(r, &chart.x.field)?, tf(value(r, &axis.field)?))))
                 .collect();
-            cc.draw_series(std::iter::once(PathElement::new(pts, Paint::Series(i as u8).rgb().stroke_width(2))))?;
+            cc.draw_series(std::iter::once(PathElement::new(
+                pts,
+                Paint::Series(i as u8).rgb().stroke_width(2),
+            )))?;
         }
     }
     for r in rows {
-        let Some(x) = value(r, &chart.x.field) else { continue };
+        let Some(x) = value(r, &chart.x.field) else {
+            continue;
+        };
         let x = x + jitter(r);
         let s = series_of(r) as u8;
         if let Some((lo, hi)) = range(r, axis) {
             let (lo, hi) = (tf(lo), tf(hi));
-            let cap = 0.12;
-            cc.draw_series(std::iter::once(PathElement::new(vec![(x, lo), (x, hi)], Paint::Mark(s).rgb().stroke_width(3))))?;
-            cc.draw_series([lo, hi].map(|y| PathElement::new(vec![(x - cap, y), (x + cap, y)], Paint::Range(s).rgb().stroke_width(2))))?;
+            let cap = (x1 - x0 + 2.0 * pad) * 0.006;
+            cc.draw_series(std::iter::once(PathElement::new(
+                vec![(x, lo), (x, hi)],
+                Paint::Mark(s).rgb().stroke_width(3),
+            )))?;
+            cc.draw_series([lo, hi].map(|y| {
+                PathElement::new(
+                    vec![(x - cap, y), (x + cap, y)],
+                    Paint::Range(s).rgb().stroke_width(2),
+                )
+            }))?;
             continue;
         }
-        let Some(y) = value(r, &axis.field) else { continue };
+        let Some(y) = value(r, &axis.field) else {
+            continue;
+        };
         let y = tf(y);
-        let shape = shapes.iter().position(|v| *v == text(r, chart.shape.as_deref())).unwrap_or(0);
+        let shape = shapes
+            .iter()
+            .position(|v| *v == text(r, chart.shape.as_deref()))
+            .unwrap_or(0);
         let style = Paint::Mark(s).rgb().filled();
         let size = (font * 0.38) as i32;
         match shape % 4 {
             0 => cc.draw_series(std::iter::once(Circle::new((x, y), size, style)))?,
-            1 => cc.draw_series(std::iter::once(TriangleMarker::new((x, y), size + 1, style)))?,
-            2 => cc.draw_series(std::iter::once(EmptyElement::at((x, y)) + Rectangle::new([(-size, -size), (size, size)], style)))?,
-            _ => cc.draw_series(std::iter::once(EmptyElement::at((x, y)) + Polygon::new(vec![(0, -size - 2), (size + 2, 0), (0, size + 2), (-size - 2, 0)], style)))?,
+            1 => cc.draw_series(std::iter::once(TriangleMarker::new(
+                (x, y),
+                size + 1,
+                style,
+            )))?,
+            2 => cc.draw_series(std::iter::once(
+                EmptyElement::at((x, y)) + Rectangle::new([(-size, -size), (size, size)], style),
+            ))?,
+            _ => cc.draw_series(std::iter::once(
+                EmptyElement::at((x, y))
+                    + Polygon::new(
+                        vec![(0, -size - 2), (size + 2, 0), (0, size + 2), (-size - 2, 0)],
+                        style,
+                    ),
+            ))?,
         };
     }
     Ok(())
@@ -367,23 +542,50 @@ fn bars<DB: DrawingBackend>(
     // Value per (category, series).
     let mut cells: BTreeMap<(usize, usize), f64> = BTreeMap::new();
     for r in rows {
-        let c = categories.iter().position(|c| *c == text(r, Some(&chart.x.field))).unwrap_or(0);
-        let s = series.iter().position(|s| *s == text(r, chart.series.as_deref())).unwrap_or(0);
+        let c = categories
+            .iter()
+            .position(|c| *c == text(r, Some(&chart.x.field)))
+            .unwrap_or(0);
+        let s = series
+            .iter()
+            .position(|s| *s == text(r, chart.series.as_deref()))
+            .unwrap_or(0);
         if let Some(v) = value(r, &axis.field) {
             cells.insert((c, s), v);
         }
     }
-    let totals: Vec<f64> = (0..categories.len()).map(|c| (0..ns).filter_map(|s| cells.get(&(c, s))).sum()).collect();
-    let vmax = if chart.stacked { totals.iter().cloned().fold(0.0, f64::max) } else { cells.values().cloned().fold(0.0, f64::max) };
+    let totals: Vec<f64> = (0..categories.len())
+        .map(|c| (0..ns).filter_map(|s| cells.get(&(c, s))).sum())
+        .collect();
+    let vmax = if chart.stacked {
+        totals.iter().cloned().fold(0.0, f64::max)
+    } else {
+        cells.values().cloned().fold(0.0, f64::max)
+    };
     let vmax = nice_max(vmax);
-    let label_font = ("sans-serif", font * 0.9).into_font().color(&Paint::Ink.rgb());
-    let longest = categories.iter().map(|c| c.chars().count()).max().unwrap_or(4) as f64;
-    let cat_area = if horizontal { (longest.min(if width < 500 { 16.0 } else { 30.0 }) * font * 0.55 + 12.0) as u32 } else { (font * 4.6) as u32 };
+    let label_font = ("sans-serif", font * 0.9)
+        .into_font()
+        .color(&Paint::Ink.rgb());
+    let longest = categories
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(4) as f64;
+    let cat_area = if horizontal {
+        (longest.min(if width < 500 { 16.0 } else { 30.0 }) * font * 0.55 + 12.0) as u32
+    } else {
+        (font * 4.6) as u32
+    };
     let n = categories.len().max(1) as f64;
     let mut builder = ChartBuilder::on(area);
-    builder.margin_left(8).margin_right((font * 3.2) as u32).margin_top(6);
+    builder
+        .margin_left(8)
+        .margin_right((font * 3.2) as u32)
+        .margin_top(6);
     if horizontal {
-        builder.x_label_area_size((font * 3.2) as u32).y_label_area_size(cat_area);
+        builder
+            .x_label_area_size((font * 3.2) as u32)
+            .y_label_area_size(cat_area);
         let mut cc = builder.build_cartesian_2d(0.0..vmax, 0.0..n)?;
         let fmt = |v: &f64| short_number(*v);
         cc.configure_mesh()
@@ -404,7 +606,9 @@ fn bars<DB: DrawingBackend>(
             let y_mid = n - c as f64 - 0.5;
             let mut acc = 0.0;
             for s in 0..ns {
-                let Some(&v) = cells.get(&(c, s)) else { continue };
+                let Some(&v) = cells.get(&(c, s)) else {
+                    continue;
+                };
                 let (y_hi, y_lo, x_lo, x_hi) = if chart.stacked {
                     (top, top - band, acc, acc + v)
                 } else {
@@ -412,23 +616,53 @@ fn bars<DB: DrawingBackend>(
                     (top - h * s as f64, top - h * (s as f64 + 1.0), 0.0, v)
                 };
                 acc += v;
-                cc.draw_series(std::iter::once(Rectangle::new([(x_lo, y_lo), (x_hi, y_hi)], Paint::Mark(s as u8).rgb().filled())))?;
+                cc.draw_series(std::iter::once(Rectangle::new(
+                    [(x_lo, y_lo), (x_hi, y_hi)],
+                    Paint::Mark(s as u8).rgb().filled(),
+                )))?;
                 if !chart.stacked {
-                    let st = ("sans-serif", font * 0.8).into_font().color(&Paint::Ink.rgb()).pos(Pos::new(HPos::Left, VPos::Center));
-                    cc.draw_series(std::iter::once(Text::new(format!(" {}", crate::model::format_number(v, None)), (x_hi, (y_lo + y_hi) / 2.0), st)))?;
+                    let st = ("sans-serif", font * 0.8)
+                        .into_font()
+                        .color(&Paint::Ink.rgb())
+                        .pos(Pos::new(HPos::Left, VPos::Center));
+                    cc.draw_series(std::iter::once(Text::new(
+                        format!(" {}", crate::model::format_number(v, None)),
+                        (x_hi, (y_lo + y_hi) / 2.0),
+                        st,
+                    )))?;
                 }
             }
             if chart.stacked {
-                let st = ("sans-serif", font * 0.8).into_font().color(&Paint::Ink.rgb()).pos(Pos::new(HPos::Left, VPos::Center));
-                cc.draw_series(std::iter::once(Text::new(format!(" {}", crate::model::format_number(acc, None)), (acc, y_mid), st)))?;
+                let st = ("sans-serif", font * 0.8)
+                    .into_font()
+                    .color(&Paint::Ink.rgb())
+                    .pos(Pos::new(HPos::Left, VPos::Center));
+                cc.draw_series(std::iter::once(Text::new(
+                    format!(" {}", crate::model::format_number(acc, None)),
+                    (acc, y_mid),
+                    st,
+                )))?;
             }
             let st = label_font.clone().pos(Pos::new(HPos::Right, VPos::Center));
-            let label: String = if name.chars().count() > 30 { name.chars().take(29).collect::<String>() + "…" } else { name.clone() };
+            let label: String = if name.chars().count() > 30 {
+                name.chars().take(29).collect::<String>() + "…"
+            } else {
+                name.clone()
+            };
             let (px, py) = cc.backend_coord(&(0.0, y_mid));
-            area.draw(&Text::new(label, (px - 6 - area.get_base_pixel().0, py - area.get_base_pixel().1), st))?;
+            area.draw(&Text::new(
+                label,
+                (
+                    px - 6 - area.get_base_pixel().0,
+                    py - area.get_base_pixel().1,
+                ),
+                st,
+            ))?;
         }
     } else {
-        builder.x_label_area_size((font * 3.0) as u32).y_label_area_size(cat_area);
+        builder
+            .x_label_area_size((font * 3.0) as u32)
+            .y_label_area_size(cat_area);
         let mut cc = builder.build_cartesian_2d(0.0..n, 0.0..vmax)?;
         let fmt = |v: &f64| short_number(*v);
         cc.configure_mesh()
@@ -448,7 +682,9 @@ fn bars<DB: DrawingBackend>(
             let left = c as f64 + (1.0 - band) / 2.0;
             let mut acc = 0.0;
             for s in 0..ns {
-                let Some(&v) = cells.get(&(c, s)) else { continue };
+                let Some(&v) = cells.get(&(c, s)) else {
+                    continue;
+                };
                 let (x_lo, x_hi, y_lo, y_hi) = if chart.stacked {
                     (left, left + band, acc, acc + v)
                 } else {
@@ -456,15 +692,32 @@ fn bars<DB: DrawingBackend>(
                     (left + w * s as f64, left + w * (s as f64 + 1.0), 0.0, v)
                 };
                 acc += v;
-                cc.draw_series(std::iter::once(Rectangle::new([(x_lo, y_lo), (x_hi, y_hi)], Paint::Mark(s as u8).rgb().filled())))?;
+                cc.draw_series(std::iter::once(Rectangle::new(
+                    [(x_lo, y_lo), (x_hi, y_hi)],
+                    Paint::Mark(s as u8).rgb().filled(),
+                )))?;
                 if !chart.stacked {
-                    let st = ("sans-serif", font * 0.75).into_font().color(&Paint::Ink.rgb()).pos(Pos::new(HPos::Center, VPos::Bottom));
-                    cc.draw_series(std::iter::once(Text::new(crate::model::format_number(v, None), ((x_lo + x_hi) / 2.0, y_hi), st)))?;
+                    let st = ("sans-serif", font * 0.75)
+                        .into_font()
+                        .color(&Paint::Ink.rgb())
+                        .pos(Pos::new(HPos::Center, VPos::Bottom));
+                    cc.draw_series(std::iter::once(Text::new(
+                        crate::model::format_number(v, None),
+                        ((x_lo + x_hi) / 2.0, y_hi),
+                        st,
+                    )))?;
                 }
             }
             let st = label_font.clone().pos(Pos::new(HPos::Center, VPos::Top));
             let (px, py) = cc.backend_coord(&(c as f64 + 0.5, 0.0));
-            area.draw(&Text::new(name.clone(), (px - area.get_base_pixel().0, py + 6 - area.get_base_pixel().1), st))?;
+            area.draw(&Text::new(
+                name.clone(),
+                (
+                    px - area.get_base_pixel().0,
+                    py + 6 - area.get_base_pixel().1,
+                ),
+                st,
+            ))?;
         }
     }
     Ok(())
@@ -477,7 +730,9 @@ fn restyle(svg: &str, chart: &Chart, size: Size) -> String {
     let mut rest = svg;
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('>') else { break };
+        let Some(end) = rest[start..].find('>') else {
+            break;
+        };
         let tag = &rest[start..start + end + 1];
         out.push_str(&restyle_tag(tag));
         rest = &rest[start + end + 1..];
@@ -486,7 +741,12 @@ fn restyle(svg: &str, chart: &Chart, size: Size) -> String {
     // Root element: drop fixed width/height, keep the viewBox, add role and labels.
     let open_end = out.find('>').unwrap_or(0);
     let root = &out[..open_end];
-    let view_box = root.split("viewBox=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("0 0 760 470").to_string();
+    let view_box = root
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("0 0 760 470")
+        .to_string();
     let esc = crate::markdown::escape_text;
     let new_root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"fb-chart fb-chart-{}\" role=\"img\" aria-labelledby=\"t-{uid} d-{uid}\" font-family=\"DejaVu Sans, Verdana, sans-serif\"><title id=\"t-{uid}\">{}</title><desc id=\"d-{uid}\">{}</desc><style>{}</style><rect class=\"fb-bg\" width=\"100%\" height=\"100%\"/>",
@@ -502,7 +762,9 @@ fn restyle(svg: &str, chart: &Chart, size: Size) -> String {
 /// The chart's own stylesheet: light colours by default, dark when the viewer prefers it. The site's
 /// stylesheet overrides these through the same classes when the reader toggles the theme.
 pub fn chart_css() -> String {
-    let mut css = String::from(".fb-chart{color:#1a1a1a}.fb-bg{fill:#fff}.fb-muted{color:#555}.fb-grid{color:#e2e2e2}");
+    let mut css = String::from(
+        ".fb-chart{color:#1a1a1a}.fb-bg{fill:#fff}.fb-muted{color:#555}.fb-grid{color:#e2e2e2}",
+    );
     for (i, c) in PALETTE_LIGHT.iter().enumerate() {
         let _ = write!(css, ".fb-s{i}{{color:{c}}}");
     }
@@ -538,13 +800,25 @@ fn restyle_tag(tag: &str) -> String {
                 "010101" => Some(String::new()),
                 "010102" => Some("fb-muted".to_string()),
                 "010103" => Some("fb-grid".to_string()),
-                h if h.starts_with("0102") => Some(format!("fb-s{}", u8::from_str_radix(&h[4..], 16).unwrap_or(0))),
-                h if h.starts_with("0103") => Some(format!("fb-s{} fb-mark", u8::from_str_radix(&h[4..], 16).unwrap_or(0))),
-                h if h.starts_with("0104") => Some(format!("fb-s{} fb-range", u8::from_str_radix(&h[4..], 16).unwrap_or(0))),
+                h if h.starts_with("0102") => Some(format!(
+                    "fb-s{}",
+                    u8::from_str_radix(&h[4..], 16).unwrap_or(0)
+                )),
+                h if h.starts_with("0103") => Some(format!(
+                    "fb-s{} fb-mark",
+                    u8::from_str_radix(&h[4..], 16).unwrap_or(0)
+                )),
+                h if h.starts_with("0104") => Some(format!(
+                    "fb-s{} fb-range",
+                    u8::from_str_radix(&h[4..], 16).unwrap_or(0)
+                )),
                 _ => None,
             };
             if let Some(class) = class {
-                out.replace_range(i..i + pat.len() + 6 + 1, &format!("{attr}=\"currentColor\""));
+                out.replace_range(
+                    i..i + pat.len() + 6 + 1,
+                    &format!("{attr}=\"currentColor\""),
+                );
                 for c in class.split_whitespace() {
                     if !classes.iter().any(|x| x == c) {
                         classes.push(c.to_string());
@@ -555,7 +829,9 @@ fn restyle_tag(tag: &str) -> String {
     }
     out = out.replace(" opacity=\"1\"", "");
     if !classes.is_empty() {
-        let at = out.find(|c: char| c.is_whitespace()).unwrap_or(out.len() - 1);
+        let at = out
+            .find(|c: char| c.is_whitespace())
+            .unwrap_or(out.len() - 1);
         out.insert_str(at, &format!(" class=\"{}\"", classes.join(" ")));
     }
     out
@@ -570,11 +846,14 @@ pub fn png(svg: &str) -> Result<Vec<u8>, String> {
     db.load_font_data(include_bytes!("assets/DejaVuSans-Bold.ttf").to_vec());
     db.set_sans_serif_family("DejaVu Sans");
     options.font_family = "DejaVu Sans".to_string();
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| format!("cannot read the SVG: {e}"))?;
+    let tree =
+        usvg::Tree::from_str(svg, &options).map_err(|e| format!("cannot read the SVG: {e}"))?;
     let size = tree.size().to_int_size();
     let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty chart")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| format!("cannot encode PNG: {e}"))
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("cannot encode PNG: {e}"))
 }
 
 /// A 1200x630 title card for link previews of pages that have no chart of their own.
@@ -582,13 +861,25 @@ pub fn card_png(title: &str, subtitle: &str) -> Result<Vec<u8>, crate::diag::Dia
     let esc = crate::markdown::escape_text;
     let mut lines = String::new();
     for (i, line) in wrap(title, 1040, 60.0 / 1.1).iter().take(3).enumerate() {
-        let _ = write!(lines, "<text x=\"80\" y=\"{}\" font-size=\"60\" font-weight=\"bold\" fill=\"#111\">{}</text>", 200 + i * 74, esc(line));
+        let _ = write!(
+            lines,
+            "<text x=\"80\" y=\"{}\" font-size=\"60\" font-weight=\"bold\" fill=\"#111\">{}</text>",
+            200 + i * 74,
+            esc(line)
+        );
     }
     for (i, line) in wrap(subtitle, 1040, 30.0).iter().take(3).enumerate() {
-        let _ = write!(lines, "<text x=\"80\" y=\"{}\" font-size=\"30\" fill=\"#333\">{}</text>", 450 + i * 42, esc(line));
+        let _ = write!(
+            lines,
+            "<text x=\"80\" y=\"{}\" font-size=\"30\" fill=\"#333\">{}</text>",
+            450 + i * 42,
+            esc(line)
+        );
     }
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 630\" width=\"1200\" height=\"630\" font-family=\"DejaVu Sans\"><rect width=\"1200\" height=\"630\" fill=\"#f7f4ee\"/><rect width=\"24\" height=\"630\" fill=\"#0072B2\"/>{lines}</svg>"
     );
-    png(&svg).map_err(|e| crate::diag::Diagnostic::error("book.toml", 0, 0, format!("cannot draw the site card: {e}")))
+    png(&svg).map_err(|e| {
+        crate::diag::Diagnostic::error("book.toml", 0, 0, format!("cannot draw the site card: {e}"))
+    })
 }

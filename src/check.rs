@@ -23,12 +23,25 @@ pub fn fragments(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> 
             from = start;
             let end = body[start..].find(')').map_or(body.len(), |e| start + e);
             let target = &body[start..end];
-            let Ok((Kind::Page, id, Some(fragment))) = parse_ref(target) else { continue };
-            let Some(rendered) = markdown.get(&(Kind::Page, id.to_string())) else { continue };
+            let Ok((Kind::Page, id, Some(fragment))) = parse_ref(target) else {
+                continue;
+            };
+            let Some(rendered) = markdown.get(&(Kind::Page, id.to_string())) else {
+                continue;
+            };
             if !rendered.anchors.contains(fragment) {
                 let (l, c) = crate::diag::line_col(body, start - 1);
                 let near = crate::diag::did_you_mean(fragment, rendered.anchors.iter().map(String::as_str), "link to a heading of that page; its anchor is the heading text in lowercase with dashes");
-                problems.push(Diagnostic::error(&p.origin.path, p.body.line + l - 1, c, format!("page `{id}` has no anchor `#{fragment}`")).with_len(target.len() + 1).with_hint(near));
+                problems.push(
+                    Diagnostic::error(
+                        &p.origin.path,
+                        p.body.line + l - 1,
+                        c,
+                        format!("page `{id}` has no anchor `#{fragment}`"),
+                    )
+                    .with_len(target.len() + 1)
+                    .with_hint(near),
+                );
             }
         }
     }
@@ -37,13 +50,30 @@ pub fn fragments(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> 
 
 /// Warnings for entities that no page, description or note mentions.
 pub fn orphans(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> Vec<Diagnostic> {
-    let mentioned: BTreeSet<(Kind, String)> = markdown.values().flat_map(|r| r.refs.iter().cloned()).collect();
+    let mentioned: BTreeSet<(Kind, String)> = markdown
+        .values()
+        .flat_map(|r| r.refs.iter().cloned())
+        .collect();
     site.entities
         .iter()
         .filter(|e| !mentioned.contains(&(e.kind.kind(), e.id.clone())))
         .map(|e| {
-            Diagnostic::warning(&e.origin.path, e.origin.line, e.origin.col, format!("{} `{}` is not mentioned anywhere", e.kind.kind().label().to_lowercase(), e.id))
-                .with_hint(format!("link it from a page with [{}](@{}/{}) or remove it", e.name, e.kind.kind().ref_name(), e.id))
+            Diagnostic::warning(
+                &e.origin.path,
+                e.origin.line,
+                e.origin.col,
+                format!(
+                    "{} `{}` is not mentioned anywhere",
+                    e.kind.kind().label().to_lowercase(),
+                    e.id
+                ),
+            )
+            .with_hint(format!(
+                "link it from a page with [{}](@{}/{}) or remove it",
+                e.name,
+                e.kind.kind().ref_name(),
+                e.id
+            ))
         })
         .collect()
 }
@@ -52,23 +82,44 @@ pub fn orphans(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> Ve
 pub fn broken_links(files: &[OutputFile], base_path: &str) -> Vec<(String, String)> {
     let mut anchors: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let html: Vec<(&OutputFile, String)> = files.iter().filter(|f| f.path.ends_with(".html")).map(|f| (f, String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+    let html: Vec<(&OutputFile, String)> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f, String::from_utf8_lossy(&f.bytes).into_owned()))
+        .collect();
     for (f, text) in &html {
-        anchors.insert(f.path.clone(), attr_values(text, "id").into_iter().collect());
+        anchors.insert(
+            f.path.clone(),
+            attr_values(text, "id").into_iter().collect(),
+        );
     }
     let base = base_path.trim_end_matches('/');
     let mut broken = Vec::new();
     for (f, text) in &html {
-        for target in attr_values(text, "href").into_iter().chain(attr_values(text, "src")) {
-            if target.starts_with("http:") || target.starts_with("https:") || target.starts_with("mailto:") || target.starts_with("//") || target.starts_with("data:") {
+        for target in attr_values(text, "href")
+            .into_iter()
+            .chain(attr_values(text, "src"))
+        {
+            if target.starts_with("http:")
+                || target.starts_with("https:")
+                || target.starts_with("mailto:")
+                || target.starts_with("//")
+                || target.starts_with("data:")
+            {
                 continue;
             }
-            let (path, fragment) = target.split_once('#').map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = target
+                .split_once('#')
+                .map_or((target.as_str(), None), |(p, f)| (p, Some(f)));
             let file = if path.is_empty() {
                 f.path.clone()
             } else if let Some(rest) = path.strip_prefix(base).filter(|r| r.starts_with('/')) {
                 let rest = rest.trim_start_matches('/');
-                if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() }
+                if rest.is_empty() || rest.ends_with('/') {
+                    format!("{rest}index.html")
+                } else {
+                    rest.to_string()
+                }
             } else {
                 broken.push((f.path.clone(), target.clone()));
                 continue;
@@ -78,7 +129,9 @@ pub fn broken_links(files: &[OutputFile], base_path: &str) -> Vec<(String, Strin
                 continue;
             }
             if let Some(fragment) = fragment.filter(|fr| !fr.is_empty()) {
-                if file.ends_with(".html") && !anchors.get(&file).is_some_and(|a| a.contains(fragment)) {
+                if file.ends_with(".html")
+                    && !anchors.get(&file).is_some_and(|a| a.contains(fragment))
+                {
                     broken.push((f.path.clone(), target.clone()));
                 }
             }
@@ -99,9 +152,24 @@ fn attr_values(html: &str, name: &str) -> Vec<String> {
         } else if let Some(r) = rest.strip_prefix('\'') {
             r.split('\'').next().unwrap_or("")
         } else {
-            rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("")
+            rest.split(|c: char| c.is_whitespace() || c == '>')
+                .next()
+                .unwrap_or("")
         };
-        out.push(value.replace("&amp;", "&"));
+        out.push(decode_entities(value));
     }
     out
+}
+
+/// Decodes the character references Tera and minify-html write in attributes.
+fn decode_entities(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use hayagriva::citationberg::{IndependentStyle, Locale, Style};
-use hayagriva::{BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
+};
 use serde_json::{json, Value};
 
 use crate::model::{Source, SourceType};
@@ -89,7 +91,10 @@ fn family(name: &str) -> &str {
 /// The author-date label: "Lee and Lee 2016", "Song 2012", "Turner et al. 1997".
 pub fn label(s: &Source) -> String {
     let who = match s.authors.as_slice() {
-        [] => s.container.clone().unwrap_or_else(|| s.publisher.clone().unwrap_or_else(|| short_title(&s.title))),
+        [] => s
+            .container
+            .clone()
+            .unwrap_or_else(|| s.publisher.clone().unwrap_or_else(|| short_title(&s.title))),
         [a] => family(a).to_string(),
         [a, b] => format!("{} and {}", family(a), family(b)),
         [a, ..] => format!("{} et al.", family(a)),
@@ -140,7 +145,9 @@ impl Styles {
             Style::Dependent(_) => unreachable!("archived APA and Chicago styles are independent"),
         };
         Styles {
-            apa: independent(hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get()),
+            apa: independent(
+                hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get(),
+            ),
             chicago: independent(hayagriva::archive::ArchivedStyle::ChicagoAuthorDate.get()),
             locales: hayagriva::archive::locales(),
         }
@@ -163,9 +170,15 @@ impl Styles {
     }
 
     fn reference(&self, work: &Work, style: &IndependentStyle) -> String {
-        let Some(entry) = hayagriva_entry(work) else { return html_escape(&work.title) };
+        let Some(entry) = hayagriva_entry(work) else {
+            return html_escape(&work.title);
+        };
         let mut driver = BibliographyDriver::new();
-        driver.citation(CitationRequest::from_items(vec![CitationItem::with_entry(&entry)], style, &self.locales));
+        driver.citation(CitationRequest::from_items(
+            vec![CitationItem::with_entry(&entry)],
+            style,
+            &self.locales,
+        ));
         let rendered = driver.finish(BibliographyRequest::new(style, None, &self.locales));
         let mut out = String::new();
         if let Some(bib) = rendered.bibliography {
@@ -181,8 +194,60 @@ impl Styles {
     }
 }
 
+const TITLE_MARK: &str = "Zfieldbooktitlez";
+const URL_MARK: &str = "https://fieldbook.invalid/permalink";
+
+/// "Cite this" for many items of one site that differ only in title, URL and key: the CSL styles run
+/// once per build on a template work, then each item's title and URL are filled in.
+pub struct SiteCiter {
+    template: Work,
+    apa: String,
+    chicago: String,
+}
+
+impl SiteCiter {
+    /// Formats the template once. `site` holds the fields every item shares (authors, date, publisher).
+    pub fn new(styles: &Styles, site: &Work) -> SiteCiter {
+        let template = Work {
+            title: TITLE_MARK.into(),
+            url: Some(URL_MARK.into()),
+            ..site.clone()
+        };
+        SiteCiter {
+            apa: styles.reference(&template, &styles.apa),
+            chicago: styles.reference(&template, &styles.chicago),
+            template,
+        }
+    }
+
+    /// Every format for one item.
+    pub fn formatted(&self, title: &str, url: &str, key: &str) -> Formatted {
+        let fill = |html: &str| {
+            html.replace(TITLE_MARK, &html_escape(title))
+                .replace(&TITLE_MARK.to_lowercase(), &html_escape(title))
+                .replace(URL_MARK, &html_escape(url))
+        };
+        let work = Work {
+            key: key.into(),
+            title: title.into(),
+            url: Some(url.into()),
+            ..self.template.clone()
+        };
+        Formatted {
+            apa: fill(&self.apa),
+            chicago: fill(&self.chicago),
+            bibtex: bibtex(&work),
+            ris: ris(&work),
+            csl_json: serde_json::to_string_pretty(&csl_json(&work)).unwrap_or_default(),
+        }
+    }
+}
+
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Builds the hayagriva entry through its own YAML format, so its parser checks every field.
@@ -202,14 +267,30 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
     fields.insert("type", s(kind));
     fields.insert("title", s(&work.title));
     if !work.authors.is_empty() {
-        fields.insert("author", serde_yaml::Value::Sequence(work.authors.iter().map(|a| s(a)).collect()));
+        // "Family, Given" is a person; a name without a comma is an organization, kept whole.
+        let person = |a: &String| {
+            if a.contains(',') {
+                s(a)
+            } else {
+                let mut m = serde_yaml::Mapping::new();
+                m.insert(s("name"), s(a));
+                serde_yaml::Value::Mapping(m)
+            }
+        };
+        fields.insert(
+            "author",
+            serde_yaml::Value::Sequence(work.authors.iter().map(person).collect()),
+        );
     }
     if !work.translators.is_empty() {
         let names = serde_yaml::Value::Sequence(work.translators.iter().map(|a| s(a)).collect());
         let mut role = serde_yaml::Mapping::new();
         role.insert(s("role"), s("translator"));
         role.insert(s("names"), names);
-        fields.insert("affiliated", serde_yaml::Value::Sequence(vec![serde_yaml::Value::Mapping(role)]));
+        fields.insert(
+            "affiliated",
+            serde_yaml::Value::Sequence(vec![serde_yaml::Value::Mapping(role)]),
+        );
     }
     match (&work.date, work.year) {
         (Some(d), _) => fields.insert("date", s(d)),
@@ -236,7 +317,11 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
         parent.insert(s("title"), s(c));
     }
     let target: &mut BTreeMap<&str, serde_yaml::Value> = &mut fields;
-    for (k, v) in [("volume", &work.volume), ("issue", &work.issue), ("page-range", &work.pages)] {
+    for (k, v) in [
+        ("volume", &work.volume),
+        ("issue", &work.issue),
+        ("page-range", &work.pages),
+    ] {
         if let Some(v) = v {
             if parent.is_empty() {
                 target.insert(k, s(v));
@@ -256,7 +341,14 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
 }
 
 fn bibtex_escape(s: &str) -> String {
-    s.replace('\\', "\\textbackslash{}").replace('{', "\\{").replace('}', "\\}").replace('&', "\\&").replace('%', "\\%").replace('$', "\\$").replace('#', "\\#").replace('_', "\\_")
+    s.replace('\\', "\\textbackslash{}")
+        .replace('{', "\\{")
+        .replace('}', "\\}")
+        .replace('&', "\\&")
+        .replace('%', "\\%")
+        .replace('$', "\\$")
+        .replace('#', "\\#")
+        .replace('_', "\\_")
 }
 
 /// The work as a BibTeX entry.
@@ -275,7 +367,21 @@ pub fn bibtex(work: &Work) -> String {
             lines.push(format!("  {name} = {{{}}},", bibtex_escape(value)));
         }
     };
-    field("author", &work.authors.iter().map(|a| if a.contains(',') { a.clone() } else { format!("{{{a}}}") }).collect::<Vec<_>>().join(" and "));
+    field(
+        "author",
+        &work
+            .authors
+            .iter()
+            .map(|a| {
+                if a.contains(',') {
+                    a.clone()
+                } else {
+                    format!("{{{a}}}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" and "),
+    );
     field("title", &work.title);
     let container_field = match work.kind.as_str() {
         "chapter" => "booktitle",
@@ -283,9 +389,19 @@ pub fn bibtex(work: &Work) -> String {
         _ => "howpublished",
     };
     field(container_field, work.container.as_deref().unwrap_or(""));
-    field(if kind == "techreport" { "institution" } else { "publisher" }, work.publisher.as_deref().unwrap_or(""));
+    field(
+        if kind == "techreport" {
+            "institution"
+        } else {
+            "publisher"
+        },
+        work.publisher.as_deref().unwrap_or(""),
+    );
     field("address", work.place.as_deref().unwrap_or(""));
-    field("year", &work.year.map(|y| y.to_string()).unwrap_or_default());
+    field(
+        "year",
+        &work.year.map(|y| y.to_string()).unwrap_or_default(),
+    );
     field("volume", work.volume.as_deref().unwrap_or(""));
     field("number", work.issue.as_deref().unwrap_or(""));
     field("pages", work.pages.as_deref().unwrap_or(""));
@@ -358,9 +474,16 @@ pub fn csl_json(work: &Work) -> Value {
     if !names.is_empty() {
         obj.insert("author".into(), Value::Array(names));
     }
-    let date = work.date.clone().or_else(|| work.year.map(|y| y.to_string()));
+    let date = work
+        .date
+        .clone()
+        .or_else(|| work.year.map(|y| y.to_string()));
     if let Some(d) = date {
-        let parts: Vec<Value> = d.split('-').filter_map(|p| p.parse::<i64>().ok()).map(Value::from).collect();
+        let parts: Vec<Value> = d
+            .split('-')
+            .filter_map(|p| p.parse::<i64>().ok())
+            .map(Value::from)
+            .collect();
         obj.insert("issued".into(), json!({"date-parts": [parts]}));
     }
     for (k, v) in [
@@ -398,13 +521,44 @@ mod tests {
     }
 
     #[test]
+    fn site_citer_fills_title_and_url() {
+        let styles = Styles::load();
+        let site = Work {
+            kind: "web".into(),
+            authors: vec!["fieldbook editors".into()],
+            year: Some(2026),
+            date: Some("2026-11-25".into()),
+            container: Some("Site".into()),
+            ..Work::default()
+        };
+        let f = SiteCiter::new(&styles, &site).formatted(
+            "Artyom <city>",
+            "https://example.org/places/artyom/",
+            "k",
+        );
+        assert!(f.apa.contains("Artyom &lt;city&gt;"), "{}", f.apa);
+        assert!(
+            f.apa.contains("https://example.org/places/artyom/"),
+            "{}",
+            f.apa
+        );
+        assert!(f.apa.contains("fieldbook editors"), "{}", f.apa);
+        assert!(!f.chicago.contains("fieldbook.invalid"), "{}", f.chicago);
+        assert!(f.bibtex.contains("title = {Artyom <city>}"), "{}", f.bibtex);
+    }
+
+    #[test]
     fn apa_and_chicago_come_from_csl() {
         let styles = Styles::load();
         let f = styles.formatted(&report());
         assert!(f.apa.contains("Lee, A."), "{}", f.apa);
         assert!(f.apa.contains("(2016)"), "{}", f.apa);
         assert!(f.chicago.contains("Lee, Aeliah"), "{}", f.chicago);
-        assert!(f.bibtex.starts_with("@techreport{kinu2016,"), "{}", f.bibtex);
+        assert!(
+            f.bibtex.starts_with("@techreport{kinu2016,"),
+            "{}",
+            f.bibtex
+        );
         assert!(f.ris.contains("TY  - RPRT"));
         assert!(f.csl_json.contains("\"family\": \"Lee\""));
     }

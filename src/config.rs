@@ -86,7 +86,13 @@ fn default_language() -> String {
     "en".to_string()
 }
 
-const FIELDBOOK_KEYS: &[&str] = &["base-url", "output-dir", "licence", "last-updated", "publisher"];
+const FIELDBOOK_KEYS: &[&str] = &[
+    "base-url",
+    "output-dir",
+    "licence",
+    "last-updated",
+    "publisher",
+];
 
 impl Config {
     /// Reads and checks `root/book.toml`.
@@ -102,42 +108,66 @@ impl Config {
     /// Parses the text of a `book.toml`; `path` is used in diagnostics.
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
         let toml_error = |e: toml::de::Error, offset_base: usize| {
-            let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start + offset_base));
+            let (line, col) = e
+                .span()
+                .map_or((1, 1), |s| line_col(text, s.start + offset_base));
             let message = e.message().to_string();
             let hint = unknown_field_hint(&message);
             let d = Diagnostic::error(path, line, col, format!("book.toml: {message}"));
             match hint {
                 Some(h) => d.with_hint(h),
-                None => d.with_hint("see README.md, section 'Configuration', for the keys book.toml accepts"),
+                None => d.with_hint(
+                    "see README.md, section 'Configuration', for the keys book.toml accepts",
+                ),
             }
         };
         let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(e, 0))?;
-        let _ = (&raw.build, &raw.preprocessor, &raw.rust, &raw.book.src, &raw.book.text_direction);
+        let _ = (
+            &raw.build,
+            &raw.preprocessor,
+            &raw.rust,
+            &raw.book.src,
+            &raw.book.text_direction,
+        );
         let fieldbook: RawFieldbook = match raw.output.get("fieldbook") {
             None => RawFieldbook::default(),
             Some(value) => {
                 // Re-parse the table from its own text so errors keep their position.
                 let start = text.find("[output.fieldbook]").unwrap_or(0);
-                let section_end = text[start + 1..].find("\n[").map_or(text.len(), |i| start + 1 + i);
+                let section_end = text[start + 1..]
+                    .find("\n[")
+                    .map_or(text.len(), |i| start + 1 + i);
                 let section = &text[start..section_end];
                 let body = section.split_once('\n').map_or("", |(_, b)| b);
                 let body_start = section_end - body.len();
                 if start == 0 && !text.starts_with("[output.fieldbook]") {
-                    value.clone().try_into().map_err(|e: toml::de::Error| toml_error(e, 0))?
+                    value
+                        .clone()
+                        .try_into()
+                        .map_err(|e: toml::de::Error| toml_error(e, 0))?
                 } else {
                     toml::from_str(body).map_err(|e| toml_error(e, body_start))?
                 }
             }
         };
         let base_url = fieldbook.base_url.unwrap_or_else(|| "/".to_string());
-        let base_url = if base_url.ends_with('/') { base_url } else { format!("{base_url}/") };
+        let base_url = if base_url.ends_with('/') {
+            base_url
+        } else {
+            format!("{base_url}/")
+        };
         let base_path = base_path_of(&base_url);
         let last_updated = fieldbook.last_updated.unwrap_or_default();
         if !last_updated.is_empty() && !is_iso_date(&last_updated) {
             let offset = text.find(&last_updated).unwrap_or(0);
             let (line, col) = line_col(text, offset);
-            return Err(Diagnostic::error(path, line, col, "last-updated must be a date YYYY-MM-DD")
-                .with_hint("write e.g. last-updated = \"2026-11-25\""));
+            return Err(Diagnostic::error(
+                path,
+                line,
+                col,
+                "last-updated must be a date YYYY-MM-DD",
+            )
+            .with_hint("write e.g. last-updated = \"2026-11-25\""));
         }
         Ok(Config {
             title: raw.book.title,
@@ -168,7 +198,11 @@ impl Config {
 fn unknown_field_hint(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let key = rest.split('`').next()?;
-    Some(did_you_mean(key, FIELDBOOK_KEYS.iter().copied(), "remove the key or check its spelling"))
+    Some(did_you_mean(
+        key,
+        FIELDBOOK_KEYS.iter().copied(),
+        "remove the key or check its spelling",
+    ))
 }
 
 fn base_path_of(base_url: &str) -> String {
@@ -209,7 +243,8 @@ pub fn is_iso_date(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "[book]\ntitle = \"T\"\n\n[output.fieldbook]\nbase-url = \"https://example.org/sub\"\n";
+    const GOOD: &str =
+        "[book]\ntitle = \"T\"\n\n[output.fieldbook]\nbase-url = \"https://example.org/sub\"\n";
 
     #[test]
     fn reads_base_url_with_sub_path() {
@@ -222,7 +257,8 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_key() {
-        let text = "[book]\ntitle = \"T\"\n\n[output.fieldbook]\nbase-url = \"/\"\nbase-ulr = \"x\"\n";
+        let text =
+            "[book]\ntitle = \"T\"\n\n[output.fieldbook]\nbase-url = \"/\"\nbase-ulr = \"x\"\n";
         let d = Config::parse(text, Path::new("book.toml")).unwrap_err();
         assert_eq!(d.line, 6, "{d}");
         assert!(d.message.contains("base-ulr"), "{d}");
@@ -231,7 +267,11 @@ mod tests {
 
     #[test]
     fn unknown_top_level_table_is_an_error() {
-        let d = Config::parse("[book]\ntitle = \"T\"\n[site]\nx = 1\n", Path::new("book.toml")).unwrap_err();
+        let d = Config::parse(
+            "[book]\ntitle = \"T\"\n[site]\nx = 1\n",
+            Path::new("book.toml"),
+        )
+        .unwrap_err();
         assert_eq!(d.line, 3, "{d}");
     }
 }

@@ -30,7 +30,10 @@ fn row_label(d: &Dataset, i: usize) -> String {
     d.columns
         .iter()
         .find(|c| !c.kind.is_numeric() || c.is_year())
-        .and_then(|c| row.get(&c.name).map(|v| format!("{} {}", c.title.to_lowercase(), c.format(v))))
+        .and_then(|c| {
+            row.get(&c.name)
+                .map(|v| format!("{} {}", c.title.to_lowercase(), c.format(v)))
+        })
         .unwrap_or_else(|| format!("row {}", i + 1))
 }
 
@@ -39,10 +42,20 @@ pub fn mismatches(d: &Dataset) -> Vec<Mismatch> {
     let mut out = Vec::new();
     for check in &d.checks {
         match check {
-            Check::Share { part, whole, printed } => {
+            Check::Share {
+                part,
+                whole,
+                printed,
+            } => {
                 let decimals = d.column(printed).and_then(|c| c.decimals).unwrap_or(1) as i32;
                 for (i, row) in d.rows.iter().enumerate() {
-                    let (Some(p), Some(w), Some(shown)) = (row.get(part).and_then(Cell::as_f64), row.get(whole).and_then(Cell::as_f64), row.get(printed).and_then(Cell::as_f64)) else { continue };
+                    let (Some(p), Some(w), Some(shown)) = (
+                        row.get(part).and_then(Cell::as_f64),
+                        row.get(whole).and_then(Cell::as_f64),
+                        row.get(printed).and_then(Cell::as_f64),
+                    ) else {
+                        continue;
+                    };
                     if w == 0.0 {
                         continue;
                     }
@@ -61,7 +74,9 @@ pub fn mismatches(d: &Dataset) -> Vec<Mismatch> {
             }
             Check::RowSum { parts, total } => {
                 for (i, row) in d.rows.iter().enumerate() {
-                    let Some(t) = row.get(total).and_then(Cell::as_f64) else { continue };
+                    let Some(t) = row.get(total).and_then(Cell::as_f64) else {
+                        continue;
+                    };
                     let sum: f64 = parts.iter().map(|p| num(row.get(p))).sum();
                     if (sum - t).abs() > 1e-6 {
                         out.push(Mismatch {
@@ -74,12 +89,38 @@ pub fn mismatches(d: &Dataset) -> Vec<Mismatch> {
                     }
                 }
             }
-            Check::ColumnSum { column, total_row, filter } => {
-                let is_total = |r: &crate::model::Row| total_row.iter().all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)));
-                let selected = |r: &crate::model::Row| filter.iter().all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)));
-                let Some((ti, trow)) = d.rows.iter().enumerate().find(|(_, r)| is_total(r) && selected(r)) else { continue };
-                let Some(t) = trow.get(column).and_then(Cell::as_f64) else { continue };
-                let sum: f64 = d.rows.iter().filter(|r| !is_total(r) && selected(r)).map(|r| num(r.get(column))).sum();
+            Check::ColumnSum {
+                column,
+                total_row,
+                filter,
+            } => {
+                let is_total = |r: &crate::model::Row| {
+                    total_row
+                        .iter()
+                        .all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
+                };
+                let selected = |r: &crate::model::Row| {
+                    filter
+                        .iter()
+                        .all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
+                };
+                let Some((ti, trow)) = d
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| is_total(r) && selected(r))
+                else {
+                    continue;
+                };
+                let Some(t) = trow.get(column).and_then(Cell::as_f64) else {
+                    continue;
+                };
+                let sum: f64 = d
+                    .rows
+                    .iter()
+                    .filter(|r| !is_total(r) && selected(r))
+                    .map(|r| num(r.get(column)))
+                    .sum();
                 if (sum - t).abs() > 1e-6 {
                     out.push(Mismatch {
                         line: d.row_lines.get(ti).copied().unwrap_or(0),

@@ -43,7 +43,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `path:line:col`.
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -56,13 +61,29 @@ impl Diagnostic {
     }
 
     /// A warning at `path:line:col`.
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, col, message) }
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, col, message)
+        }
     }
 
     /// A note at `path:line:col`.
-    pub fn note(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Note, ..Diagnostic::error(path, line, col, message) }
+    pub fn note(
+        path: impl Into<PathBuf>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, line, col, message)
+        }
     }
 
     /// Adds a hint.
@@ -90,7 +111,15 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.path.display(), self.line, self.col, level, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            level,
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, " (hint: {hint})")?;
         }
@@ -119,14 +148,20 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= (wanted.len().max(c.len()) / 2).max(2) || c.contains(wanted) || wanted.contains(c))
+        .filter(|(d, c)| {
+            *d <= (wanted.len().max(c.len()) / 2).max(2) || c.contains(wanted) || wanted.contains(c)
+        })
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
 /// A "did you mean" hint from [`closest`], or a fallback when nothing is close.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, fallback: &str) -> String {
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: &str,
+) -> String {
     let near = closest(wanted, candidates);
     if near.is_empty() {
         fallback.to_string()
@@ -161,7 +196,9 @@ impl Style {
 
 /// Renders diagnostics to a string, reading each file under `root` for its source snippet.
 pub fn render(diagnostics: &[Diagnostic], root: &Path, style: Style) -> String {
-    use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+    use codespan_reporting::diagnostic::{
+        Diagnostic as CsDiagnostic, Label, Severity as CsSeverity,
+    };
     use codespan_reporting::files::SimpleFiles;
     use codespan_reporting::term::{self, termcolor::Buffer};
 
@@ -173,7 +210,11 @@ pub fn render(diagnostics: &[Diagnostic], root: &Path, style: Style) -> String {
             .collect();
     }
     let mut files = SimpleFiles::new();
-    let mut out = if style == Style::Color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut out = if style == Style::Color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     let config = term::Config::default();
     for d in diagnostics {
         let severity = match d.severity {
@@ -182,8 +223,14 @@ pub fn render(diagnostics: &[Diagnostic], root: &Path, style: Style) -> String {
             Severity::Note => CsSeverity::Note,
         };
         let mut cs = CsDiagnostic::new(severity).with_message(&d.message);
-        let full = if d.path.is_absolute() { d.path.clone() } else { root.join(&d.path) };
-        let text = std::fs::read(&full).map(|b| String::from_utf8_lossy(&b).into_owned()).ok();
+        let full = if d.path.is_absolute() {
+            d.path.clone()
+        } else {
+            root.join(&d.path)
+        };
+        let text = std::fs::read(&full)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .ok();
         match text {
             Some(text) if d.line > 0 => {
                 let start = offset_of(&text, d.line, d.col.max(1));
@@ -211,7 +258,10 @@ fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let chars: usize = l.char_indices().nth(col - 1).map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
+            let chars: usize = l
+                .char_indices()
+                .nth(col - 1)
+                .map_or(l.trim_end_matches('\n').len(), |(b, _)| b);
             return offset + chars;
         }
         offset += l.len();
@@ -248,8 +298,14 @@ mod tests {
     #[test]
     fn plain_render_shows_location_and_hint() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.md"), "line one\nsee [x](@place/artym) here\n").unwrap();
-        let d = Diagnostic::error("a.md", 2, 5, "unknown id").with_hint("did you mean `artyom`?").with_len(18);
+        std::fs::write(
+            dir.path().join("a.md"),
+            "line one\nsee [x](@place/artym) here\n",
+        )
+        .unwrap();
+        let d = Diagnostic::error("a.md", 2, 5, "unknown id")
+            .with_hint("did you mean `artyom`?")
+            .with_len(18);
         let text = render(&[d], dir.path(), Style::Plain);
         assert!(text.contains("a.md:2:5"), "{text}");
         assert!(text.contains("hint: did you mean"), "{text}");

@@ -93,7 +93,8 @@ struct Meta {
 /// Builds every output file.
 pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let g = Gen::new(inp);
-    let mut jobs: Vec<Box<dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync>> = Vec::new();
+    let mut jobs: Vec<Box<dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync>> =
+        Vec::new();
     for p in &inp.site.pages {
         jobs.push(Box::new(move |g| g.page(p)));
     }
@@ -113,7 +114,8 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         jobs.push(Box::new(move |g| g.figure(f)));
     }
     jobs.push(Box::new(|g| g.site_files()));
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|job| job(&g)).collect();
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> =
+        jobs.par_iter().map(|job| job(&g)).collect();
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for r in results {
@@ -128,7 +130,15 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {
-            problems.push(Diagnostic::error("static", 0, 0, format!("two files would be written to {}", pair[0].path)).with_hint("a file in static/ has the same path as a generated page; rename it"));
+            problems.push(
+                Diagnostic::error(
+                    "static",
+                    0,
+                    0,
+                    format!("two files would be written to {}", pair[0].path),
+                )
+                .with_hint("a file in static/ has the same path as a generated page; rename it"),
+            );
         }
     }
     if problems.is_empty() {
@@ -143,17 +153,42 @@ struct Gen<'a> {
     site_cx: Value,
     backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>>,
     chapters: Vec<&'a Page>,
+    citer: crate::cite::SiteCiter,
 }
 
 impl<'a> Gen<'a> {
     fn new(inp: &'a Inputs<'a>) -> Gen<'a> {
         let c = inp.config;
-        let mut chapters: Vec<&Page> = inp.site.pages.iter().filter(|p| p.meta.kind == PageKind::Chapter).collect();
+        let mut chapters: Vec<&Page> = inp
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.meta.kind == PageKind::Chapter)
+            .collect();
         chapters.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
-        let link_of = |title: &str, url: &str, kind: &str| Link { title: title.into(), url: c.link(url), kind: kind.into(), summary: String::new() };
+        let link_of = |title: &str, url: &str, kind: &str| Link {
+            title: title.into(),
+            url: c.link(url),
+            kind: kind.into(),
+            summary: String::new(),
+        };
         let mut sections = vec![link_of("Chapters", "/chapters/", "index")];
-        for kind in [Kind::Dataset, Kind::Chart, Kind::Figure, Kind::Event, Kind::Place, Kind::Organization, Kind::Person, Kind::Term, Kind::Source] {
-            sections.push(link_of(kind.plural(), &format!("/{}/", kind.section().unwrap_or("")), "index"));
+        for kind in [
+            Kind::Dataset,
+            Kind::Chart,
+            Kind::Figure,
+            Kind::Event,
+            Kind::Place,
+            Kind::Organization,
+            Kind::Person,
+            Kind::Term,
+            Kind::Source,
+        ] {
+            sections.push(link_of(
+                kind.plural(),
+                &format!("/{}/", kind.section().unwrap_or("")),
+                "index",
+            ));
         }
         let site_cx = serde_json::to_value(SiteCx {
             title: &c.title,
@@ -164,7 +199,15 @@ impl<'a> Gen<'a> {
             base: c.base_path.trim_end_matches('/').to_string(),
             home: c.link("/"),
             sections,
-            chapters: chapters.iter().map(|p| Link { title: p.meta.title.clone(), url: c.link(&Kind::Page.url(&p.meta.id)), kind: p.meta.part.clone().unwrap_or_default(), summary: p.meta.summary.clone() }).collect(),
+            chapters: chapters
+                .iter()
+                .map(|p| Link {
+                    title: p.meta.title.clone(),
+                    url: c.link(&Kind::Page.url(&p.meta.id)),
+                    kind: p.meta.part.clone().unwrap_or_default(),
+                    summary: p.meta.summary.clone(),
+                })
+                .collect(),
         })
         .unwrap_or(Value::Null);
         // Backlinks: who mentions whom, from every rendered Markdown text.
@@ -191,7 +234,23 @@ impl<'a> Gen<'a> {
         for list in backlinks.values_mut() {
             list.sort();
         }
-        Gen { inp, site_cx, backlinks, chapters }
+        let site_work = Work {
+            kind: "web".into(),
+            authors: c.authors.clone(),
+            year: c.last_updated.get(..4).and_then(|y| y.parse().ok()),
+            date: (!c.last_updated.is_empty()).then(|| c.last_updated.clone()),
+            publisher: (!c.publisher.is_empty()).then(|| c.publisher.clone()),
+            container: Some(c.title.clone()),
+            ..Work::default()
+        };
+        let citer = crate::cite::SiteCiter::new(inp.styles, &site_work);
+        Gen {
+            inp,
+            site_cx,
+            backlinks,
+            chapters,
+            citer,
+        }
     }
 
     fn link(&self, path: &str) -> String {
@@ -200,18 +259,44 @@ impl<'a> Gen<'a> {
 
     fn item_link(&self, kind: Kind, id: &str) -> Option<Link> {
         let e = self.inp.index.get(kind, id)?;
-        Some(Link { title: e.title.clone(), url: self.link(&e.url), kind: kind.label().to_string(), summary: e.summary.clone() })
+        Some(Link {
+            title: e.title.clone(),
+            url: self.link(&e.url),
+            kind: kind.label().to_string(),
+            summary: e.summary.clone(),
+        })
     }
 
     fn backlinks_of(&self, kind: Kind, id: &str) -> Vec<Link> {
-        self.backlinks.get(&(kind, id.to_string())).map(|l| l.iter().filter_map(|(k, i)| self.item_link(*k, i)).collect()).unwrap_or_default()
+        self.backlinks
+            .get(&(kind, id.to_string()))
+            .map(|l| {
+                l.iter()
+                    .filter_map(|(k, i)| self.item_link(*k, i))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn meta(&self, kind: Kind, id: &str, title: &str, summary: &str) -> Meta {
-        let url = if kind == Kind::Page && id.is_empty() { "/".to_string() } else { kind.url(id) };
+        let url = if kind == Kind::Page && id.is_empty() {
+            "/".to_string()
+        } else {
+            kind.url(id)
+        };
         let (og_image, alt, w, h) = match (kind, self.inp.charts.contains_key(id)) {
-            (Kind::Chart, true) => (format!("/charts/{id}.png"), format!("Chart: {title}"), 1200, 630),
-            _ => ("/cards/site.png".to_string(), format!("{} — {}", self.inp.config.title, title), 1200, 630),
+            (Kind::Chart, true) => (
+                format!("/charts/{id}.png"),
+                format!("Chart: {title}"),
+                1200,
+                630,
+            ),
+            _ => (
+                "/cards/site.png".to_string(),
+                format!("{} — {}", self.inp.config.title, title),
+                1200,
+                630,
+            ),
         };
         Meta {
             title: title.to_string(),
@@ -224,26 +309,18 @@ impl<'a> Gen<'a> {
             og_image_alt: alt,
             og_image_width: w,
             og_image_height: h,
-            og_type: if kind == Kind::Page { "article".into() } else { "website".into() },
+            og_type: if kind == Kind::Page {
+                "article".into()
+            } else {
+                "website".into()
+            },
         }
     }
 
     /// "Cite this" for an item of the site, crediting the site and its permalink.
     fn cite_this(&self, title: &str, url: &str, key: &str) -> Formatted {
-        let c = self.inp.config;
-        let work = Work {
-            key: key.to_string(),
-            kind: "web".into(),
-            title: title.to_string(),
-            authors: c.authors.clone(),
-            year: c.last_updated.get(..4).and_then(|y| y.parse().ok()),
-            date: (!c.last_updated.is_empty()).then(|| c.last_updated.clone()),
-            publisher: (!c.publisher.is_empty()).then(|| c.publisher.clone()),
-            container: Some(c.title.clone()),
-            url: Some(c.absolute(url)),
-            ..Work::default()
-        };
-        self.inp.styles.formatted(&work)
+        self.citer
+            .formatted(title, &self.inp.config.absolute(url), key)
     }
 
     fn md(&self, kind: Kind, id: &str) -> Option<&Rendered> {
@@ -252,7 +329,11 @@ impl<'a> Gen<'a> {
 
     fn render(&self, template: &str, path: String, cx: Value) -> Result<OutputFile, Diagnostic> {
         let html = self.inp.templates.render(template, &cx)?;
-        let bytes = if self.inp.minify { crate::output::minify_html(&html) } else { html.into_bytes() };
+        let bytes = if self.inp.minify {
+            crate::output::minify_html(&html)
+        } else {
+            html.into_bytes()
+        };
         Ok(OutputFile { path, bytes })
     }
 
@@ -273,7 +354,10 @@ impl<'a> Gen<'a> {
     fn named(&self, rendered: &Rendered) -> Value {
         let mut groups: BTreeMap<Kind, Vec<Link>> = BTreeMap::new();
         for (k, id) in &rendered.refs {
-            if matches!(k, Kind::Place | Kind::Organization | Kind::Person | Kind::Term) {
+            if matches!(
+                k,
+                Kind::Place | Kind::Organization | Kind::Person | Kind::Term
+            ) {
                 if let Some(l) = self.item_link(*k, id) {
                     groups.entry(*k).or_default().push(l);
                 }
@@ -294,17 +378,47 @@ impl<'a> Gen<'a> {
         let m = &p.meta;
         let rendered = self.md(Kind::Page, &m.id).cloned().unwrap_or_default();
         let pos = self.chapters.iter().position(|c| c.meta.id == m.id);
-        let nav = |i: Option<usize>| i.and_then(|i| self.chapters.get(i)).and_then(|c| self.item_link(Kind::Page, &c.meta.id));
-        let prev = pos.and_then(|i| i.checked_sub(1)).and_then(|i| nav(Some(i)));
+        let nav = |i: Option<usize>| {
+            i.and_then(|i| self.chapters.get(i))
+                .and_then(|c| self.item_link(Kind::Page, &c.meta.id))
+        };
+        let prev = pos
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| nav(Some(i)));
         let next = pos.and_then(|i| nav(Some(i + 1)));
-        let updates: Vec<Link> = m.updates.iter().filter_map(|u| self.item_link(Kind::Page, u)).collect();
-        let updated_by: Vec<Link> = self.inp.site.pages.iter().filter(|o| o.meta.updates.contains(&m.id)).filter_map(|o| self.item_link(Kind::Page, &o.meta.id)).collect();
-        let source = m.source.as_ref().and_then(|s| self.inp.site.sources.iter().find(|x| &x.id == s));
+        let updates: Vec<Link> = m
+            .updates
+            .iter()
+            .filter_map(|u| self.item_link(Kind::Page, u))
+            .collect();
+        let updated_by: Vec<Link> = self
+            .inp
+            .site
+            .pages
+            .iter()
+            .filter(|o| o.meta.updates.contains(&m.id))
+            .filter_map(|o| self.item_link(Kind::Page, &o.meta.id))
+            .collect();
+        let source = m
+            .source
+            .as_ref()
+            .and_then(|s| self.inp.site.sources.iter().find(|x| &x.id == s));
         let citation_meta = source.map(|s| json!({"title": s.title, "authors": s.authors, "year": s.year, "publisher": s.publisher}));
         let outline: Vec<&Heading> = rendered.headings.iter().filter(|h| h.level <= 3).collect();
         let meta = self.meta(Kind::Page, &m.id, &m.title, &m.summary);
-        let cite = self.cite_this(&m.title, &Kind::Page.url(&m.id), &format!("fieldbook-{}", m.id));
-        let events: Vec<Link> = self.inp.site.events.iter().filter(|e| e.pages.contains(&m.id)).filter_map(|e| self.item_link(Kind::Event, &e.id)).collect();
+        let cite = self.cite_this(
+            &m.title,
+            &Kind::Page.url(&m.id),
+            &format!("fieldbook-{}", m.id),
+        );
+        let events: Vec<Link> = self
+            .inp
+            .site
+            .events
+            .iter()
+            .filter(|e| e.pages.contains(&m.id))
+            .filter_map(|e| self.item_link(Kind::Event, &e.id))
+            .collect();
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
             "page": {"id": m.id, "title": m.title, "kind": m.kind, "part": m.part, "locator": m.locator, "summary": m.summary, "updated": m.updated,
@@ -313,17 +427,42 @@ impl<'a> Gen<'a> {
             "prev": prev, "next": next, "updates": updates, "updated_by": updated_by, "backlinks": self.backlinks_of(Kind::Page, &m.id),
             "citation_meta": citation_meta, "events": events, "words": rendered.text.split_whitespace().count(),
         });
-        Ok(vec![self.render("page.html", format!("{}/index.html", m.id), cx)?])
+        Ok(vec![self.render(
+            "page.html",
+            format!("{}/index.html", m.id),
+            cx,
+        )?])
     }
 
     fn entity(&self, e: &Entity) -> Result<Vec<OutputFile>, Diagnostic> {
         let kind = e.kind.kind();
         let rendered = self.md(kind, &e.id).cloned().unwrap_or_default();
-        let parent = e.parent.as_ref().and_then(|p| self.item_link(Kind::Place, p));
-        let children: Vec<Link> = self.inp.site.entities.iter().filter(|c| c.parent.as_deref() == Some(e.id.as_str())).filter_map(|c| self.item_link(c.kind.kind(), &c.id)).collect();
-        let sources: Vec<Value> = e.sources.iter().filter_map(|s| self.item_link(Kind::Source, &s.source).map(|l| json!({"link": l, "locator": s.locator}))).collect();
+        let parent = e
+            .parent
+            .as_ref()
+            .and_then(|p| self.item_link(Kind::Place, p));
+        let children: Vec<Link> = self
+            .inp
+            .site
+            .entities
+            .iter()
+            .filter(|c| c.parent.as_deref() == Some(e.id.as_str()))
+            .filter_map(|c| self.item_link(c.kind.kind(), &c.id))
+            .collect();
+        let sources: Vec<Value> = e
+            .sources
+            .iter()
+            .filter_map(|s| {
+                self.item_link(Kind::Source, &s.source)
+                    .map(|l| json!({"link": l, "locator": s.locator}))
+            })
+            .collect();
         let meta = self.meta(kind, &e.id, &e.name, &e.summary);
-        let cite = self.cite_this(&e.name, &kind.url(&e.id), &format!("fieldbook-{}-{}", kind.ref_name(), e.id));
+        let cite = self.cite_this(
+            &e.name,
+            &kind.url(&e.id),
+            &format!("fieldbook-{}-{}", kind.ref_name(), e.id),
+        );
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
             "entity": {"id": e.id, "name": e.name, "also": e.also, "summary": e.summary, "category": e.category, "note": e.note, "romanized": e.romanized, "table_2_2": e.table_2_2},
@@ -331,7 +470,11 @@ impl<'a> Gen<'a> {
             "backlinks": self.backlinks_of(kind, &e.id),
         });
         let section = kind.section().unwrap_or("");
-        Ok(vec![self.render("entity.html", format!("{section}/{}/index.html", e.id), cx)?])
+        Ok(vec![self.render(
+            "entity.html",
+            format!("{section}/{}/index.html", e.id),
+            cx,
+        )?])
     }
 
     fn table_cx(&self, d: &Dataset) -> Value {
@@ -359,7 +502,14 @@ impl<'a> Gen<'a> {
     }
 
     fn source_line(&self, d: &Dataset) -> String {
-        let label = self.inp.site.sources.iter().find(|s| s.id == d.source).map(crate::cite::label).unwrap_or_else(|| d.source.clone());
+        let label = self
+            .inp
+            .site
+            .sources
+            .iter()
+            .find(|s| s.id == d.source)
+            .map(crate::cite::label)
+            .unwrap_or_else(|| d.source.clone());
         format!("Source: {label}, {}", d.locator)
     }
 
@@ -368,12 +518,30 @@ impl<'a> Gen<'a> {
             let html = self.md(Kind::Dataset, &format!("{}#note-{i}", d.id)).map(|r| r.html.clone()).unwrap_or_default();
             json!({"id": n.id.clone().unwrap_or_else(|| format!("note-{}", i + 1)), "html": html})
         }).collect();
-        let charts: Vec<Link> = self.inp.site.charts.iter().filter(|c| c.dataset == d.id).filter_map(|c| self.item_link(Kind::Chart, &c.id)).collect();
+        let charts: Vec<Link> = self
+            .inp
+            .site
+            .charts
+            .iter()
+            .filter(|c| c.dataset == d.id)
+            .filter_map(|c| self.item_link(Kind::Chart, &c.id))
+            .collect();
         let source = self.item_link(Kind::Source, &d.source);
         let mismatches = self.inp.mismatches.get(&d.id).cloned().unwrap_or_default();
         let meta = self.meta(Kind::Dataset, &d.id, &d.title, &d.description);
-        let cite = self.cite_this(&d.title, &Kind::Dataset.url(&d.id), &format!("fieldbook-data-{}", d.id));
-        let mut figures: Vec<Link> = self.inp.site.figures.iter().filter(|f| f.dataset.as_deref() == Some(d.id.as_str())).filter_map(|f| self.item_link(Kind::Figure, &f.id)).collect();
+        let cite = self.cite_this(
+            &d.title,
+            &Kind::Dataset.url(&d.id),
+            &format!("fieldbook-data-{}", d.id),
+        );
+        let mut figures: Vec<Link> = self
+            .inp
+            .site
+            .figures
+            .iter()
+            .filter(|f| f.dataset.as_deref() == Some(d.id.as_str()))
+            .filter_map(|f| self.item_link(Kind::Figure, &f.id))
+            .collect();
         figures.sort_by(|a, b| a.title.cmp(&b.title));
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
@@ -383,15 +551,37 @@ impl<'a> Gen<'a> {
             "source_line": self.source_line(d), "backlinks": self.backlinks_of(Kind::Dataset, &d.id),
         });
         let page = self.render("dataset.html", format!("data/{}/index.html", d.id), cx)?;
-        let csv = OutputFile { path: format!("data/{}.csv", d.id), bytes: csv(d).into_bytes() };
-        let json_file = OutputFile { path: format!("data/{}.json", d.id), bytes: self.dataset_json(d).into_bytes() };
+        let csv = OutputFile {
+            path: format!("data/{}.csv", d.id),
+            bytes: csv(d).into_bytes(),
+        };
+        let json_file = OutputFile {
+            path: format!("data/{}.json", d.id),
+            bytes: self.dataset_json(d).into_bytes(),
+        };
         Ok(vec![page, csv, json_file])
     }
 
     fn dataset_json(&self, d: &Dataset) -> String {
         let source = self.inp.site.sources.iter().find(|s| s.id == d.source);
-        let row_sources: BTreeSet<&str> = d.rows.iter().flat_map(|r| d.columns.iter().filter(|c| c.kind == ColumnType::Source).filter_map(move |c| match r.get(&c.name) { Some(Cell::Text(t)) => Some(t.as_str()), _ => None })).collect();
-        let sources: Vec<Value> = row_sources.iter().chain(std::iter::once(&d.source.as_str())).collect::<BTreeSet<_>>().into_iter()
+        let row_sources: BTreeSet<&str> = d
+            .rows
+            .iter()
+            .flat_map(|r| {
+                d.columns
+                    .iter()
+                    .filter(|c| c.kind == ColumnType::Source)
+                    .filter_map(move |c| match r.get(&c.name) {
+                        Some(Cell::Text(t)) => Some(t.as_str()),
+                        _ => None,
+                    })
+            })
+            .collect();
+        let sources: Vec<Value> = row_sources
+            .iter()
+            .chain(std::iter::once(&d.source.as_str()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .filter_map(|id| self.inp.site.sources.iter().find(|s| s.id == **id))
             .map(|s| json!({"id": s.id, "citation": crate::cite::label(s), "title": s.title}))
             .collect();
@@ -408,14 +598,30 @@ impl<'a> Gen<'a> {
     }
 
     fn chart(&self, c: &Chart) -> Result<Vec<OutputFile>, Diagnostic> {
-        let Some(out) = self.inp.charts.get(&c.id) else { return Ok(Vec::new()) };
-        let Some(d) = self.inp.site.datasets.iter().find(|d| d.id == c.dataset) else { return Ok(Vec::new()) };
-        let notes: Vec<String> = (0..c.notes.len()).filter_map(|i| self.md(Kind::Chart, &format!("{}#note-{i}", c.id)).map(|r| r.html.clone())).collect();
+        let Some(out) = self.inp.charts.get(&c.id) else {
+            return Ok(Vec::new());
+        };
+        let Some(d) = self.inp.site.datasets.iter().find(|d| d.id == c.dataset) else {
+            return Ok(Vec::new());
+        };
+        let notes: Vec<String> = (0..c.notes.len())
+            .filter_map(|i| {
+                self.md(Kind::Chart, &format!("{}#note-{i}", c.id))
+                    .map(|r| r.html.clone())
+            })
+            .collect();
         // The data behind the chart: the chart's rows, with source/locator columns when present.
         let rows = crate::chart::chart_rows(c, d);
-        let sub = Dataset { rows: rows.into_iter().cloned().collect(), ..d.clone() };
+        let sub = Dataset {
+            rows: rows.into_iter().cloned().collect(),
+            ..d.clone()
+        };
         let meta = self.meta(Kind::Chart, &c.id, &c.title, &c.description);
-        let cite = self.cite_this(&c.title, &Kind::Chart.url(&c.id), &format!("fieldbook-chart-{}", c.id));
+        let cite = self.cite_this(
+            &c.title,
+            &Kind::Chart.url(&c.id),
+            &format!("fieldbook-chart-{}", c.id),
+        );
         let embed_url = self.inp.config.absolute(&format!("/embed/{}/", c.id));
         let iframe = format!("<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>", embed_url, escape_attr(&c.title));
         let cx = json!({
@@ -426,13 +632,24 @@ impl<'a> Gen<'a> {
             "csv": self.link(&format!("/data/{}.csv", d.id)), "json": self.link(&format!("/data/{}.json", d.id)),
             "source_line": self.source_line(d), "backlinks": self.backlinks_of(Kind::Chart, &c.id),
         });
-        let page = self.render("chart.html", format!("charts/{}/index.html", c.id), cx.clone())?;
+        let page = self.render(
+            "chart.html",
+            format!("charts/{}/index.html", c.id),
+            cx.clone(),
+        )?;
         let embed = self.render("embed.html", format!("embed/{}/index.html", c.id), cx)?;
         Ok(vec![
             page,
             embed,
-            OutputFile { path: format!("charts/{}.svg", c.id), bytes: format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", out.wide).into_bytes() },
-            OutputFile { path: format!("charts/{}.png", c.id), bytes: out.png.clone() },
+            OutputFile {
+                path: format!("charts/{}.svg", c.id),
+                bytes: format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n", out.wide)
+                    .into_bytes(),
+            },
+            OutputFile {
+                path: format!("charts/{}.png", c.id),
+                bytes: out.png.clone(),
+            },
         ])
     }
 
@@ -440,18 +657,45 @@ impl<'a> Gen<'a> {
         let work = Work::from_source(s);
         let formatted = self.inp.styles.formatted(&work);
         let meta = self.meta(Kind::Source, &s.id, &s.title, &crate::cite::label(s));
-        let datasets: Vec<Link> = self.inp.site.datasets.iter().filter(|d| d.source == s.id || d.rows.iter().any(|r| r.values().any(|v| matches!(v, Cell::Text(t) if t == &s.id)))).filter_map(|d| self.item_link(Kind::Dataset, &d.id)).collect();
-        let figures: Vec<Link> = self.inp.site.figures.iter().filter(|f| f.source == s.id).filter_map(|f| self.item_link(Kind::Figure, &f.id)).collect();
+        let datasets: Vec<Link> = self
+            .inp
+            .site
+            .datasets
+            .iter()
+            .filter(|d| {
+                d.source == s.id
+                    || d.rows
+                        .iter()
+                        .any(|r| r.values().any(|v| matches!(v, Cell::Text(t) if t == &s.id)))
+            })
+            .filter_map(|d| self.item_link(Kind::Dataset, &d.id))
+            .collect();
+        let figures: Vec<Link> = self
+            .inp
+            .site
+            .figures
+            .iter()
+            .filter(|f| f.source == s.id)
+            .filter_map(|f| self.item_link(Kind::Figure, &f.id))
+            .collect();
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": formatted, "reference": self.inp.styles.chicago(&work),
             "source": s, "label": crate::cite::label(s), "datasets": datasets, "figures": figures, "backlinks": self.backlinks_of(Kind::Source, &s.id),
         });
-        Ok(vec![self.render("source.html", format!("sources/{}/index.html", s.id), cx)?])
+        Ok(vec![self.render(
+            "source.html",
+            format!("sources/{}/index.html", s.id),
+            cx,
+        )?])
     }
 
     fn figure(&self, f: &KeyFigure) -> Result<Vec<OutputFile>, Diagnostic> {
         let meta = self.meta(Kind::Figure, &f.id, &f.statement, &f.statement);
-        let cite = self.cite_this(&f.statement, &Kind::Figure.url(&f.id), &format!("fieldbook-figure-{}", f.id));
+        let cite = self.cite_this(
+            &f.statement,
+            &Kind::Figure.url(&f.id),
+            &format!("fieldbook-figure-{}", f.id),
+        );
         let note = self.md(Kind::Figure, &f.id).map(|r| r.html.clone());
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
@@ -459,7 +703,11 @@ impl<'a> Gen<'a> {
             "source": self.item_link(Kind::Source, &f.source), "dataset": f.dataset.as_ref().and_then(|d| self.item_link(Kind::Dataset, d)),
             "note": note, "backlinks": self.backlinks_of(Kind::Figure, &f.id),
         });
-        Ok(vec![self.render("figure.html", format!("figures/{}/index.html", f.id), cx)?])
+        Ok(vec![self.render(
+            "figure.html",
+            format!("figures/{}/index.html", f.id),
+            cx,
+        )?])
     }
 
     /// Home, indexes, timeline, corrections, search, 404, feeds, sitemap, robots, redirects, card.
@@ -475,31 +723,99 @@ impl<'a> Gen<'a> {
         let charts: Vec<Value> = inp.site.charts.iter().filter_map(|ch| inp.charts.get(&ch.id).map(|o| json!({"title": ch.title, "url": self.link(&Kind::Chart.url(&ch.id)), "wide": o.wide, "narrow": o.narrow, "description": ch.description}))).collect();
         let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": inp.styles.chicago(&Work::from_source(s)), "url": self.link(&Kind::Source.url(&s.id))})).collect();
         let counts: Vec<Value> = Kind::ALL.iter().filter(|k| k.section().is_some() && **k != Kind::Correction).map(|k| json!({"label": k.plural(), "url": self.link(&format!("/{}/", k.section().unwrap_or(""))), "count": inp.index.ids(*k).count()})).collect();
-        let others: Vec<Link> = inp.site.pages.iter().filter(|p| p.meta.kind != PageKind::Chapter).filter_map(|p| self.item_link(Kind::Page, &p.meta.id)).collect();
+        let others: Vec<Link> = inp
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.meta.kind != PageKind::Chapter)
+            .filter_map(|p| self.item_link(Kind::Page, &p.meta.id))
+            .collect();
         let meta = self.meta(Kind::Page, "", &c.title, &c.description);
         let cite = self.cite_this(&c.title, "/", "fieldbook-site");
         files.push(self.render("home.html", "index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "figures": home_figures, "charts": charts, "sources": sources, "counts": counts, "others": others}))?);
         // Chapters index.
-        let meta = Meta { url: self.link("/chapters/"), canonical: c.absolute("/chapters/"), ..self.meta(Kind::Page, "", "Chapters", "The report, part by part, in reading order.") };
+        let meta = Meta {
+            url: self.link("/chapters/"),
+            canonical: c.absolute("/chapters/"),
+            ..self.meta(
+                Kind::Page,
+                "",
+                "Chapters",
+                "The report, part by part, in reading order.",
+            )
+        };
         let cite = self.cite_this("Chapters", "/chapters/", "fieldbook-chapters");
-        let items: Vec<Link> = self.chapters.iter().filter_map(|p| self.item_link(Kind::Page, &p.meta.id).map(|mut l| { l.kind = p.meta.part.clone().unwrap_or_default(); l })).collect();
+        let items: Vec<Link> = self
+            .chapters
+            .iter()
+            .filter_map(|p| {
+                self.item_link(Kind::Page, &p.meta.id).map(|mut l| {
+                    l.kind = p.meta.part.clone().unwrap_or_default();
+                    l
+                })
+            })
+            .collect();
         files.push(self.render("index.html", "chapters/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "items": items, "others": others, "kind": "chapters"}))?);
         // Kind indexes.
-        for kind in [Kind::Place, Kind::Organization, Kind::Person, Kind::Term, Kind::Dataset, Kind::Chart, Kind::Source, Kind::Figure] {
+        for kind in [
+            Kind::Place,
+            Kind::Organization,
+            Kind::Person,
+            Kind::Term,
+            Kind::Dataset,
+            Kind::Chart,
+            Kind::Source,
+            Kind::Figure,
+        ] {
             let section = kind.section().unwrap_or("");
-            let mut items: Vec<Link> = inp.index.ids(kind).filter_map(|id| self.item_link(kind, id)).collect();
+            let mut items: Vec<Link> = inp
+                .index
+                .ids(kind)
+                .filter_map(|id| self.item_link(kind, id))
+                .collect();
             items.sort_by_key(|l| l.title.to_lowercase());
-            let thumbs: Vec<Value> = if kind == Kind::Chart { charts.clone() } else { Vec::new() };
-            let letters: Vec<String> = if kind == Kind::Term {
-                for item in &mut items {
-                    item.kind = item.title.trim_start_matches(|c: char| !c.is_alphanumeric()).chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
-                }
-                items.iter().map(|l| l.kind.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+            let thumbs: Vec<Value> = if kind == Kind::Chart {
+                charts.clone()
             } else {
                 Vec::new()
             };
-            let meta = Meta { url: self.link(&format!("/{section}/")), canonical: c.absolute(&format!("/{section}/")), ..self.meta(Kind::Page, "", kind.plural(), &format!("Every item of kind {} on this site.", kind.label().to_lowercase())) };
-            let cite = self.cite_this(kind.plural(), &format!("/{section}/"), &format!("fieldbook-{section}"));
+            let letters: Vec<String> = if kind == Kind::Term {
+                for item in &mut items {
+                    item.kind = item
+                        .title
+                        .trim_start_matches(|c: char| !c.is_alphanumeric())
+                        .chars()
+                        .next()
+                        .map(|c| c.to_uppercase().to_string())
+                        .unwrap_or_default();
+                }
+                items
+                    .iter()
+                    .map(|l| l.kind.clone())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let meta = Meta {
+                url: self.link(&format!("/{section}/")),
+                canonical: c.absolute(&format!("/{section}/")),
+                ..self.meta(
+                    Kind::Page,
+                    "",
+                    kind.plural(),
+                    &format!(
+                        "Every item of kind {} on this site.",
+                        kind.label().to_lowercase()
+                    ),
+                )
+            };
+            let cite = self.cite_this(
+                kind.plural(),
+                &format!("/{section}/"),
+                &format!("fieldbook-{section}"),
+            );
             files.push(self.render("index.html", format!("{section}/index.html"), json!({"site": self.site_cx, "meta": meta, "cite": cite, "items": items, "kind": kind.ref_name(), "thumbs": thumbs, "letters": letters}))?);
         }
         // Timeline.
@@ -507,9 +823,22 @@ impl<'a> Gen<'a> {
         events.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
         let events: Vec<Value> = events.iter().map(|e| json!({"id": e.id, "date": e.date, "title": e.title, "html": self.md(Kind::Event, &e.id).map(|r| r.html.clone()),
             "source": self.item_link(Kind::Source, &e.source), "locator": e.locator, "pages": e.pages.iter().filter_map(|p| self.item_link(Kind::Page, p)).collect::<Vec<_>>()})).collect();
-        let meta = Meta { url: self.link("/timeline/"), canonical: c.absolute("/timeline/"), ..self.meta(Kind::Page, "", "Timeline", "Dated events from both sources, 1860 to 2019.") };
+        let meta = Meta {
+            url: self.link("/timeline/"),
+            canonical: c.absolute("/timeline/"),
+            ..self.meta(
+                Kind::Page,
+                "",
+                "Timeline",
+                "Dated events from both sources, 1860 to 2019.",
+            )
+        };
         let cite = self.cite_this("Timeline", "/timeline/", "fieldbook-timeline");
-        files.push(self.render("timeline.html", "timeline/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "events": events}))?);
+        files.push(self.render(
+            "timeline.html",
+            "timeline/index.html".into(),
+            json!({"site": self.site_cx, "meta": meta, "cite": cite, "events": events}),
+        )?);
         // Corrections.
         let mut corrections: Vec<&Correction> = inp.site.corrections.iter().collect();
         corrections.sort_by(|a, b| (&b.date, &a.id).cmp(&(&a.date, &b.id)));
@@ -517,40 +846,109 @@ impl<'a> Gen<'a> {
             let target = k.target.strip_prefix('@').and_then(|t| crate::index::parse_ref(t).ok()).and_then(|(kind, id, _)| self.item_link(kind, id));
             json!({"id": k.id, "date": k.date, "html": self.md(Kind::Correction, &k.id).map(|r| r.html.clone()), "target": target})
         }).collect();
-        let meta = Meta { url: self.link("/corrections/"), canonical: c.absolute("/corrections/"), ..self.meta(Kind::Page, "", "Corrections", "Every correction made to this site, newest first.") };
+        let meta = Meta {
+            url: self.link("/corrections/"),
+            canonical: c.absolute("/corrections/"),
+            ..self.meta(
+                Kind::Page,
+                "",
+                "Corrections",
+                "Every correction made to this site, newest first.",
+            )
+        };
         let cite = self.cite_this("Corrections", "/corrections/", "fieldbook-corrections");
-        files.push(self.render("corrections.html", "corrections/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "corrections": corr}))?);
+        files.push(self.render(
+            "corrections.html",
+            "corrections/index.html".into(),
+            json!({"site": self.site_cx, "meta": meta, "cite": cite, "corrections": corr}),
+        )?);
         // Search page and its index.
-        let meta = Meta { url: self.link("/search/"), canonical: c.absolute("/search/"), ..self.meta(Kind::Page, "", "Search", "Search the pages, places, organizations, data, charts and key figures.") };
+        let meta = Meta {
+            url: self.link("/search/"),
+            canonical: c.absolute("/search/"),
+            ..self.meta(
+                Kind::Page,
+                "",
+                "Search",
+                "Search the pages, places, organizations, data, charts and key figures.",
+            )
+        };
         let cite = self.cite_this("Search", "/search/", "fieldbook-search");
         files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "index_url": self.link("/search/index.json")}))?);
-        files.push(OutputFile { path: "search/index.json".into(), bytes: self.search_index().into_bytes() });
+        files.push(OutputFile {
+            path: "search/index.json".into(),
+            bytes: self.search_index().into_bytes(),
+        });
         // 404.
-        let meta = Meta { url: self.link("/404.html"), canonical: c.absolute("/404.html"), ..self.meta(Kind::Page, "", "Page not found", "This address does not exist on the site.") };
+        let meta = Meta {
+            url: self.link("/404.html"),
+            canonical: c.absolute("/404.html"),
+            ..self.meta(
+                Kind::Page,
+                "",
+                "Page not found",
+                "This address does not exist on the site.",
+            )
+        };
         let cite = self.cite_this("Page not found", "/404.html", "fieldbook-404");
-        files.push(self.render("404.html", "404.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite}))?);
+        files.push(self.render(
+            "404.html",
+            "404.html".into(),
+            json!({"site": self.site_cx, "meta": meta, "cite": cite}),
+        )?);
         // Redirects for aliases.
         let mut redirects = String::new();
         for (from, to) in &inp.index.redirects {
-            let cx = json!({"site": self.site_cx, "to": self.link(to), "canonical": c.absolute(to)});
+            let cx =
+                json!({"site": self.site_cx, "to": self.link(to), "canonical": c.absolute(to)});
             let path = format!("{}index.html", from.trim_start_matches('/'));
             files.push(self.render("redirect.html", path, cx)?);
             redirects.push_str(&format!("{} {} 301\n", c.link(from), c.link(to)));
         }
-        files.push(OutputFile { path: "_redirects".into(), bytes: redirects.into_bytes() });
+        files.push(OutputFile {
+            path: "_redirects".into(),
+            bytes: redirects.into_bytes(),
+        });
         // Crawl files.
         let urls = self.all_urls();
         let mut sitemap = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for u in &urls {
-            sitemap.push_str(&format!("  <url><loc>{}</loc>{}</url>\n", xml_escape(&c.absolute(u)), if c.last_updated.is_empty() { String::new() } else { format!("<lastmod>{}</lastmod>", c.last_updated) }));
+            sitemap.push_str(&format!(
+                "  <url><loc>{}</loc>{}</url>\n",
+                xml_escape(&c.absolute(u)),
+                if c.last_updated.is_empty() {
+                    String::new()
+                } else {
+                    format!("<lastmod>{}</lastmod>", c.last_updated)
+                }
+            ));
         }
         sitemap.push_str("</urlset>\n");
-        files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap.into_bytes() });
-        files.push(OutputFile { path: "atom.xml".into(), bytes: self.atom().into_bytes() });
-        files.push(OutputFile { path: "robots.txt".into(), bytes: format!("User-agent: *\nAllow: /\nSitemap: {}\n", c.absolute("/sitemap.xml")).into_bytes() });
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: "atom.xml".into(),
+            bytes: self.atom().into_bytes(),
+        });
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                c.absolute("/sitemap.xml")
+            )
+            .into_bytes(),
+        });
         // Stylesheet additions for charts in a forced theme, and the site card.
-        files.push(OutputFile { path: "charts.css".into(), bytes: crate::chart::theme_css().into_bytes() });
-        files.push(OutputFile { path: "cards/site.png".into(), bytes: crate::chart::card_png(&c.title, &c.description)? });
+        files.push(OutputFile {
+            path: "charts.css".into(),
+            bytes: crate::chart::theme_css().into_bytes(),
+        });
+        files.push(OutputFile {
+            path: "cards/site.png".into(),
+            bytes: crate::chart::card_png(&c.title, &c.description)?,
+        });
         Ok(files)
     }
 
@@ -575,7 +973,11 @@ impl<'a> Gen<'a> {
 
     fn atom(&self) -> String {
         let c = self.inp.config;
-        let updated = if c.last_updated.is_empty() { "1970-01-01".to_string() } else { c.last_updated.clone() };
+        let updated = if c.last_updated.is_empty() {
+            "1970-01-01".to_string()
+        } else {
+            c.last_updated.clone()
+        };
         let mut feed = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
             xml_escape(&c.title), xml_escape(&c.absolute("/")), xml_escape(&c.absolute("/atom.xml")), xml_escape(&c.absolute("/")), updated, xml_escape(&c.authors.join(", "))
@@ -583,14 +985,31 @@ impl<'a> Gen<'a> {
         let mut entries: Vec<(String, String, String, String)> = Vec::new();
         for p in &self.inp.site.pages {
             let date = p.meta.updated.clone().unwrap_or_else(|| updated.clone());
-            entries.push((date, p.meta.title.clone(), Kind::Page.url(&p.meta.id), p.meta.summary.clone()));
+            entries.push((
+                date,
+                p.meta.title.clone(),
+                Kind::Page.url(&p.meta.id),
+                p.meta.summary.clone(),
+            ));
         }
         for k in &self.inp.site.corrections {
-            entries.push((k.date.clone(), format!("Correction: {}", k.target), Kind::Correction.url(&k.id), k.text.clone()));
+            entries.push((
+                k.date.clone(),
+                format!("Correction: {}", k.target),
+                Kind::Correction.url(&k.id),
+                k.text.clone(),
+            ));
         }
         for u in self.all_urls() {
             if !entries.iter().any(|e| e.2 == u) {
-                let title = Kind::ALL.iter().find_map(|k| u.strip_prefix(&format!("/{}/", k.section().unwrap_or("-"))).filter(|r| !r.is_empty()).and_then(|r| self.inp.index.get(*k, r.trim_end_matches('/')))).map(|e| e.title.clone());
+                let title = Kind::ALL
+                    .iter()
+                    .find_map(|k| {
+                        u.strip_prefix(&format!("/{}/", k.section().unwrap_or("-")))
+                            .filter(|r| !r.is_empty())
+                            .and_then(|r| self.inp.index.get(*k, r.trim_end_matches('/')))
+                    })
+                    .map(|e| e.title.clone());
                 if let Some(t) = title {
                     entries.push((updated.clone(), t, u.clone(), String::new()));
                 }
@@ -598,7 +1017,11 @@ impl<'a> Gen<'a> {
         }
         entries.sort_by(|a, b| (&b.0, &a.2).cmp(&(&a.0, &b.2)));
         for (date, title, url, summary) in entries {
-            let date = if date.len() == 10 { date } else { updated.clone() };
+            let date = if date.len() == 10 {
+                date
+            } else {
+                updated.clone()
+            };
             feed.push_str(&format!(
                 "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
                 xml_escape(&title), xml_escape(&c.absolute(&url)), xml_escape(&c.absolute(&url)), date, xml_escape(&summary)
@@ -610,28 +1033,74 @@ impl<'a> Gen<'a> {
 
     fn search_index(&self) -> String {
         let mut docs: Vec<Value> = Vec::new();
-        let mut push = |kind: Kind, id: &str, title: &str, summary: &str, text: &str, also: &[String]| {
+        let mut push = |kind: Kind,
+                        id: &str,
+                        title: &str,
+                        summary: &str,
+                        text: &str,
+                        also: &[String]| {
             docs.push(json!({"k": kind.label(), "t": title, "u": self.link(&kind.url(id)), "s": summary, "x": text, "a": also.join(" ")}));
         };
         for p in &self.inp.site.pages {
-            let text = self.md(Kind::Page, &p.meta.id).map(|r| r.text.clone()).unwrap_or_default();
-            push(Kind::Page, &p.meta.id, &p.meta.title, &p.meta.summary, &text, &[]);
+            let text = self
+                .md(Kind::Page, &p.meta.id)
+                .map(|r| r.text.clone())
+                .unwrap_or_default();
+            push(
+                Kind::Page,
+                &p.meta.id,
+                &p.meta.title,
+                &p.meta.summary,
+                &text,
+                &[],
+            );
         }
         for e in &self.inp.site.entities {
-            let text = self.md(e.kind.kind(), &e.id).map(|r| r.text.clone()).unwrap_or_default();
+            let text = self
+                .md(e.kind.kind(), &e.id)
+                .map(|r| r.text.clone())
+                .unwrap_or_default();
             push(e.kind.kind(), &e.id, &e.name, &e.summary, &text, &e.also);
         }
         for d in &self.inp.site.datasets {
-            push(Kind::Dataset, &d.id, &d.title, &d.description, &d.locator, &[]);
+            push(
+                Kind::Dataset,
+                &d.id,
+                &d.title,
+                &d.description,
+                &d.locator,
+                &[],
+            );
         }
         for c in &self.inp.site.charts {
-            push(Kind::Chart, &c.id, &c.title, &c.description, c.subtitle.as_deref().unwrap_or(""), &[]);
+            push(
+                Kind::Chart,
+                &c.id,
+                &c.title,
+                &c.description,
+                c.subtitle.as_deref().unwrap_or(""),
+                &[],
+            );
         }
         for f in &self.inp.site.figures {
-            push(Kind::Figure, &f.id, &f.statement, &f.shown(), &f.locator, &[]);
+            push(
+                Kind::Figure,
+                &f.id,
+                &f.statement,
+                &f.shown(),
+                &f.locator,
+                &[],
+            );
         }
         for s in &self.inp.site.sources {
-            push(Kind::Source, &s.id, &s.title, &crate::cite::label(s), &s.authors.join(" "), &[]);
+            push(
+                Kind::Source,
+                &s.id,
+                &s.title,
+                &crate::cite::label(s),
+                &s.authors.join(" "),
+                &[],
+            );
         }
         serde_json::to_string(&docs).unwrap_or_default()
     }
@@ -655,21 +1124,41 @@ impl crate::markdown::Embedder for Embeds<'_> {
         let anchor = crate::markdown::embed_anchor(kind, id);
         let cx = match kind {
             Kind::Chart => {
-                let (Some(chart), Some(out)) = (self.site.charts.iter().find(|x| x.id == id), self.charts.get(id)) else { return String::new() };
+                let (Some(chart), Some(out)) = (
+                    self.site.charts.iter().find(|x| x.id == id),
+                    self.charts.get(id),
+                ) else {
+                    return String::new();
+                };
                 json!({"anchor": anchor, "number": number, "caption": caption, "title": chart.title, "description": chart.description,
                        "wide": out.wide,
                        "narrow": out.narrow,
                        "url": c.link(&Kind::Chart.url(id)), "data": c.link(&Kind::Dataset.url(&chart.dataset)), "svg": c.link(&format!("/charts/{id}.svg")), "png": c.link(&format!("/charts/{id}.png"))})
             }
             Kind::Dataset => {
-                let Some(d) = self.site.datasets.iter().find(|x| x.id == id) else { return String::new() };
+                let Some(d) = self.site.datasets.iter().find(|x| x.id == id) else {
+                    return String::new();
+                };
                 let columns: Vec<Value> = d.columns.iter().filter(|col| col.kind != ColumnType::Source && col.name != "locator").map(|col| json!({"title": col.title, "unit": col.unit, "numeric": col.kind.is_numeric() && !col.is_year()})).collect();
-                let rows: Vec<Vec<String>> = d.rows.iter().take(40).map(|r| d.columns.iter().filter(|col| col.kind != ColumnType::Source && col.name != "locator").map(|col| col.format(r.get(&col.name).unwrap_or(&Cell::Blank))).collect()).collect();
+                let rows: Vec<Vec<String>> = d
+                    .rows
+                    .iter()
+                    .take(40)
+                    .map(|r| {
+                        d.columns
+                            .iter()
+                            .filter(|col| col.kind != ColumnType::Source && col.name != "locator")
+                            .map(|col| col.format(r.get(&col.name).unwrap_or(&Cell::Blank)))
+                            .collect()
+                    })
+                    .collect();
                 json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": d.locator, "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
                        "url": c.link(&Kind::Dataset.url(id)), "csv": c.link(&format!("/data/{id}.csv"))})
             }
             Kind::Figure => {
-                let Some(f) = self.site.figures.iter().find(|x| x.id == id) else { return String::new() };
+                let Some(f) = self.site.figures.iter().find(|x| x.id == id) else {
+                    return String::new();
+                };
                 json!({"anchor": anchor, "number": number, "shown": f.shown(), "unit": f.unit, "statement": f.statement, "locator": f.locator, "url": c.link(&Kind::Figure.url(id))})
             }
             _ => return String::new(),
@@ -679,21 +1168,46 @@ impl crate::markdown::Embedder for Embeds<'_> {
             Kind::Dataset => "embed_dataset.html",
             _ => "embed_figure.html",
         };
-        self.templates.render(template, &cx).unwrap_or_else(|d| format!("<p class=\"error\">{}</p>", crate::markdown::escape_text(&d.message)))
+        self.templates.render(template, &cx).unwrap_or_else(|d| {
+            format!(
+                "<p class=\"error\">{}</p>",
+                crate::markdown::escape_text(&d.message)
+            )
+        })
     }
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// RFC 4180 CSV with a header row of column names; blanks stay empty.
 pub fn csv(d: &Dataset) -> String {
-    let quote = |s: &str| if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
-    let mut out = d.columns.iter().map(|c| quote(&c.name)).collect::<Vec<_>>().join(",");
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = d
+        .columns
+        .iter()
+        .map(|c| quote(&c.name))
+        .collect::<Vec<_>>()
+        .join(",");
     out.push_str("\r\n");
     for r in &d.rows {
-        out.push_str(&d.columns.iter().map(|c| quote(&r.get(&c.name).map(Cell::raw).unwrap_or_default())).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &d.columns
+                .iter()
+                .map(|c| quote(&r.get(&c.name).map(Cell::raw).unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out

@@ -44,7 +44,10 @@ impl Index {
 
     /// All ids of a kind, sorted.
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.entries.keys().filter(move |(k, _)| *k == kind).map(|(_, id)| id.as_str())
+        self.entries
+            .keys()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, id)| id.as_str())
     }
 
     /// A "did you mean" hint for an unknown id of `kind`.
@@ -52,10 +55,16 @@ impl Index {
         let fallback = if self.ids(kind).next().is_none() {
             format!("there are no items of kind `{}` yet", kind.ref_name())
         } else {
-            format!("see the list of {} for existing ids", kind.plural().to_lowercase())
+            format!(
+                "see the list of {} for existing ids",
+                kind.plural().to_lowercase()
+            )
         };
         let near = did_you_mean(id, self.ids(kind), &fallback);
-        near.replace('`', "`").replace("did you mean `", &format!("did you mean `{}/", kind.ref_name()))
+        near.replace('`', "`").replace(
+            "did you mean `",
+            &format!("did you mean `{}/", kind.ref_name()),
+        )
     }
 
     /// Builds the index, reporting invalid, reserved and duplicate ids.
@@ -74,23 +83,47 @@ impl Index {
             }
             if kind == Kind::Page && RESERVED_PAGE_IDS.contains(&id) {
                 problems.push(
-                    Diagnostic::error(&origin.path, origin.line, origin.col, format!("page id `{id}` is reserved"))
-                        .with_hint(format!("/{id}/ is where the site keeps its own pages; choose another id")),
+                    Diagnostic::error(
+                        &origin.path,
+                        origin.line,
+                        origin.col,
+                        format!("page id `{id}` is reserved"),
+                    )
+                    .with_hint(format!(
+                        "/{id}/ is where the site keeps its own pages; choose another id"
+                    )),
                 );
                 return;
             }
             let key = (kind, id.to_string());
             if let Some(first) = origins.get(&key) {
                 problems.push(
-                    Diagnostic::error(&origin.path, origin.line, origin.col, format!("duplicate id `{}/{id}`", kind.ref_name()))
-                        .with_len(id.chars().count())
-                        .with_hint(format!("`{id}` is already the id of an item in {}:{}; ids must be unique per kind", first.path.display(), first.line)),
+                    Diagnostic::error(
+                        &origin.path,
+                        origin.line,
+                        origin.col,
+                        format!("duplicate id `{}/{id}`", kind.ref_name()),
+                    )
+                    .with_len(id.chars().count())
+                    .with_hint(format!(
+                        "`{id}` is already the id of an item in {}:{}; ids must be unique per kind",
+                        first.path.display(),
+                        first.line
+                    )),
                 );
                 return;
             }
             for alias in aliases {
                 if !is_valid_id(alias) {
-                    problems.push(Diagnostic::error(&origin.path, origin.line, origin.col, format!("alias `{alias}` is not a valid id")).with_hint("aliases are old ids: lowercase letters, digits and `-`"));
+                    problems.push(
+                        Diagnostic::error(
+                            &origin.path,
+                            origin.line,
+                            origin.col,
+                            format!("alias `{alias}` is not a valid id"),
+                        )
+                        .with_hint("aliases are old ids: lowercase letters, digits and `-`"),
+                    );
                     continue;
                 }
                 index.redirects.insert(kind.url(alias), entry.url.clone());
@@ -99,43 +132,96 @@ impl Index {
             index.entries.insert(key, entry);
         };
         for p in &site.pages {
-            let e = Entry { title: p.meta.title.clone(), url: Kind::Page.url(&p.meta.id), summary: p.meta.summary.clone(), cite_label: None };
+            let e = Entry {
+                title: p.meta.title.clone(),
+                url: Kind::Page.url(&p.meta.id),
+                summary: p.meta.summary.clone(),
+                cite_label: None,
+            };
             add(Kind::Page, &p.meta.id, &p.origin, e, &p.meta.aliases);
         }
         for d in &site.datasets {
-            let e = Entry { title: d.title.clone(), url: Kind::Dataset.url(&d.id), summary: d.description.clone(), cite_label: None };
+            let e = Entry {
+                title: d.title.clone(),
+                url: Kind::Dataset.url(&d.id),
+                summary: d.description.clone(),
+                cite_label: None,
+            };
             add(Kind::Dataset, &d.id, &d.origin, e, &d.aliases);
         }
         for c in &site.charts {
-            let e = Entry { title: c.title.clone(), url: Kind::Chart.url(&c.id), summary: c.description.clone(), cite_label: None };
+            let e = Entry {
+                title: c.title.clone(),
+                url: Kind::Chart.url(&c.id),
+                summary: c.description.clone(),
+                cite_label: None,
+            };
             add(Kind::Chart, &c.id, &c.origin, e, &c.aliases);
         }
         for en in &site.entities {
             let kind = en.kind.kind();
-            let e = Entry { title: en.name.clone(), url: kind.url(&en.id), summary: en.summary.clone(), cite_label: None };
+            let e = Entry {
+                title: en.name.clone(),
+                url: kind.url(&en.id),
+                summary: en.summary.clone(),
+                cite_label: None,
+            };
             add(kind, &en.id, &en.origin, e, &en.aliases);
         }
         for ev in &site.events {
-            let e = Entry { title: ev.title.clone(), url: Kind::Event.url(&ev.id), summary: ev.title.clone(), cite_label: None };
+            let e = Entry {
+                title: ev.title.clone(),
+                url: Kind::Event.url(&ev.id),
+                summary: ev.title.clone(),
+                cite_label: None,
+            };
             add(Kind::Event, &ev.id, &ev.origin, e, &[]);
         }
         for s in &site.sources {
-            let e = Entry { title: s.title.clone(), url: Kind::Source.url(&s.id), summary: s.title.clone(), cite_label: Some(crate::cite::label(s)) };
+            let e = Entry {
+                title: s.title.clone(),
+                url: Kind::Source.url(&s.id),
+                summary: s.title.clone(),
+                cite_label: Some(crate::cite::label(s)),
+            };
             add(Kind::Source, &s.id, &s.origin, e, &s.aliases);
         }
         for f in &site.figures {
-            let e = Entry { title: f.statement.clone(), url: Kind::Figure.url(&f.id), summary: f.statement.clone(), cite_label: None };
+            let e = Entry {
+                title: f.statement.clone(),
+                url: Kind::Figure.url(&f.id),
+                summary: f.statement.clone(),
+                cite_label: None,
+            };
             add(Kind::Figure, &f.id, &f.origin, e, &f.aliases);
         }
         for c in &site.corrections {
-            let e = Entry { title: format!("Correction of {}", c.date), url: Kind::Correction.url(&c.id), summary: c.text.clone(), cite_label: None };
+            let e = Entry {
+                title: format!("Correction of {}", c.date),
+                url: Kind::Correction.url(&c.id),
+                summary: c.text.clone(),
+                cite_label: None,
+            };
             add(Kind::Correction, &c.id, &c.origin, e, &[]);
         }
         // An alias may not shadow a live item.
         let live: BTreeSet<String> = index.entries.values().map(|e| e.url.clone()).collect();
-        let shadowed: Vec<String> = index.redirects.keys().filter(|u| live.contains(*u)).cloned().collect();
+        let shadowed: Vec<String> = index
+            .redirects
+            .keys()
+            .filter(|u| live.contains(*u))
+            .cloned()
+            .collect();
         for url in shadowed {
-            problems.push(Diagnostic::error("content", 0, 0, format!("alias {url} is also the URL of an existing item")).with_hint("remove the alias or rename the item that uses that id"));
+            problems.push(
+                Diagnostic::error(
+                    "content",
+                    0,
+                    0,
+                    format!("alias {url} is also the URL of an existing item"),
+                )
+                .with_hint("remove the alias or rename the item that uses that id"),
+            );
             index.redirects.remove(&url);
         }
         (index, problems)
@@ -149,11 +235,20 @@ pub fn parse_ref(text: &str) -> Result<(Kind, &str, Option<&str>), String> {
         None => (text, None),
     };
     let Some((kind, id)) = path.split_once('/') else {
-        return Err(format!("`@{text}` needs a kind: write `@kind/id`, e.g. `@place/{path}`"));
+        return Err(format!(
+            "`@{text}` needs a kind: write `@kind/id`, e.g. `@place/{path}`"
+        ));
     };
     let Some(kind) = Kind::from_ref_name(kind) else {
         let names = Kind::ALL.iter().map(|k| k.ref_name());
-        return Err(format!("unknown kind `{kind}`; {}", did_you_mean(kind, names, "kinds: page, place, org, person, term, dataset, chart, source, figure, event")));
+        return Err(format!(
+            "unknown kind `{kind}`; {}",
+            did_you_mean(
+                kind,
+                names,
+                "kinds: page, place, org, person, term, dataset, chart, source, figure, event"
+            )
+        ));
     };
     Ok((kind, id, fragment))
 }
@@ -163,8 +258,13 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let missing = |kind: Kind, id: &str, origin: &Origin, field: &str| -> Option<Diagnostic> {
         (!index.contains(kind, id)).then(|| {
-            Diagnostic::error(&origin.path, origin.line, origin.col, format!("{field}: unknown {} `{id}`", kind.label().to_lowercase()))
-                .with_hint(index.hint(kind, id))
+            Diagnostic::error(
+                &origin.path,
+                origin.line,
+                origin.col,
+                format!("{field}: unknown {} `{id}`", kind.label().to_lowercase()),
+            )
+            .with_hint(index.hint(kind, id))
         })
     };
     macro_rules! need {
@@ -183,21 +283,49 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
         for (row, line) in d.rows.iter().zip(&d.row_lines) {
             for col in d.columns.iter().filter(|c| c.kind == ColumnType::Source) {
                 if let Some(Cell::Text(id)) = row.get(&col.name) {
-                    let at = Origin { path: d.origin.path.clone(), line: *line, col: 1 };
+                    let at = Origin {
+                        path: d.origin.path.clone(),
+                        line: *line,
+                        col: 1,
+                    };
                     need!(Kind::Source, id, &at, &format!("row column `{}`", col.name));
                 }
             }
         }
         for check in &d.checks {
             let names: Vec<&String> = match check {
-                Check::Share { part, whole, printed } => vec![part, whole, printed],
+                Check::Share {
+                    part,
+                    whole,
+                    printed,
+                } => vec![part, whole, printed],
                 Check::RowSum { parts, total } => parts.iter().chain([total]).collect(),
-                Check::ColumnSum { column, total_row, filter } => [column].into_iter().chain(total_row.keys()).chain(filter.keys()).collect(),
+                Check::ColumnSum {
+                    column,
+                    total_row,
+                    filter,
+                } => [column]
+                    .into_iter()
+                    .chain(total_row.keys())
+                    .chain(filter.keys())
+                    .collect(),
             };
             for n in names {
                 if d.column(n).is_none() {
                     let cols = d.columns.iter().map(|c| c.name.as_str());
-                    problems.push(Diagnostic::error(&d.origin.path, d.origin.line, d.origin.col, format!("check names unknown column `{n}`")).with_hint(did_you_mean(n, cols, "name a column of this dataset")));
+                    problems.push(
+                        Diagnostic::error(
+                            &d.origin.path,
+                            d.origin.line,
+                            d.origin.col,
+                            format!("check names unknown column `{n}`"),
+                        )
+                        .with_hint(did_you_mean(
+                            n,
+                            cols,
+                            "name a column of this dataset",
+                        )),
+                    );
                 }
             }
         }
@@ -207,8 +335,16 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
             need!(Kind::Dataset, &c.dataset, &c.origin, "dataset");
             continue;
         };
-        let mut fields: Vec<(&str, &String, bool)> = vec![("x.field", &c.x.field, false), ("y.field", &c.y.field, true)];
-        for (name, f) in [("y.low", &c.y.low), ("y.high", &c.y.high), ("series", &c.series), ("shape", &c.shape)] {
+        let mut fields: Vec<(&str, &String, bool)> = vec![
+            ("x.field", &c.x.field, false),
+            ("y.field", &c.y.field, true),
+        ];
+        for (name, f) in [
+            ("y.low", &c.y.low),
+            ("y.high", &c.y.high),
+            ("series", &c.series),
+            ("shape", &c.shape),
+        ] {
             if let Some(f) = f {
                 fields.push((name, f, name.starts_with("y.")));
             }
@@ -223,10 +359,30 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
             match d.column(field) {
                 None => {
                     let cols = d.columns.iter().map(|c| c.name.as_str());
-                    problems.push(Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("{what}: dataset `{}` has no column `{field}`", d.id)).with_hint(did_you_mean(field, cols, "name a column of the dataset")));
+                    problems.push(
+                        Diagnostic::error(
+                            &c.origin.path,
+                            c.origin.line,
+                            c.origin.col,
+                            format!("{what}: dataset `{}` has no column `{field}`", d.id),
+                        )
+                        .with_hint(did_you_mean(
+                            field,
+                            cols,
+                            "name a column of the dataset",
+                        )),
+                    );
                 }
                 Some(col) if numeric && !col.kind.is_numeric() => {
-                    problems.push(Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("{what}: column `{field}` holds text, a chart needs numbers")).with_hint("plot a column of type integer or number"));
+                    problems.push(
+                        Diagnostic::error(
+                            &c.origin.path,
+                            c.origin.line,
+                            c.origin.col,
+                            format!("{what}: column `{field}` holds text, a chart needs numbers"),
+                        )
+                        .with_hint("plot a column of type integer or number"),
+                    );
                 }
                 _ => {}
             }
@@ -249,7 +405,18 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
             need!(Kind::Page, p, &ev.origin, "pages");
         }
         if !crate::config::is_iso_date(&ev.date) {
-            problems.push(Diagnostic::error(&ev.origin.path, ev.origin.line, ev.origin.col, format!("event date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD", ev.date)).with_hint("write e.g. date: \"2007-08-31\" or date: \"1937\""));
+            problems.push(
+                Diagnostic::error(
+                    &ev.origin.path,
+                    ev.origin.line,
+                    ev.origin.col,
+                    format!(
+                        "event date `{}` is not YYYY, YYYY-MM or YYYY-MM-DD",
+                        ev.date
+                    ),
+                )
+                .with_hint("write e.g. date: \"2007-08-31\" or date: \"1937\""),
+            );
         }
     }
     for f in &site.figures {
@@ -258,13 +425,34 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
             need!(Kind::Dataset, d, &f.origin, "dataset");
         }
         if f.value.is_none() && (f.low.is_none() || f.high.is_none()) && f.display.is_none() {
-            problems.push(Diagnostic::error(&f.origin.path, f.origin.line, f.origin.col, "key figure has no value").with_hint("give `value`, or `low` and `high` for a range"));
+            problems.push(
+                Diagnostic::error(
+                    &f.origin.path,
+                    f.origin.line,
+                    f.origin.col,
+                    "key figure has no value",
+                )
+                .with_hint("give `value`, or `low` and `high` for a range"),
+            );
         }
     }
     for c in &site.corrections {
-        match c.target.strip_prefix('@').ok_or_else(|| "write the target as `@kind/id`".to_string()).and_then(parse_ref) {
+        match c
+            .target
+            .strip_prefix('@')
+            .ok_or_else(|| "write the target as `@kind/id`".to_string())
+            .and_then(parse_ref)
+        {
             Ok((kind, id, _)) => need!(kind, id, &c.origin, "target"),
-            Err(hint) => problems.push(Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("target `{}` is not a reference", c.target)).with_hint(hint)),
+            Err(hint) => problems.push(
+                Diagnostic::error(
+                    &c.origin.path,
+                    c.origin.line,
+                    c.origin.col,
+                    format!("target `{}` is not a reference", c.target),
+                )
+                .with_hint(hint),
+            ),
         }
     }
     problems

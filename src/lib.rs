@@ -73,7 +73,11 @@ impl Report {
 
     /// The one-line summary the CLI prints.
     pub fn summary(&self) -> String {
-        let stages: Vec<String> = self.stages.iter().map(|(n, ms)| format!("{n} {ms:.1}")).collect();
+        let stages: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(n, ms)| format!("{n} {ms:.1}"))
+            .collect();
         format!(
             "built {} pages, {} data files, {} charts, {} files ({} KB search index) in {:.0} ms [{}] -> {}",
             self.pages,
@@ -103,7 +107,8 @@ struct Timer {
 impl Timer {
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.stages.push((name, (now - self.start).as_secs_f64() * 1000.0));
+        self.stages
+            .push((name, (now - self.start).as_secs_f64() * 1000.0));
         self.start = now;
     }
 }
@@ -138,8 +143,13 @@ pub struct Built {
 
 /// Runs every stage but the write. Used by `build`, `check` and `serve`.
 pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
-    let mut t = Timer { start: Instant::now(), stages: Vec::new() };
-    let config = Config::load(root).map_err(|d| Failure { diagnostics: vec![d] })?;
+    let mut t = Timer {
+        start: Instant::now(),
+        stages: Vec::new(),
+    };
+    let config = Config::load(root).map_err(|d| Failure {
+        diagnostics: vec![d],
+    })?;
     let (files, mut diagnostics) = load::read_content(root);
     let (site, problems) = load::parse_site(&files);
     diagnostics.extend(problems);
@@ -152,9 +162,16 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
     let charts = render_charts(&site, &index, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
-    let templates = render::Templates::load(root).map_err(|d| Failure { diagnostics: vec![d] })?;
+    let templates = render::Templates::load(root).map_err(|d| Failure {
+        diagnostics: vec![d],
+    })?;
     let styles = cite::Styles::load();
-    let embeds = Embeds { config: &config, site: &site, templates: &templates, charts: &charts };
+    let embeds = Embeds {
+        config: &config,
+        site: &site,
+        templates: &templates,
+        charts: &charts,
+    };
     let markdown = render_markdown(&config, &site, &index, &embeds);
     for r in markdown.values() {
         diagnostics.extend(r.diagnostics.iter().cloned());
@@ -163,9 +180,23 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
     let orphans = check::orphans(&site, &markdown);
     fail_if_errors(&mut diagnostics)?;
     t.lap("markdown");
-    let mismatches: BTreeMap<String, Vec<consistency::Mismatch>> =
-        site.datasets.iter().map(|d| (d.id.clone(), consistency::mismatches(d))).filter(|(_, m)| !m.is_empty()).collect();
-    let inputs = Inputs { config: &config, site: &site, index: &index, templates: &templates, styles: &styles, markdown: &markdown, charts: &charts, mismatches: &mismatches, minify };
+    let mismatches: BTreeMap<String, Vec<consistency::Mismatch>> = site
+        .datasets
+        .iter()
+        .map(|d| (d.id.clone(), consistency::mismatches(d)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect();
+    let inputs = Inputs {
+        config: &config,
+        site: &site,
+        index: &index,
+        templates: &templates,
+        styles: &styles,
+        markdown: &markdown,
+        charts: &charts,
+        mismatches: &mismatches,
+        minify,
+    };
     let mut out = generate::generate(&inputs).map_err(|d| Failure { diagnostics: d })?;
     out.extend(copy_static(root, &mut diagnostics));
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -176,35 +207,61 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
         datasets: site.datasets.len(),
         charts: charts.len(),
         files: out.len(),
-        search_bytes: out.iter().find(|f| f.path == "search/index.json").map_or(0, |f| f.bytes.len()),
+        search_bytes: out
+            .iter()
+            .find(|f| f.path == "search/index.json")
+            .map_or(0, |f| f.bytes.len()),
         stages: t.stages,
         diagnostics,
         out: PathBuf::new(),
     };
-    Ok(Built { config, site, index, files: out, report, orphans })
+    Ok(Built {
+        config,
+        site,
+        index,
+        files: out,
+        report,
+        orphans,
+    })
 }
 
 /// Builds the site and writes it atomically.
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let built = compile(&opts.root, opts.minify)?;
     let start = Instant::now();
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join(&built.config.output_dir));
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| opts.root.join(&built.config.output_dir));
     output::write_atomic(&out, &built.files).map_err(|e| Failure {
-        diagnostics: vec![Diagnostic::error(&out, 0, 0, format!("cannot write the site: {e}")).with_hint("check that the output folder is writable; the previous output was left as it was")],
+        diagnostics: vec![
+            Diagnostic::error(&out, 0, 0, format!("cannot write the site: {e}")).with_hint(
+                "check that the output folder is writable; the previous output was left as it was",
+            ),
+        ],
     })?;
     let mut report = built.report;
-    report.stages.push(("write", start.elapsed().as_secs_f64() * 1000.0));
+    report
+        .stages
+        .push(("write", start.elapsed().as_secs_f64() * 1000.0));
     report.out = out;
     Ok(report)
 }
 
-fn render_charts(site: &Site, index: &Index, diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, ChartOut> {
+fn render_charts(
+    site: &Site,
+    index: &Index,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, ChartOut> {
     let results: Vec<(String, Result<ChartOut, String>)> = site
         .charts
         .par_iter()
         .filter_map(|c| {
             let d = site.datasets.iter().find(|d| d.id == c.dataset)?;
-            let label = index.get(Kind::Source, &d.source).and_then(|e| e.cite_label.clone()).unwrap_or_else(|| d.source.clone());
+            let label = index
+                .get(Kind::Source, &d.source)
+                .and_then(|e| e.cite_label.clone())
+                .unwrap_or_else(|| d.source.clone());
             let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
             let result = (|| {
                 let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
@@ -223,8 +280,21 @@ fn render_charts(site: &Site, index: &Index, diagnostics: &mut Vec<Diagnostic>) 
                 out.insert(id, c);
             }
             Err(e) => {
-                let origin = site.charts.iter().find(|c| c.id == id).map(|c| c.origin.clone()).unwrap_or_default();
-                diagnostics.push(Diagnostic::error(origin.path, origin.line, origin.col, format!("cannot draw chart `{id}`: {e}")).with_hint("check the chart's fields against its dataset"));
+                let origin = site
+                    .charts
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.origin.clone())
+                    .unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error(
+                        origin.path,
+                        origin.line,
+                        origin.col,
+                        format!("cannot draw chart `{id}`: {e}"),
+                    )
+                    .with_hint("check the chart's fields against its dataset"),
+                );
             }
         }
     }
@@ -232,44 +302,95 @@ fn render_charts(site: &Site, index: &Index, diagnostics: &mut Vec<Diagnostic>) 
 }
 
 /// Renders every Markdown text of the site: page bodies and the descriptions and notes in YAML.
-fn render_markdown(config: &Config, site: &Site, index: &Index, embeds: &Embeds) -> BTreeMap<(Kind, String), Rendered> {
+fn render_markdown(
+    config: &Config,
+    site: &Site,
+    index: &Index,
+    embeds: &Embeds,
+) -> BTreeMap<(Kind, String), Rendered> {
     let link = |p: &str| config.link(p);
     let mut jobs: Vec<((Kind, String), Located, PathBuf, bool)> = Vec::new();
     for p in &site.pages {
-        jobs.push(((Kind::Page, p.meta.id.clone()), p.body.clone(), p.origin.path.clone(), true));
+        jobs.push((
+            (Kind::Page, p.meta.id.clone()),
+            p.body.clone(),
+            p.origin.path.clone(),
+            true,
+        ));
     }
     for e in &site.entities {
         if e.description.is_some() {
-            jobs.push(((e.kind.kind(), e.id.clone()), e.description_at.clone(), e.origin.path.clone(), false));
+            jobs.push((
+                (e.kind.kind(), e.id.clone()),
+                e.description_at.clone(),
+                e.origin.path.clone(),
+                false,
+            ));
         }
     }
     for e in &site.events {
         if e.description.is_some() {
-            jobs.push(((Kind::Event, e.id.clone()), e.description_at.clone(), e.origin.path.clone(), false));
+            jobs.push((
+                (Kind::Event, e.id.clone()),
+                e.description_at.clone(),
+                e.origin.path.clone(),
+                false,
+            ));
         }
     }
-    let at = |text: &str, origin: &model::Origin| Located { text: text.to_string(), line: origin.line, col: origin.col };
+    let at = |text: &str, origin: &model::Origin| Located {
+        text: text.to_string(),
+        line: origin.line,
+        col: origin.col,
+    };
     for d in &site.datasets {
         for (i, n) in d.notes.iter().enumerate() {
-            jobs.push(((Kind::Dataset, format!("{}#note-{i}", d.id)), at(&n.text, &d.origin), d.origin.path.clone(), false));
+            jobs.push((
+                (Kind::Dataset, format!("{}#note-{i}", d.id)),
+                at(&n.text, &d.origin),
+                d.origin.path.clone(),
+                false,
+            ));
         }
     }
     for c in &site.charts {
         for (i, n) in c.notes.iter().enumerate() {
-            jobs.push(((Kind::Chart, format!("{}#note-{i}", c.id)), at(n, &c.origin), c.origin.path.clone(), false));
+            jobs.push((
+                (Kind::Chart, format!("{}#note-{i}", c.id)),
+                at(n, &c.origin),
+                c.origin.path.clone(),
+                false,
+            ));
         }
     }
     for f in &site.figures {
         if let Some(n) = &f.note {
-            jobs.push(((Kind::Figure, f.id.clone()), at(n, &f.origin), f.origin.path.clone(), false));
+            jobs.push((
+                (Kind::Figure, f.id.clone()),
+                at(n, &f.origin),
+                f.origin.path.clone(),
+                false,
+            ));
         }
     }
     for c in &site.corrections {
-        jobs.push(((Kind::Correction, c.id.clone()), at(&c.text, &c.origin), c.origin.path.clone(), false));
+        jobs.push((
+            (Kind::Correction, c.id.clone()),
+            at(&c.text, &c.origin),
+            c.origin.path.clone(),
+            false,
+        ));
     }
     jobs.into_par_iter()
         .map(|(key, located, path, is_page)| {
-            let cx = markdown::Context { index, embedder: embeds, link: &link, path: &path, paragraph_ids: is_page, embeds: is_page };
+            let cx = markdown::Context {
+                index,
+                embedder: embeds,
+                link: &link,
+                path: &path,
+                paragraph_ids: is_page,
+                embeds: is_page,
+            };
             (key, markdown::render(&located, &cx))
         })
         .collect()
@@ -278,14 +399,28 @@ fn render_markdown(config: &Config, site: &Site, index: &Index, embeds: &Embeds)
 fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let dir = root.join("static");
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(entry.path()) {
             Ok(bytes) => files.push(OutputFile { path: rel, bytes }),
-            Err(e) => diagnostics.push(Diagnostic::error(Path::new("static").join(&rel), 0, 0, format!("cannot read: {e}"))),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                Path::new("static").join(&rel),
+                0,
+                0,
+                format!("cannot read: {e}"),
+            )),
         }
     }
     files
@@ -299,18 +434,36 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
     };
     let mut out = built.report.diagnostics.clone();
     for d in &built.site.datasets {
-        let acknowledged = |m: &consistency::Mismatch| d.notes.iter().any(|n| n.text.contains(&m.printed));
+        let acknowledged =
+            |m: &consistency::Mismatch| d.notes.iter().any(|n| n.text.contains(&m.printed));
         for m in consistency::mismatches(d) {
-            let message = format!("dataset `{}`, {}: {} is printed as {}, but the table implies {}", d.id, m.row, m.what, m.printed, m.computed);
-            let diag = if acknowledged(&m) { Diagnostic::note(&d.origin.path, m.line, 1, message) } else { Diagnostic::warning(&d.origin.path, m.line, 1, message) };
+            let message = format!(
+                "dataset `{}`, {}: {} is printed as {}, but the table implies {}",
+                d.id, m.row, m.what, m.printed, m.computed
+            );
+            let diag = if acknowledged(&m) {
+                Diagnostic::note(&d.origin.path, m.line, 1, message)
+            } else {
+                Diagnostic::warning(&d.origin.path, m.line, 1, message)
+            };
             out.push(diag.with_hint("keep the printed value; explain the difference in a dataset note that quotes the printed value (it then becomes a note)"));
         }
     }
     for (page, target) in check::broken_links(&built.files, &built.config.base_path) {
-        out.push(Diagnostic::error(PathBuf::from("public").join(&page), 0, 0, format!("broken internal link {target}")).with_hint("a template or static file links to a path the site does not have"));
+        out.push(
+            Diagnostic::error(
+                PathBuf::from("public").join(&page),
+                0,
+                0,
+                format!("broken internal link {target}"),
+            )
+            .with_hint("a template or static file links to a path the site does not have"),
+        );
     }
     out.extend(built.orphans);
-    out.sort_by(|a, b| (b.severity, &a.path, a.line, a.col).cmp(&(a.severity, &b.path, b.line, b.col)));
+    out.sort_by(|a, b| {
+        (b.severity, &a.path, a.line, a.col).cmp(&(a.severity, &b.path, b.line, b.col))
+    });
     out.dedup();
     out
 }

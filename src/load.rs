@@ -48,12 +48,17 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         );
         return (files, problems);
     }
-    let walker = walkdir::WalkDir::new(&content).sort_by_file_name().follow_links(false);
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .follow_links(false);
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| PathBuf::from("content"));
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
                 problems.push(Diagnostic::error(path, 0, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -66,25 +71,42 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         if name.starts_with('.') || name.ends_with('~') {
             continue; // editor swap and backup files
         }
-        let folder = rel.components().nth(1).map(|c| c.as_os_str().to_string_lossy().into_owned());
-        let ext = entry.path().extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
-        let ext = if ext == "yml" { "yaml".to_string() } else { ext };
+        let folder = rel
+            .components()
+            .nth(1)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let ext = entry
+            .path()
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = if ext == "yml" {
+            "yaml".to_string()
+        } else {
+            ext
+        };
         let known = FOLDERS.iter().find(|(f, _)| Some(*f) == folder.as_deref());
         match known {
             Some((_, wanted)) if *wanted == ext => {}
             Some((f, wanted)) => {
                 problems.push(
-                    Diagnostic::warning(&rel, 0, 0, format!("ignored: content/{f}/ holds .{wanted} files"))
-                        .with_hint(format!("rename the file to end in .{wanted}, or move it out of content/")),
+                    Diagnostic::warning(
+                        &rel,
+                        0,
+                        0,
+                        format!("ignored: content/{f}/ holds .{wanted} files"),
+                    )
+                    .with_hint(format!(
+                        "rename the file to end in .{wanted}, or move it out of content/"
+                    )),
                 );
                 continue;
             }
             None => {
                 let names: Vec<&str> = FOLDERS.iter().map(|(f, _)| *f).collect();
                 problems.push(
-                    Diagnostic::warning(&rel, 0, 0, "ignored: not in a known content folder").with_hint(
-                        format!("content/ has the folders {}", names.join(", ")),
-                    ),
+                    Diagnostic::warning(&rel, 0, 0, "ignored: not in a known content folder")
+                        .with_hint(format!("content/ has the folders {}", names.join(", "))),
                 );
                 continue;
             }
@@ -98,7 +120,9 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
                     let (line, col) = line_col(&String::from_utf8_lossy(&bytes[..valid]), valid);
                     problems.push(
                         Diagnostic::error(&rel, line, col, "the file is not valid UTF-8")
-                            .with_hint("save the file as UTF-8 (most editors: 'Save with encoding')"),
+                            .with_hint(
+                                "save the file as UTF-8 (most editors: 'Save with encoding')",
+                            ),
                     );
                 }
             },
@@ -118,7 +142,11 @@ pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
     let mut site = Site::default();
     let mut problems = Vec::new();
     for file in files {
-        let folder = file.path.components().nth(1).map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let folder = file
+            .path
+            .components()
+            .nth(1)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
         let result = match folder.as_deref() {
             Some("pages") => parse_page(file).map(|p| site.pages.push(p)),
             Some("datasets") => parse_dataset(file).map(|d| site.datasets.push(d)),
@@ -166,7 +194,9 @@ pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
 
 /// Turns a serde_yaml error into a diagnostic. `line_offset` shifts lines (front matter starts at line 2).
 fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
-    let (line, col) = e.location().map_or((1, 1), |l| (l.line() + line_offset, l.column()));
+    let (line, col) = e
+        .location()
+        .map_or((1, 1), |l| (l.line() + line_offset, l.column()));
     let mut message = e.to_string();
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
@@ -181,9 +211,21 @@ fn yaml_hint(message: &str) -> String {
         let expected: Vec<&str> = rest
             .split("expected ")
             .nth(1)
-            .map(|list| list.split(|c| c == '`').filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') && !s.is_empty()).collect())
+            .map(|list| {
+                list.split(|c| c == '`')
+                    .filter(|s| {
+                        s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                            && !s.is_empty()
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
-        return did_you_mean(key, expected.iter().copied(), "remove the key; docs/authoring.md lists the keys of each kind");
+        return did_you_mean(
+            key,
+            expected.iter().copied(),
+            "remove the key; docs/authoring.md lists the keys of each kind",
+        );
     }
     if message.contains("missing field") {
         return "add the field; docs/authoring.md lists the required keys of each kind".to_string();
@@ -201,10 +243,20 @@ fn yaml_hint(message: &str) -> String {
 fn split_front_matter(file: &SourceFile) -> Result<(&str, &str, usize), Diagnostic> {
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
     let missing = || {
-        Diagnostic::error(&file.path, 1, 1, "a page must start with YAML front matter between two `---` lines")
-            .with_hint("start the file with:\n---\nid: my-page\ntitle: My page\nsummary: One sentence.\n---")
+        Diagnostic::error(
+            &file.path,
+            1,
+            1,
+            "a page must start with YAML front matter between two `---` lines",
+        )
+        .with_hint(
+            "start the file with:\n---\nid: my-page\ntitle: My page\nsummary: One sentence.\n---",
+        )
     };
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")).ok_or_else(missing)?;
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or_else(missing)?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         if line.trim_end() == "---" {
@@ -216,20 +268,37 @@ fn split_front_matter(file: &SourceFile) -> Result<(&str, &str, usize), Diagnost
         offset += line.len();
     }
     let (line, _) = line_col(text, text.len());
-    Err(Diagnostic::error(&file.path, line, 1, "the front matter is not closed").with_hint("add a line `---` after the front matter"))
+    Err(
+        Diagnostic::error(&file.path, line, 1, "the front matter is not closed")
+            .with_hint("add a line `---` after the front matter"),
+    )
 }
 
 fn parse_page(file: &SourceFile) -> Result<Page, Diagnostic> {
     let (yaml, body, body_line) = split_front_matter(file)?;
-    let meta: FrontMatter = serde_yaml::from_str(yaml).map_err(|e| yaml_error(&file.path, &e, 1))?;
+    let meta: FrontMatter =
+        serde_yaml::from_str(yaml).map_err(|e| yaml_error(&file.path, &e, 1))?;
     let origin = origin_of(file, "id", &meta.id);
-    Ok(Page { meta, body: Located { text: body.to_string(), line: body_line, col: 1 }, origin })
+    Ok(Page {
+        meta,
+        body: Located {
+            text: body.to_string(),
+            line: body_line,
+            col: 1,
+        },
+        origin,
+    })
 }
 
 /// Finds where `key: value` is written, for the origin of an item.
 fn origin_of(file: &SourceFile, key: &str, value: &str) -> Origin {
-    let (line, col) = find_key_value(&file.text, key, value, 0).map_or((1, 1), |o| line_col(&file.text, o));
-    Origin { path: file.path.clone(), line, col }
+    let (line, col) =
+        find_key_value(&file.text, key, value, 0).map_or((1, 1), |o| line_col(&file.text, o));
+    Origin {
+        path: file.path.clone(),
+        line,
+        col,
+    }
 }
 
 /// Byte offset of the value in the first line at or after `from` that reads `key: value` (quotes allowed).
@@ -242,9 +311,17 @@ fn find_key_value(text: &str, key: &str, value: &str, from: usize) -> Option<usi
             continue;
         }
         let trimmed = line.trim_start_matches([' ', '-', '\t', '{']);
-        let Some(rest) = trimmed.strip_prefix(key) else { continue };
-        let Some(rest) = rest.trim_start().strip_prefix(':') else { continue };
-        let v = rest.trim().trim_end_matches([',', '}']).trim().trim_matches(['"', '\'']);
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        let v = rest
+            .trim()
+            .trim_end_matches([',', '}'])
+            .trim()
+            .trim_matches(['"', '\'']);
         if v == value {
             let col_in_line = line.find(value).unwrap_or(0);
             return Some(start + col_in_line);
@@ -255,16 +332,33 @@ fn find_key_value(text: &str, key: &str, value: &str, from: usize) -> Option<usi
 
 /// Where a Markdown field's text starts in the file, so its diagnostics point into the YAML.
 fn locate_field(file: &SourceFile, origin: &Origin, value: Option<&str>) -> Located {
-    let Some(value) = value else { return Located::default() };
-    let first = value.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let Some(value) = value else {
+        return Located::default();
+    };
+    let first = value
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     let item_start = line_start_offset(&file.text, origin.line);
-    let found = if first.is_empty() { None } else { file.text[item_start..].find(first).map(|i| i + item_start) };
+    let found = if first.is_empty() {
+        None
+    } else {
+        file.text[item_start..].find(first).map(|i| i + item_start)
+    };
     let (line, col) = found.map_or((origin.line, origin.col), |o| line_col(&file.text, o));
-    Located { text: value.to_string(), line, col }
+    Located {
+        text: value.to_string(),
+        line,
+        col,
+    }
 }
 
 fn line_start_offset(text: &str, line: usize) -> usize {
-    text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum()
+    text.split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum()
 }
 
 /// Items of a list file, each with where its id is written.
@@ -275,7 +369,8 @@ where
     if file.text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let items: Vec<T> = serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
+    let items: Vec<T> =
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
     let mut out = Vec::with_capacity(items.len());
     let mut from = 0;
     for item in items {
@@ -284,7 +379,14 @@ where
         if let Some(o) = offset {
             from = o;
         }
-        out.push((item, Origin { path: file.path.clone(), line, col }));
+        out.push((
+            item,
+            Origin {
+                path: file.path.clone(),
+                line,
+                col,
+            },
+        ));
     }
     Ok(out)
 }
@@ -301,21 +403,36 @@ macro_rules! has_id {
 has_id!(Entity, Event, Source, KeyFigure, Correction);
 
 fn parse_chart(file: &SourceFile) -> Result<Chart, Diagnostic> {
-    let mut chart: Chart = serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
+    let mut chart: Chart =
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
     chart.origin = origin_of(file, "id", &chart.id);
     Ok(chart)
 }
 
 fn parse_dataset(file: &SourceFile) -> Result<Dataset, Diagnostic> {
-    let header: DatasetHeader = serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
+    let header: DatasetHeader =
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
     for column in &header.columns {
-        if column.name.is_empty() || !column.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-            let (line, col) = find_key_value(&file.text, "name", &column.name, 0).map_or((1, 1), |o| line_col(&file.text, o));
-            return Err(Diagnostic::error(&file.path, line, col, format!("column name `{}` is not valid", column.name))
-                .with_hint("use lowercase letters, digits and `_`, e.g. `nk_workers`"));
+        if column.name.is_empty()
+            || !column
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            let (line, col) = find_key_value(&file.text, "name", &column.name, 0)
+                .map_or((1, 1), |o| line_col(&file.text, o));
+            return Err(Diagnostic::error(
+                &file.path,
+                line,
+                col,
+                format!("column name `{}` is not valid", column.name),
+            )
+            .with_hint("use lowercase letters, digits and `_`, e.g. `nk_workers`"));
         }
     }
-    let seed = DatasetRowsSeed { columns: &header.columns };
+    let seed = DatasetRowsSeed {
+        columns: &header.columns,
+    };
     let rows = seed
         .deserialize(serde_yaml::Deserializer::from_str(&file.text))
         .map_err(|e| yaml_error(&file.path, &e, 0))?;
@@ -391,7 +508,9 @@ impl<'de> Visitor<'de> for DatasetRowsSeed<'_> {
         let mut rows = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             if key == "rows" {
-                rows = map.next_value_seed(RowsSeed { columns: self.columns })?;
+                rows = map.next_value_seed(RowsSeed {
+                    columns: self.columns,
+                })?;
             } else {
                 map.next_value::<de::IgnoredAny>()?;
             }
@@ -418,7 +537,9 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut rows = Vec::new();
-        while let Some(row) = seq.next_element_seed(RowSeed { columns: self.columns })? {
+        while let Some(row) = seq.next_element_seed(RowSeed {
+            columns: self.columns,
+        })? {
             rows.push(row);
         }
         Ok(rows)
@@ -449,7 +570,11 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
         while let Some(key) = map.next_key::<String>()? {
             let Some(column) = self.columns.iter().find(|c| c.name == key) else {
                 let names: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-                let hint = did_you_mean(&key, names.iter().copied(), "add the column under `columns:` first");
+                let hint = did_you_mean(
+                    &key,
+                    names.iter().copied(),
+                    "add the column under `columns:` first",
+                );
                 return Err(de::Error::custom(format!(
                     "unknown column `{key}` in a row (columns: {}); {hint}",
                     names.join(", ")
@@ -457,7 +582,9 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
             };
             let cell = map.next_value_seed(CellSeed { column })?;
             if row.insert(key.clone(), cell).is_some() {
-                return Err(de::Error::custom(format!("column `{key}` appears twice in this row")));
+                return Err(de::Error::custom(format!(
+                    "column `{key}` appears twice in this row"
+                )));
             }
         }
         for column in self.columns {
@@ -492,7 +619,10 @@ impl CellSeed<'_> {
             }
             _ => "put the text in quotes",
         };
-        E::custom(format!("column `{}` expects {expected}, found {found}; {hint}", self.column.name))
+        E::custom(format!(
+            "column `{}` expects {expected}, found {found}; {hint}",
+            self.column.name
+        ))
     }
 }
 
@@ -555,7 +685,10 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile { path: PathBuf::from(path), text: text.to_string() }
+        SourceFile {
+            path: PathBuf::from(path),
+            text: text.to_string(),
+        }
     }
 
     const DATASET: &str = "id: d\ntitle: T\ndescription: D\nsource: s\nlocator: p. 1\ncolumns:\n  - {name: year, title: Year, type: integer}\n  - {name: n, title: N, type: number, unit: persons}\nrows:\n  - {year: 1990, n: 706}\n  - {year: 1991, n: null}\n";
@@ -587,16 +720,28 @@ mod tests {
 
     #[test]
     fn front_matter_errors_point_into_the_file() {
-        let e = parse_page(&file("content/pages/a.md", "---\nid: a\ntitle: [unclosed\nsummary: s\n---\nbody\n")).unwrap_err();
+        let e = parse_page(&file(
+            "content/pages/a.md",
+            "---\nid: a\ntitle: [unclosed\nsummary: s\n---\nbody\n",
+        ))
+        .unwrap_err();
         assert!(e.line >= 3, "{e}");
-        let e = parse_page(&file("content/pages/a.md", "---\nid: a\ntitel: x\nsummary: s\n---\n")).unwrap_err();
+        let e = parse_page(&file(
+            "content/pages/a.md",
+            "---\nid: a\ntitel: x\nsummary: s\n---\n",
+        ))
+        .unwrap_err();
         assert_eq!((e.line, e.col), (3, 1), "{e}");
         assert!(e.hint.unwrap().contains("title"));
     }
 
     #[test]
     fn page_body_line_is_known() {
-        let p = parse_page(&file("content/pages/a.md", "---\nid: a\ntitle: A\nsummary: s\n---\nbody\n")).unwrap();
+        let p = parse_page(&file(
+            "content/pages/a.md",
+            "---\nid: a\ntitle: A\nsummary: s\n---\nbody\n",
+        ))
+        .unwrap();
         assert_eq!(p.body.line, 6);
         assert_eq!(p.origin.line, 2);
     }

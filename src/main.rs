@@ -52,11 +52,24 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, out, no_minify } => {
-            let opts = fieldbook::Options { root: root.clone(), out, minify: !no_minify };
+        Command::Build {
+            root,
+            out,
+            no_minify,
+        } => {
+            let opts = fieldbook::Options {
+                root: root.clone(),
+                out,
+                minify: !no_minify,
+            };
             match fieldbook::build(&opts) {
                 Ok(report) => {
-                    let warnings: Vec<_> = report.diagnostics.iter().filter(|d| d.severity >= Severity::Warning).cloned().collect();
+                    let warnings: Vec<_> = report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.severity >= Severity::Warning)
+                        .cloned()
+                        .collect();
                     if !warnings.is_empty() {
                         eprint!("{}", diag::render(&warnings, &root, Style::for_stderr()));
                     }
@@ -64,16 +77,27 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
-                    eprint!("{}", diag::render(&failure.diagnostics, &root, Style::for_stderr()));
+                    eprint!(
+                        "{}",
+                        diag::render(&failure.diagnostics, &root, Style::for_stderr())
+                    );
                     let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
                     eprintln!("error: build failed with {errors} error(s); the previous output was left untouched");
                     ExitCode::from(1)
                 }
             }
         }
-        Command::Check { root, strict, format } => {
+        Command::Check {
+            root,
+            strict,
+            format,
+        } => {
             let diagnostics = fieldbook::check_site(&root);
-            let style = if format == Format::Json { Style::Json } else { Style::for_stderr() };
+            let style = if format == Format::Json {
+                Style::Json
+            } else {
+                Style::for_stderr()
+            };
             let text = diag::render(&diagnostics, &root, style);
             if format == Format::Json {
                 print!("{text}");
@@ -81,7 +105,10 @@ fn main() -> ExitCode {
                 eprint!("{text}");
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+            let warnings = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .count();
             let notes = diagnostics.len() - errors - warnings;
             if format == Format::Human {
                 eprintln!("check: {errors} error(s), {warnings} warning(s), {notes} note(s)");

@@ -92,14 +92,28 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
     let mut callback = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         if reference.contains('@') && !reference.starts_with('^') {
-            Some((CowStr::from(format!("{CITE_PREFIX}{reference}")), CowStr::from("")))
+            Some((
+                CowStr::from(format!("{CITE_PREFIX}{reference}")),
+                CowStr::from(""),
+            ))
         } else {
             None
         }
     };
     let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_with_broken_link_callback(text, options, Some(&mut callback)).into_offset_iter().collect();
-    let mut r = Renderer { cx, source, out: Vec::new(), result: Rendered::default(), numbers: BTreeMap::new(), used_ids: BTreeSet::new(), footnotes: BTreeMap::new(), footnote_order: Vec::new() };
+        Parser::new_with_broken_link_callback(text, options, Some(&mut callback))
+            .into_offset_iter()
+            .collect();
+    let mut r = Renderer {
+        cx,
+        source,
+        out: Vec::new(),
+        result: Rendered::default(),
+        numbers: BTreeMap::new(),
+        used_ids: BTreeSet::new(),
+        footnotes: BTreeMap::new(),
+        footnote_order: Vec::new(),
+    };
     r.number_embeds(&events);
     r.run(&events);
     let mut html_out = String::with_capacity(text.len() * 2);
@@ -114,7 +128,15 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
         html_out.push_str("</ol></section>");
     }
     for label in r.footnotes.keys() {
-        r.result.diagnostics.push(Diagnostic::warning(cx.path, source.line, source.col, format!("footnote `[^{label}]` is defined but never referenced")).with_hint("reference it with [^label] or delete it"));
+        r.result.diagnostics.push(
+            Diagnostic::warning(
+                cx.path,
+                source.line,
+                source.col,
+                format!("footnote `[^{label}]` is defined but never referenced"),
+            )
+            .with_hint("reference it with [^label] or delete it"),
+        );
     }
     r.result.html = html_out;
     r.result
@@ -164,16 +186,26 @@ impl<'a, 'e> Renderer<'a, 'e> {
 
     fn error(&mut self, offset: usize, len: usize, message: String, hint: String) {
         let (line, col) = self.at(offset);
-        self.result.diagnostics.push(Diagnostic::error(self.cx.path, line, col, message).with_hint(hint).with_len(len));
+        self.result.diagnostics.push(
+            Diagnostic::error(self.cx.path, line, col, message)
+                .with_hint(hint)
+                .with_len(len),
+        );
     }
 
     fn warn(&mut self, offset: usize, message: String, hint: &str) {
         let (line, col) = self.at(offset);
-        self.result.diagnostics.push(Diagnostic::warning(self.cx.path, line, col, message).with_hint(hint));
+        self.result
+            .diagnostics
+            .push(Diagnostic::warning(self.cx.path, line, col, message).with_hint(hint));
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 2;
         while !self.used_ids.insert(id.clone()) {
@@ -185,7 +217,10 @@ impl<'a, 'e> Renderer<'a, 'e> {
     }
 
     /// Whether events[i] starts a paragraph holding only an `@` image; returns its end index.
-    fn embed_at(events: &[(Event, std::ops::Range<usize>)], i: usize) -> Option<(usize, String, String)> {
+    fn embed_at(
+        events: &[(Event, std::ops::Range<usize>)],
+        i: usize,
+    ) -> Option<(usize, String, String)> {
         if !matches!(events.get(i)?.0, Event::Start(Tag::Paragraph)) {
             return None;
         }
@@ -196,7 +231,9 @@ impl<'a, 'e> Renderer<'a, 'e> {
             }
             j += 1;
         }
-        let Event::Start(Tag::Image { dest_url, .. }) = &events.get(j)?.0 else { return None };
+        let Event::Start(Tag::Image { dest_url, .. }) = &events.get(j)?.0 else {
+            return None;
+        };
         let dest = dest_url.strip_prefix('@')?.to_string();
         let mut caption = String::new();
         let mut k = j + 1;
@@ -244,23 +281,43 @@ impl<'a, 'e> Renderer<'a, 'e> {
     }
 
     /// Resolves `@kind/id#frag` at `offset`; on failure records an error and returns None.
-    fn resolve(&mut self, dest: &str, offset: usize, len: usize) -> Option<(Kind, String, String, String)> {
+    fn resolve(
+        &mut self,
+        dest: &str,
+        offset: usize,
+        len: usize,
+    ) -> Option<(Kind, String, String, String)> {
         let (kind, id, fragment) = match parse_ref(dest) {
             Ok(r) => r,
             Err(hint) => {
-                self.error(offset, len, format!("`@{dest}` is not a valid reference"), hint);
+                self.error(
+                    offset,
+                    len,
+                    format!("`@{dest}` is not a valid reference"),
+                    hint,
+                );
                 return None;
             }
         };
         let Some(entry) = self.cx.index.get(kind, id) else {
             let hint = self.cx.index.hint(kind, id);
-            self.error(offset, len, format!("unknown id `{}/{id}`", kind.ref_name()), hint);
+            self.error(
+                offset,
+                len,
+                format!("unknown id `{}/{id}`", kind.ref_name()),
+                hint,
+            );
             return None;
         };
         let mut url = (self.cx.link)(&entry.url);
         if let Some(f) = fragment {
             if url.contains('#') {
-                self.error(offset, len, format!("`@{dest}` already points to an anchor"), "remove the `#...` part".into());
+                self.error(
+                    offset,
+                    len,
+                    format!("`@{dest}` already points to an anchor"),
+                    "remove the `#...` part".into(),
+                );
             } else {
                 url.push('#');
                 url.push_str(f);
@@ -282,8 +339,13 @@ impl<'a, 'e> Renderer<'a, 'e> {
                 if self.cx.embeds && depth == 0 {
                     if let Some((kind, id, _, _)) = self.resolve(&dest, range.start, range.len()) {
                         if matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure) {
-                            let number = self.numbers.get(&(kind, id.clone())).copied().unwrap_or(1);
-                            let caption = if caption.trim().is_empty() { None } else { Some(caption.as_str()) };
+                            let number =
+                                self.numbers.get(&(kind, id.clone())).copied().unwrap_or(1);
+                            let caption = if caption.trim().is_empty() {
+                                None
+                            } else {
+                                Some(caption.as_str())
+                            };
                             let html = self.cx.embedder.embed(kind, &id, number, caption);
                             self.result.anchors.insert(embed_anchor(kind, &id));
                             self.out.push(Event::Html(CowStr::from(html)));
@@ -292,13 +354,23 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         }
                     }
                 } else {
-                    self.error(range.start, range.len(), "embeds are allowed only in page bodies, at the top level".into(), "use a link [text](@kind/id) here".into());
+                    self.error(
+                        range.start,
+                        range.len(),
+                        "embeds are allowed only in page bodies, at the top level".into(),
+                        "use a link [text](@kind/id) here".into(),
+                    );
                 }
                 i = end + 1;
                 continue;
             }
             match event {
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let end = find_end(events, i);
                     let inner = &events[i + 1..end];
                     let plain = plain_text(inner);
@@ -307,9 +379,16 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         None => self.unique_id(slug(&plain, 60)),
                     };
                     let lvl = heading_level(*level);
-                    self.result.headings.push(Heading { level: lvl, id: anchor.clone(), text: plain.trim().to_string() });
+                    self.result.headings.push(Heading {
+                        level: lvl,
+                        id: anchor.clone(),
+                        text: plain.trim().to_string(),
+                    });
                     let _ = (classes, attrs);
-                    self.out.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\">", escape_attr(&anchor)))));
+                    self.out.push(Event::Html(CowStr::from(format!(
+                        "<h{lvl} id=\"{}\">",
+                        escape_attr(&anchor)
+                    ))));
                     self.inline_run(inner);
                     self.out.push(Event::Html(CowStr::from(format!(
                         "<a class=\"anchor\" href=\"#{0}\" aria-label=\"Link to this section\" data-copy-link>#</a></h{lvl}>\n",
@@ -320,7 +399,9 @@ impl<'a, 'e> Renderer<'a, 'e> {
                     i = end + 1;
                     continue;
                 }
-                Event::Start(Tag::Paragraph) if depth == 0 && self.cx.paragraph_ids && footnote.is_none() => {
+                Event::Start(Tag::Paragraph)
+                    if depth == 0 && self.cx.paragraph_ids && footnote.is_none() =>
+                {
                     let end = find_end(events, i);
                     let inner = &events[i + 1..end];
                     let plain = plain_text(inner);
@@ -329,7 +410,10 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         Some(p) => self.unique_id(p),
                         None => self.unique_id(format!("p-{}", slug(&first_words(&plain, 5), 48))),
                     };
-                    self.out.push(Event::Html(CowStr::from(format!("<p id=\"{}\">", escape_attr(&anchor)))));
+                    self.out.push(Event::Html(CowStr::from(format!(
+                        "<p id=\"{}\">",
+                        escape_attr(&anchor)
+                    ))));
                     if let Some(trimmed) = trim_last {
                         self.inline_run(&inner[..inner.len() - 1]);
                         self.out.push(Event::Text(CowStr::from(trimmed)));
@@ -356,20 +440,30 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         let body_events = std::mem::replace(&mut self.out, saved);
                         let mut body = String::new();
                         html::push_html(&mut body, body_events.into_iter());
-                        let body = body.trim().trim_start_matches("<p>").trim_end_matches("</p>").to_string();
+                        let body = body
+                            .trim()
+                            .trim_start_matches("<p>")
+                            .trim_end_matches("</p>")
+                            .to_string();
                         self.footnotes.insert(label, body);
                     }
                 }
-                Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::List(_)) | Event::Start(Tag::Item) => {
+                Event::Start(Tag::BlockQuote(_))
+                | Event::Start(Tag::List(_))
+                | Event::Start(Tag::Item) => {
                     depth += 1;
                     self.out.push(event.clone());
                 }
-                Event::End(TagEnd::BlockQuote(_)) | Event::End(TagEnd::List(_)) | Event::End(TagEnd::Item) => {
+                Event::End(TagEnd::BlockQuote(_))
+                | Event::End(TagEnd::List(_))
+                | Event::End(TagEnd::Item) => {
                     depth = depth.saturating_sub(1);
                     self.out.push(event.clone());
                 }
                 Event::Start(Tag::Table(_)) => {
-                    self.out.push(Event::Html(CowStr::from("<div class=\"table-wrap\" tabindex=\"0\">")));
+                    self.out.push(Event::Html(CowStr::from(
+                        "<div class=\"table-wrap\" tabindex=\"0\">",
+                    )));
                     self.out.push(event.clone());
                 }
                 Event::End(TagEnd::Table) => {
@@ -377,14 +471,24 @@ impl<'a, 'e> Renderer<'a, 'e> {
                     self.out.push(Event::Html(CowStr::from("</div>")));
                 }
                 Event::Html(raw) => {
-                    self.warn(range.start, "raw HTML is not allowed; it is shown as text".into(), "use Markdown instead; see README, 'Raw HTML'");
+                    self.warn(
+                        range.start,
+                        "raw HTML is not allowed; it is shown as text".into(),
+                        "use Markdown instead; see README, 'Raw HTML'",
+                    );
                     self.out.push(Event::Start(Tag::Paragraph));
                     self.out.push(Event::Text(raw.clone()));
                     self.out.push(Event::End(TagEnd::Paragraph));
                 }
-                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => self.out.push(event.clone()),
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
+                    self.out.push(event.clone())
+                }
                 _ => {
-                    let end = if let Event::Start(_) = event { find_end(events, i) } else { i };
+                    let end = if let Event::Start(_) = event {
+                        find_end(events, i)
+                    } else {
+                        i
+                    };
                     self.inline_run(&events[i..=end]);
                     if let Event::Text(t) = event {
                         self.result.text.push_str(t);
@@ -403,7 +507,12 @@ impl<'a, 'e> Renderer<'a, 'e> {
         while i < events.len() {
             let (event, range) = &events[i];
             match event {
-                Event::Start(Tag::Link { dest_url, title, link_type, id }) => {
+                Event::Start(Tag::Link {
+                    dest_url,
+                    title,
+                    link_type,
+                    id,
+                }) => {
                     let end = find_end(events, i);
                     let inner = &events[i + 1..end];
                     if let Some(cite) = dest_url.strip_prefix(CITE_PREFIX) {
@@ -417,11 +526,16 @@ impl<'a, 'e> Renderer<'a, 'e> {
                             Some((kind, id, url, item_title)) => {
                                 let number = self.numbers.get(&(kind, id.clone())).copied();
                                 let url = match number {
-                                    Some(_) if !url.contains('#') => format!("#{}", embed_anchor(kind, &id)),
+                                    Some(_) if !url.contains('#') => {
+                                        format!("#{}", embed_anchor(kind, &id))
+                                    }
                                     _ => url,
                                 };
                                 let class = format!("ref ref-{}", kind.ref_name());
-                                self.out.push(Event::InlineHtml(CowStr::from(format!("<a class=\"{class}\" href=\"{}\">", escape_attr(&url)))));
+                                self.out.push(Event::InlineHtml(CowStr::from(format!(
+                                    "<a class=\"{class}\" href=\"{}\">",
+                                    escape_attr(&url)
+                                ))));
                                 if plain_text(inner).trim().is_empty() {
                                     let label = match (kind, number) {
                                         (Kind::Chart, Some(n)) => format!("Figure {n}"),
@@ -441,7 +555,12 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         continue;
                     }
                     if is_unsafe_url(dest_url) {
-                        self.error(range.start, range.len(), format!("unsafe link target `{dest_url}`"), "links may use http, https, mailto, relative paths or @kind/id".into());
+                        self.error(
+                            range.start,
+                            range.len(),
+                            format!("unsafe link target `{dest_url}`"),
+                            "links may use http, https, mailto, relative paths or @kind/id".into(),
+                        );
                         self.inline_run(inner);
                         i = end + 1;
                         continue;
@@ -456,11 +575,23 @@ impl<'a, 'e> Renderer<'a, 'e> {
                 Event::Start(Tag::Image { dest_url, .. }) => {
                     let end = find_end(events, i);
                     if dest_url.starts_with('@') {
-                        self.error(range.start, range.len(), "an embed must be alone in its paragraph".into(), "put ![](@kind/id) on a line of its own with blank lines around it".into());
+                        self.error(
+                            range.start,
+                            range.len(),
+                            "an embed must be alone in its paragraph".into(),
+                            "put ![](@kind/id) on a line of its own with blank lines around it"
+                                .into(),
+                        );
                     } else if is_unsafe_url(dest_url) {
-                        self.error(range.start, range.len(), format!("unsafe image source `{dest_url}`"), "images may use relative paths or https".into());
+                        self.error(
+                            range.start,
+                            range.len(),
+                            format!("unsafe image source `{dest_url}`"),
+                            "images may use relative paths or https".into(),
+                        );
                     } else {
-                        self.out.extend(events[i..=end].iter().map(|(e, _)| e.clone()));
+                        self.out
+                            .extend(events[i..=end].iter().map(|(e, _)| e.clone()));
                     }
                     i = end + 1;
                     continue;
@@ -474,7 +605,9 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         }
                     };
                     let id = footnote_id(label);
-                    let back = if n == self.footnote_order.len() && !self.result.anchors.contains(&format!("fnref-{id}")) {
+                    let back = if n == self.footnote_order.len()
+                        && !self.result.anchors.contains(&format!("fnref-{id}"))
+                    {
                         self.result.anchors.insert(format!("fnref-{id}"));
                         self.result.anchors.insert(format!("fn-{id}"));
                         format!(" id=\"fnref-{id}\"")
@@ -484,7 +617,11 @@ impl<'a, 'e> Renderer<'a, 'e> {
                     self.out.push(Event::InlineHtml(CowStr::from(format!("<sup class=\"fnref\"{back}><a href=\"#fn-{id}\" aria-label=\"Note {n}\">{n}</a></sup>"))));
                 }
                 Event::InlineHtml(raw) | Event::Html(raw) => {
-                    self.warn(range.start, "raw HTML is not allowed; it is shown as text".into(), "use Markdown instead; see README, 'Raw HTML'");
+                    self.warn(
+                        range.start,
+                        "raw HTML is not allowed; it is shown as text".into(),
+                        "use Markdown instead; see README, 'Raw HTML'",
+                    );
                     self.out.push(Event::Text(raw.clone()));
                 }
                 Event::Text(t) if t.contains("[@") => {
@@ -501,31 +638,57 @@ impl<'a, 'e> Renderer<'a, 'e> {
         for piece in text.split(';') {
             let piece = piece.trim();
             let Some(at) = piece.find('@') else {
-                self.error(offset, len, format!("`[{text}]` mixes a citation with text"), "write [@key, p. 33] or [@a, p. 1; @b]".into());
+                self.error(
+                    offset,
+                    len,
+                    format!("`[{text}]` mixes a citation with text"),
+                    "write [@key, p. 33] or [@a, p. 1; @b]".into(),
+                );
                 continue;
             };
             let prefix = piece[..at].trim();
             let suppress = prefix.ends_with('-');
             let prefix = prefix.trim_end_matches('-').trim();
             let rest = &piece[at + 1..];
-            let key_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || "-_:.".contains(c))).unwrap_or(rest.len());
+            let key_len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "-_:.".contains(c)))
+                .unwrap_or(rest.len());
             let key = rest[..key_len].trim_end_matches(['.', ':']);
             let locator = rest[key.len()..].trim_start_matches([',', ' ']).trim();
             let Some(entry) = self.cx.index.get(Kind::Source, key) else {
                 let hint = self.cx.index.hint(Kind::Source, key);
-                self.error(offset, len, format!("unknown source `{key}` in citation"), hint.replace("source/", ""));
+                self.error(
+                    offset,
+                    len,
+                    format!("unknown source `{key}` in citation"),
+                    hint.replace("source/", ""),
+                );
                 continue;
             };
-            let label = entry.cite_label.clone().unwrap_or_else(|| entry.title.clone());
-            let label = if suppress { label.rsplit(' ').next().unwrap_or(&label).to_string() } else { label };
+            let label = entry
+                .cite_label
+                .clone()
+                .unwrap_or_else(|| entry.title.clone());
+            let label = if suppress {
+                label.rsplit(' ').next().unwrap_or(&label).to_string()
+            } else {
+                label
+            };
             self.note_ref(Kind::Source, key);
-            self.result.cites.push(CiteUse { key: key.to_string(), locator: (!locator.is_empty()).then(|| locator.to_string()) });
+            self.result.cites.push(CiteUse {
+                key: key.to_string(),
+                locator: (!locator.is_empty()).then(|| locator.to_string()),
+            });
             let mut shown = String::new();
             if !prefix.is_empty() {
                 shown.push_str(&escape_text(prefix));
                 shown.push(' ');
             }
-            shown.push_str(&format!("<a href=\"#ref-{}\">{}</a>", escape_attr(key), escape_text(&label)));
+            shown.push_str(&format!(
+                "<a href=\"#ref-{}\">{}</a>",
+                escape_attr(key),
+                escape_text(&label)
+            ));
             if !locator.is_empty() {
                 shown.push_str(", ");
                 shown.push_str(&escape_text(locator));
@@ -578,7 +741,9 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
     let mut in_cite = 0;
     for (e, _) in events {
         match e {
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_PREFIX) => in_cite += 1,
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(CITE_PREFIX) => {
+                in_cite += 1
+            }
             Event::End(TagEnd::Link) if in_cite > 0 => in_cite -= 1,
             Event::Text(t) | Event::Code(t) if in_cite == 0 => s.push_str(t),
             Event::SoftBreak | Event::HardBreak => s.push(' '),
@@ -589,7 +754,10 @@ fn plain_text(events: &[(Event, std::ops::Range<usize>)]) -> String {
 }
 
 fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A trailing `{#p-id}` in the paragraph's last text event: (id, the text without it).
@@ -600,7 +768,10 @@ fn pinned_id(inner: &[(Event, std::ops::Range<usize>)]) -> (Option<String>, Opti
             if let Some(start) = trimmed.rfind("{#") {
                 let id = &trimmed[start + 2..trimmed.len() - 1];
                 if crate::model::is_valid_id(id) {
-                    return (Some(id.to_string()), Some(trimmed[..start].trim_end().to_string()));
+                    return (
+                        Some(id.to_string()),
+                        Some(trimmed[..start].trim_end().to_string()),
+                    );
                 }
             }
         }
@@ -609,13 +780,21 @@ fn pinned_id(inner: &[(Event, std::ops::Range<usize>)]) -> (Option<String>, Opti
 }
 
 fn is_unsafe_url(url: &str) -> bool {
-    let lowered: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:", "file:"].iter().any(|s| lowered.starts_with(s))
+    let lowered: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:", "file:"]
+        .iter()
+        .any(|s| lowered.starts_with(s))
 }
 
 /// Escapes text for HTML content.
 pub fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Escapes text for a double-quoted HTML attribute.
@@ -631,13 +810,18 @@ mod tests {
     struct NoEmbed;
     impl Embedder for NoEmbed {
         fn embed(&self, kind: Kind, id: &str, number: usize, _: Option<&str>) -> String {
-            format!("<figure id=\"{}\">EMBED {number}</figure>", embed_anchor(kind, id))
+            format!(
+                "<figure id=\"{}\">EMBED {number}</figure>",
+                embed_anchor(kind, id)
+            )
         }
     }
 
     fn site() -> Index {
         let mut s = Site::default();
-        let e: Vec<Entity> = serde_yaml::from_str("- {id: artyom, kind: place, name: Artyom, summary: A city.}").unwrap();
+        let e: Vec<Entity> =
+            serde_yaml::from_str("- {id: artyom, kind: place, name: Artyom, summary: A city.}")
+                .unwrap();
         s.entities = e;
         let src: Vec<Source> = serde_yaml::from_str("- {id: kinu2016, type: report, title: T, authors: ['Lee, Aeliah', 'Lee, Chang-ho'], year: 2016}").unwrap();
         s.sources = src;
@@ -649,14 +833,33 @@ mod tests {
     fn md(text: &str) -> Rendered {
         let index = site();
         let link = |p: &str| p.to_string();
-        let cx = Context { index: &index, embedder: &NoEmbed, link: &link, path: Path::new("content/pages/a.md"), paragraph_ids: true, embeds: true };
-        render(&Located { text: text.into(), line: 5, col: 1 }, &cx)
+        let cx = Context {
+            index: &index,
+            embedder: &NoEmbed,
+            link: &link,
+            path: Path::new("content/pages/a.md"),
+            paragraph_ids: true,
+            embeds: true,
+        };
+        render(
+            &Located {
+                text: text.into(),
+                line: 5,
+                col: 1,
+            },
+            &cx,
+        )
     }
 
     #[test]
     fn links_by_id_and_empty_text_uses_the_name() {
         let r = md("See [](@place/artyom) and [the city](@place/artyom).");
-        assert!(r.html.contains("<a class=\"ref ref-place\" href=\"/places/artyom/\">Artyom</a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a class=\"ref ref-place\" href=\"/places/artyom/\">Artyom</a>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(">the city</a>"));
         assert_eq!(r.refs, vec![(Kind::Place, "artyom".to_string())]);
     }
@@ -672,17 +875,34 @@ mod tests {
     #[test]
     fn citations_render_author_date_with_locator() {
         let r = md("A fact [@kinu2016, p. 33].");
-        assert!(r.html.contains("(<a href=\"#ref-kinu2016\">Lee and Lee 2016</a>, p. 33)"), "{}", r.html);
-        assert_eq!(r.cites, vec![CiteUse { key: "kinu2016".into(), locator: Some("p. 33".into()) }]);
+        assert!(
+            r.html
+                .contains("(<a href=\"#ref-kinu2016\">Lee and Lee 2016</a>, p. 33)"),
+            "{}",
+            r.html
+        );
+        assert_eq!(
+            r.cites,
+            vec![CiteUse {
+                key: "kinu2016".into(),
+                locator: Some("p. 33".into())
+            }]
+        );
         let bad = md("A fact [@kinu2061, p. 33].");
-        assert!(bad.diagnostics[0].message.contains("unknown source `kinu2061`"));
+        assert!(bad.diagnostics[0]
+            .message
+            .contains("unknown source `kinu2061`"));
     }
 
     #[test]
     fn embeds_are_numbered_and_cross_referenced() {
         let r = md("As [](@chart/c1) shows.\n\n![](@chart/c1)\n");
         assert!(r.html.contains("EMBED 1"), "{}", r.html);
-        assert!(r.html.contains("href=\"#chart-c1\">Figure 1</a>"), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"#chart-c1\">Figure 1</a>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -691,22 +911,40 @@ mod tests {
         assert!(!r.html.contains("<script>"), "{}", r.html);
         assert!(!r.html.contains("<b>"), "{}", r.html);
         assert!(!r.html.contains("javascript:"), "{}", r.html);
-        assert!(r.diagnostics.iter().any(|d| d.is_error() && d.message.contains("unsafe link")));
+        assert!(r
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("unsafe link")));
     }
 
     #[test]
     fn paragraph_ids_come_from_content_and_can_be_pinned() {
         let a = md("First para here.\n\nSecond one {#p-pinned}");
-        assert!(a.html.contains("<p id=\"p-first-para-here\">"), "{}", a.html);
-        assert!(a.html.contains("<p id=\"p-pinned\">Second one"), "{}", a.html);
+        assert!(
+            a.html.contains("<p id=\"p-first-para-here\">"),
+            "{}",
+            a.html
+        );
+        assert!(
+            a.html.contains("<p id=\"p-pinned\">Second one"),
+            "{}",
+            a.html
+        );
         let b = md("Inserted before.\n\nFirst para here.");
-        assert!(b.html.contains("<p id=\"p-first-para-here\">"), "ids survive edits elsewhere");
+        assert!(
+            b.html.contains("<p id=\"p-first-para-here\">"),
+            "ids survive edits elsewhere"
+        );
     }
 
     #[test]
     fn footnotes_are_collected_at_the_end() {
         let r = md("Text[^a].\n\n[^a]: The note.\n\nMore.");
         assert!(r.html.contains("<a href=\"#fn-a\""), "{}", r.html);
-        assert!(r.html.contains("<li id=\"fn-a\" value=\"1\">The note."), "{}", r.html);
+        assert!(
+            r.html.contains("<li id=\"fn-a\" value=\"1\">The note."),
+            "{}",
+            r.html
+        );
     }
 }

@@ -199,7 +199,9 @@ pub const RESERVED_PAGE_IDS: &[&str] = &[
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 120
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
 }
@@ -377,7 +379,9 @@ impl Cell {
         match self {
             Cell::Blank => wanted.is_empty(),
             Cell::Text(t) => t == wanted,
-            other => other.as_f64().is_some_and(|v| wanted.parse::<f64>().ok() == Some(v)),
+            other => other
+                .as_f64()
+                .is_some_and(|v| wanted.parse::<f64>().ok() == Some(v)),
         }
     }
 }
@@ -388,8 +392,12 @@ pub fn format_number(value: f64, decimals: Option<u8>) -> String {
         Some(d) => format!("{value:.*}", d as usize),
         None => format!("{value}"),
     };
-    let (sign, unsigned) = text.strip_prefix('-').map_or(("", text.as_str()), |rest| ("-", rest));
-    let (int_part, frac) = unsigned.split_once('.').map_or((unsigned, None), |(i, f)| (i, Some(f)));
+    let (sign, unsigned) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |rest| ("-", rest));
+    let (int_part, frac) = unsigned
+        .split_once('.')
+        .map_or((unsigned, None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(int_part.len() + 4);
     for (i, ch) in int_part.chars().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {
@@ -896,7 +904,9 @@ impl KeyFigure {
         }
         match (self.value, self.low, self.high) {
             (Some(v), _, _) => format_number(v, if v.fract() == 0.0 { Some(0) } else { None }),
-            (None, Some(l), Some(h)) => format!("{}–{}", format_number(l, None), format_number(h, None)),
+            (None, Some(l), Some(h)) => {
+                format!("{}–{}", format_number(l, None), format_number(h, None))
+            }
             _ => String::new(),
         }
     }

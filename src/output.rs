@@ -51,7 +51,10 @@ fn invalid(message: String) -> io::Error {
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     for f in files {
         if !is_safe_relative(&f.path) {
-            return Err(invalid(format!("refusing to write {:?}: it would leave the output folder", f.path)));
+            return Err(invalid(format!(
+                "refusing to write {:?}: it would leave the output folder",
+                f.path
+            )));
         }
     }
     if out.exists() {
@@ -63,8 +66,14 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> io::Result<()> {
             )));
         }
     }
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent)?;
     let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -72,7 +81,10 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> io::Result<()> {
     let result = (|| {
         fs::create_dir_all(&tmp)?;
         write_tree(&tmp, files)?;
-        fs::write(tmp.join(MARKER), "This folder is written by fieldbook and replaced on every build.\n")?;
+        fs::write(
+            tmp.join(MARKER),
+            "This folder is written by fieldbook and replaced on every build.\n",
+        )?;
         Ok(())
     })();
     if let Err(e) = result {
@@ -112,13 +124,23 @@ pub fn write_changed(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usi
     for entry in walkdir::WalkDir::new(out) {
         let entry = entry.map_err(io::Error::other)?;
         if entry.file_type().is_file() {
-            existing.insert(entry.path().strip_prefix(out).unwrap_or(entry.path()).to_path_buf(), ());
+            existing.insert(
+                entry
+                    .path()
+                    .strip_prefix(out)
+                    .unwrap_or(entry.path())
+                    .to_path_buf(),
+                (),
+            );
         }
     }
     let mut written = 0;
     for f in files {
         if !is_safe_relative(&f.path) {
-            return Err(invalid(format!("refusing to write {:?}: it would leave the output folder", f.path)));
+            return Err(invalid(format!(
+                "refusing to write {:?}: it would leave the output folder",
+                f.path
+            )));
         }
         existing.remove(Path::new(&f.path));
         let path = out.join(&f.path);
@@ -129,7 +151,12 @@ pub fn write_changed(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usi
             fs::create_dir_all(p)?;
         }
         // Write then rename, so the server never sends a half-written file.
-        let tmp = path.with_file_name(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        let tmp = path.with_file_name(format!(
+            ".{}.tmp",
+            path.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        ));
         fs::write(&tmp, &f.bytes)?;
         fs::rename(&tmp, &path)?;
         written += 1;
@@ -160,20 +187,47 @@ mod tests {
         let out = dir.path().join("site");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("precious.txt"), "keep").unwrap();
-        let files = vec![OutputFile { path: "index.html".into(), bytes: b"x".to_vec() }];
+        let files = vec![OutputFile {
+            path: "index.html".into(),
+            bytes: b"x".to_vec(),
+        }];
         assert!(write_atomic(&out, &files).is_err());
-        assert_eq!(fs::read_to_string(out.join("precious.txt")).unwrap(), "keep");
+        assert_eq!(
+            fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]
     fn atomic_write_replaces_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomic(&out, &[OutputFile { path: "a.html".into(), bytes: b"1".to_vec() }]).unwrap();
-        write_atomic(&out, &[OutputFile { path: "b.html".into(), bytes: b"2".to_vec() }]).unwrap();
+        write_atomic(
+            &out,
+            &[OutputFile {
+                path: "a.html".into(),
+                bytes: b"1".to_vec(),
+            }],
+        )
+        .unwrap();
+        write_atomic(
+            &out,
+            &[OutputFile {
+                path: "b.html".into(),
+                bytes: b"2".to_vec(),
+            }],
+        )
+        .unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
-        let (w, r) = write_changed(&out, &[OutputFile { path: "b.html".into(), bytes: b"2".to_vec() }]).unwrap();
+        let (w, r) = write_changed(
+            &out,
+            &[OutputFile {
+                path: "b.html".into(),
+                bytes: b"2".to_vec(),
+            }],
+        )
+        .unwrap();
         assert_eq!((w, r), (0, 0));
     }
 }

@@ -23,19 +23,34 @@ impl Templates {
         let mut tera = tera::Tera::default();
         let mut files: Vec<(PathBuf, String)> = Vec::new();
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| Diagnostic::error("templates", 0, 0, format!("cannot read templates: {e}")))?;
-            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html") {
-                let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let entry = entry.map_err(|e| {
+                Diagnostic::error("templates", 0, 0, format!("cannot read templates: {e}"))
+            })?;
+            if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html")
+            {
+                let name = entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 let rel = PathBuf::from("templates").join(&name);
-                let text = std::fs::read_to_string(entry.path()).map_err(|e| Diagnostic::error(&rel, 0, 0, format!("cannot read: {e}")).with_hint("templates must be UTF-8 text"))?;
+                let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+                    Diagnostic::error(&rel, 0, 0, format!("cannot read: {e}"))
+                        .with_hint("templates must be UTF-8 text")
+                })?;
                 files.push((PathBuf::from(name), text));
             }
         }
         if files.is_empty() {
             return Err(Diagnostic::error("templates", 0, 0, "no templates found").with_hint("the site needs templates/base.html and one template per kind; copy them from the fieldbook repository"));
         }
-        let named: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string_lossy().into_owned(), t.clone())).collect();
-        tera.add_raw_templates(named).map_err(|e| template_error(&e))?;
+        let named: Vec<(String, String)> = files
+            .iter()
+            .map(|(n, t)| (n.to_string_lossy().into_owned(), t.clone()))
+            .collect();
+        tera.add_raw_templates(named)
+            .map_err(|e| template_error(&e))?;
         tera.autoescape_on(vec![".html", ".xml"]);
         Ok(Templates { tera })
     }
@@ -47,9 +62,17 @@ impl Templates {
 
     /// Renders `template` with `context`.
     pub fn render<C: Serialize>(&self, template: &str, context: &C) -> Result<String, Diagnostic> {
-        let cx = tera::Context::from_serialize(context)
-            .map_err(|e| Diagnostic::error(PathBuf::from("templates").join(template), 0, 0, format!("cannot build the template context: {e}")))?;
-        self.tera.render(template, &cx).map_err(|e| template_error(&e))
+        let cx = tera::Context::from_serialize(context).map_err(|e| {
+            Diagnostic::error(
+                PathBuf::from("templates").join(template),
+                0,
+                0,
+                format!("cannot build the template context: {e}"),
+            )
+        })?;
+        self.tera
+            .render(template, &cx)
+            .map_err(|e| template_error(&e))
     }
 }
 
@@ -72,7 +95,9 @@ fn template_error(e: &tera::Error) -> Diagnostic {
 fn parse_line_col(message: &str) -> (usize, usize) {
     // Tera's parse errors contain " --> 3:14".
     if let Some(rest) = message.split(" --> ").nth(1) {
-        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        let mut nums = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
         if let (Some(l), Some(c)) = (nums.next(), nums.next()) {
             return (l.parse().unwrap_or(0), c.parse().unwrap_or(0));
         }
