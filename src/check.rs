@@ -142,21 +142,19 @@ pub fn broken_links(files: &[OutputFile], base_path: &str) -> Vec<(String, Strin
 
 /// Values of `name="..."` (or unquoted) attributes in HTML text, decoded for `&amp;`.
 fn attr_values(html: &str, name: &str) -> Vec<String> {
+    // Only inside tags: text such as an escaped <iframe> in a <textarea> is not a link.
     let mut out = Vec::new();
     let needle = format!(" {name}=");
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        rest = &rest[i + needle.len()..];
-        let value = if let Some(r) = rest.strip_prefix('"') {
-            r.split('"').next().unwrap_or("")
-        } else if let Some(r) = rest.strip_prefix('\'') {
-            r.split('\'').next().unwrap_or("")
-        } else {
-            rest.split(|c: char| c.is_whitespace() || c == '>')
-                .next()
-                .unwrap_or("")
-        };
-        out.push(decode_entities(value));
+    for tag in html.split('<').skip(1).filter_map(|t| t.split('>').next()) {
+        for (i, _) in tag.match_indices(&needle) {
+            let rest = &tag[i + needle.len()..];
+            let v = match rest.chars().next() {
+                Some('"') => rest[1..].split('"').next().unwrap_or(""),
+                Some('\'') => rest[1..].split('\'').next().unwrap_or(""),
+                _ => rest.split(char::is_whitespace).next().unwrap_or(""),
+            };
+            out.push(decode_entities(v));
+        }
     }
     out
 }

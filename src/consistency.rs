@@ -67,7 +67,7 @@ pub fn mismatches(d: &Dataset) -> Vec<Mismatch> {
                             row: row_label(d, i),
                             what: format!("{printed} = 100 × {part} / {whole}"),
                             printed: format!("{shown:.*}", decimals as usize),
-                            computed: format!("{computed:.*}", decimals as usize + 2),
+                            computed: format!("{computed:.*}", decimals as usize + 1),
                         });
                     }
                 }

@@ -52,6 +52,9 @@ impl Templates {
         tera.add_raw_templates(named)
             .map_err(|e| template_error(&e))?;
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Escapes what matters in text and quoted attributes; unlike Tera's default it leaves `/`
+        // alone, so URLs stay readable in the page source.
+        tera.set_escape_fn(escape_html);
         Ok(Templates { tera })
     }
 
@@ -74,6 +77,22 @@ impl Templates {
             .render(template, &cx)
             .map_err(|e| template_error(&e))
     }
+}
+
+/// HTML escaping for template output: `& < > " '`.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A Tera error with its whole cause chain; Tera names the template and, for syntax errors, the line.

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test of fieldbook and installs what the tests need (Debian's chromium, a JRE for the
+# HTML checker, the npm packages of tests/browser). Usage: bash tests/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+echo "== cargo test (unit, integration, fixture sites, the repo's site)"
+cargo test --release
+
+if [ -f tests/browser/run.sh ]; then
+  echo "== browser tests (headless Chromium, axe-core, vnu) on the repo's site"
+  site=$(mktemp -d)
+  cargo run --release --quiet -- build --out "$site/public"
+  bash tests/browser/run.sh "$site/public"
+  rm -rf "$site"
+fi
+echo "== all tests passed in $(( $(date +%s) - start )) s"
