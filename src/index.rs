@@ -50,21 +50,19 @@ impl Index {
             .map(|(_, id)| id.as_str())
     }
 
-    /// A "did you mean" hint for an unknown id of `kind`.
+    /// A "did you mean" hint for an unknown id of `kind`, naming candidates as `kind/id`.
     pub fn hint(&self, kind: Kind, id: &str) -> String {
         let fallback = if self.ids(kind).next().is_none() {
             format!("there are no items of kind `{}` yet", kind.ref_name())
         } else {
-            format!(
-                "see the list of {} for existing ids",
-                kind.plural().to_lowercase()
-            )
+            format!("see the list of {} for existing ids", kind.plural().to_lowercase())
         };
-        let near = did_you_mean(id, self.ids(kind), &fallback);
-        near.replace('`', "`").replace(
-            "did you mean `",
-            &format!("did you mean `{}/", kind.ref_name()),
-        )
+        let near = crate::diag::closest(id, self.ids(kind));
+        if near.is_empty() {
+            return fallback;
+        }
+        let list: Vec<String> = near.iter().map(|c| format!("`{}/{c}`", kind.ref_name())).collect();
+        format!("did you mean {}?", list.join(" or "))
     }
 
     /// Builds the index, reporting invalid, reserved and duplicate ids.
