@@ -67,16 +67,17 @@ impl Size {
             0
         };
         match self {
-            Size::Wide => (760, 470 + (panels.saturating_sub(1) as u32) * 200 + extra),
-            Size::Narrow => (380, 460 + (panels.saturating_sub(1) as u32) * 180 + extra),
+            Size::Wide => (760, 500 + (panels.saturating_sub(1) as u32) * 200 + extra),
+            Size::Narrow => (380, 540 + (panels.saturating_sub(1) as u32) * 180 + extra),
             Size::Card => (1200, 630),
         }
     }
     fn font(self) -> f64 {
         match self {
-            Size::Wide => 14.0,
-            Size::Narrow => 12.5,
-            Size::Card => 22.0,
+            // plotters writes font-size = size / 1.24, so these give about 14, 12.5 and 22 px in the viewBox.
+            Size::Wide => 17.0,
+            Size::Narrow => 15.5,
+            Size::Card => 26.0,
         }
     }
     fn suffix(self) -> &'static str {
@@ -166,75 +167,97 @@ pub fn svg(
         let root = SVGBackend::with_string(&mut buf, (w, h)).into_drawing_area();
         let e = |e: DrawingAreaErrorKind<_>| format!("drawing failed: {e:?}");
         // Header: title and subtitle; footer: source line and legend.
-        let header = (font * 3.6) as u32
-            + if chart.subtitle.is_some() {
-                (font * 1.3) as u32
-            } else {
-                0
-            };
-        let legend_rows = if series_names.len() > 1 {
-            legend_rows(&series_names, w, font)
-        } else {
+        let title_lines = wrap_bold(&chart.title, w, font * 1.3 / 1.24);
+        let sub_lines = chart
+            .subtitle
+            .as_deref()
+            .map(|s| wrap(s, w, font / 1.24))
+            .unwrap_or_default();
+        let source_lines = wrap(source_line, w, font * 0.85 / 1.24);
+        let shape_names = distinct(&rows, chart.shape.as_deref());
+        let mut legend_items: Vec<(String, LegendMark)> = Vec::new();
+        if series_names.len() > 1 {
+            legend_items.extend(
+                series_names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), LegendMark::Swatch(i as u8))),
+            );
+        }
+        if shape_names.len() > 1 {
+            legend_items.extend(
+                shape_names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), LegendMark::Shape(i))),
+            );
+        }
+        let legend_rows = if legend_items.is_empty() {
             0
+        } else {
+            legend_rows(&legend_items, w, font)
         };
-        let footer = (font * 2.4) as u32 + legend_rows * (font * 1.5) as u32;
+        let header = (font * 0.9
+            + title_lines.len() as f64 * font * 1.25
+            + sub_lines.len() as f64 * font
+            + font * 0.6) as u32;
+        let footer = (font * 0.8 + source_lines.len() as f64 * font * 0.95) as u32
+            + legend_rows * (font * 1.2) as u32;
         let (head, rest) = root.split_vertically(header);
         let (body, foot) = rest.split_vertically(h - header - footer);
         let title_style = ("sans-serif", font * 1.3)
             .into_font()
             .style(FontStyle::Bold)
             .color(&Paint::Ink.rgb());
-        head.draw(&Text::new(
-            chart.title.clone(),
-            (12, (font * 0.6) as i32),
-            title_style,
-        ))
-        .map_err(e)?;
-        if let Some(sub) = &chart.subtitle {
-            let st = ("sans-serif", font).into_font().color(&Paint::Muted.rgb());
-            for (i, line) in wrap(sub, w, font).iter().take(1).enumerate() {
-                head.draw(&Text::new(
-                    line.clone(),
-                    (12, (font * 2.4) as i32 + i as i32 * font as i32),
-                    st.clone(),
-                ))
+        let mut y = (font * 0.5) as i32;
+        for line in &title_lines {
+            head.draw(&Text::new(line.clone(), (12, y), title_style.clone()))
                 .map_err(e)?;
-            }
+            y += (font * 1.25) as i32;
         }
-        // Legend (series swatch + name), then source line.
+        let st = ("sans-serif", font).into_font().color(&Paint::Muted.rgb());
+        for line in &sub_lines {
+            head.draw(&Text::new(line.clone(), (12, y), st.clone()))
+                .map_err(e)?;
+            y += font as i32;
+        }
+        // Legend: colour swatches for series, marker shapes for `shape`; then the source line.
         let st = ("sans-serif", font * 0.9)
             .into_font()
             .color(&Paint::Ink.rgb());
-        if series_names.len() > 1 {
-            let mut x = 12i32;
-            let mut y = (font * 0.4) as i32;
-            for (i, name) in series_names.iter().enumerate() {
-                let width = (name.chars().count() as f64 * font * 0.55) as i32 + 34;
-                if x + width > w as i32 - 8 && x > 12 {
-                    x = 12;
-                    y += (font * 1.5) as i32;
-                }
-                let color = Paint::Series(i as u8).rgb();
-                foot.draw(&Rectangle::new(
-                    [(x, y + 2), (x + 12, y + 14)],
-                    color.filled(),
-                ))
-                .map_err(e)?;
-                foot.draw(&Text::new(name.clone(), (x + 17, y + 1), st.clone()))
-                    .map_err(e)?;
-                x += width;
+        let (mut x, mut y) = (12i32, (font * 0.3) as i32);
+        for (name, mark) in &legend_items {
+            let width = legend_width(name, font);
+            if x + width > w as i32 - 8 && x > 12 {
+                x = 12;
+                y += (font * 1.2) as i32;
             }
+            let r = (font * 0.3) as i32;
+            let (cx, cy) = (x + 6, y + (font * 0.45) as i32);
+            match mark {
+                LegendMark::Swatch(i) => foot
+                    .draw(&Rectangle::new(
+                        [(x, cy - r - 1), (x + 12, cy + r + 1)],
+                        Paint::Series(*i).rgb().filled(),
+                    ))
+                    .map_err(e)?,
+                LegendMark::Shape(k) => {
+                    draw_marker(&foot, (cx, cy), *k, r, Paint::Ink.rgb().filled()).map_err(e)?
+                }
+            }
+            foot.draw(&Text::new(name.clone(), (x + 18, y), st.clone()))
+                .map_err(e)?;
+            x += width;
         }
         let src_style = ("sans-serif", font * 0.85)
             .into_font()
             .color(&Paint::Muted.rgb());
-        let src_y = (legend_rows as f64 * font * 1.5 + font * 0.7) as i32;
-        let src = wrap(source_line, w, font * 0.85)
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        foot.draw(&Text::new(src, (12, src_y), src_style))
-            .map_err(e)?;
+        let mut sy = (legend_rows as f64 * font * 1.2 + font * 0.5) as i32;
+        for line in &source_lines {
+            foot.draw(&Text::new(line.clone(), (12, sy), src_style.clone()))
+                .map_err(e)?;
+            sy += (font * 0.95) as i32;
+        }
 
         let areas = if panels.len() > 1 {
             body.split_evenly((panels.len(), 1))
@@ -273,23 +296,61 @@ pub fn svg(
     Ok(restyle(&buf, chart, size))
 }
 
-fn legend_rows(names: &[String], w: u32, font: f64) -> u32 {
+enum LegendMark {
+    Swatch(u8),
+    Shape(usize),
+}
+
+fn legend_width(name: &str, font: f64) -> i32 {
+    (name.chars().count() as f64 * font * 0.9 / 1.24 * CHAR_W) as i32 + 30
+}
+
+fn legend_rows(items: &[(String, LegendMark)], w: u32, font: f64) -> u32 {
     let mut rows = 1;
-    let mut x = 12.0;
-    for name in names {
-        let width = name.chars().count() as f64 * font * 0.55 + 34.0;
-        if x + width > w as f64 - 8.0 && x > 12.0 {
+    let mut x = 12;
+    for (name, _) in items {
+        let width = legend_width(name, font);
+        if x + width > w as i32 - 8 && x > 12 {
             rows += 1;
-            x = 12.0;
+            x = 12;
         }
         x += width;
     }
     rows
 }
 
-/// Greedy word wrap by an estimated character width.
+/// Average advance of DejaVu Sans per em, for line breaking.
+const CHAR_W: f64 = 0.6;
+
+fn wrap_bold(text: &str, w: u32, px: f64) -> Vec<String> {
+    wrap(text, w, px * 1.1)
+}
+
+/// Draws marker shape `k` (circle, triangle, square, diamond) centred on a pixel position.
+fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    at: (i32, i32),
+    k: usize,
+    r: i32,
+    style: ShapeStyle,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    match k % 4 {
+        0 => area.draw(&Circle::new(at, r, style)),
+        1 => area.draw(&TriangleMarker::new(at, r + 1, style)),
+        2 => area.draw(&(EmptyElement::at(at) + Rectangle::new([(-r, -r), (r, r)], style))),
+        _ => area.draw(
+            &(EmptyElement::at(at)
+                + Polygon::new(
+                    vec![(0, -r - 2), (r + 2, 0), (0, r + 2), (-r - 2, 0)],
+                    style,
+                )),
+        ),
+    }
+}
+
+/// Greedy word wrap by an estimated character width; `font` is the rendered size in pixels.
 fn wrap(text: &str, w: u32, font: f64) -> Vec<String> {
-    let max = ((w as f64 - 24.0) / (font * 0.55)).max(10.0) as usize;
+    let max = ((w as f64 - 24.0) / (font * CHAR_W)).max(10.0) as usize;
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
         let line = lines.last_mut().expect("lines is never empty");
@@ -336,6 +397,15 @@ fn nice_max(v: f64) -> f64 {
         }
     }
     10.0 * mag
+}
+
+/// Tick label: thousands as "k" when the axis reaches 10,000, so one axis never mixes "5,000" and "10k".
+fn tick(v: f64, axis_max: f64) -> String {
+    if axis_max >= 10_000.0 && v.abs() >= 1000.0 && v.abs() < 1_000_000.0 {
+        format!("{}k", trim_float(v / 1000.0))
+    } else {
+        short_number(v)
+    }
 }
 
 fn short_number(v: f64) -> String {
@@ -503,25 +573,10 @@ fn xy<DB: DrawingBackend>(
             .position(|v| *v == text(r, chart.shape.as_deref()))
             .unwrap_or(0);
         let style = Paint::Mark(s).rgb().filled();
-        let size = (font * 0.38) as i32;
-        match shape % 4 {
-            0 => cc.draw_series(std::iter::once(Circle::new((x, y), size, style)))?,
-            1 => cc.draw_series(std::iter::once(TriangleMarker::new(
-                (x, y),
-                size + 1,
-                style,
-            )))?,
-            2 => cc.draw_series(std::iter::once(
-                EmptyElement::at((x, y)) + Rectangle::new([(-size, -size), (size, size)], style),
-            ))?,
-            _ => cc.draw_series(std::iter::once(
-                EmptyElement::at((x, y))
-                    + Polygon::new(
-                        vec![(0, -size - 2), (size + 2, 0), (0, size + 2), (-size - 2, 0)],
-                        style,
-                    ),
-            ))?,
-        };
+        let size = (font * 0.3) as i32;
+        let at = cc.backend_coord(&(x, y));
+        let base = area.get_base_pixel();
+        draw_marker(area, (at.0 - base.0, at.1 - base.1), shape, size, style)?;
     }
     Ok(())
 }
@@ -587,7 +642,7 @@ fn bars<DB: DrawingBackend>(
             .x_label_area_size((font * 3.2) as u32)
             .y_label_area_size(cat_area);
         let mut cc = builder.build_cartesian_2d(0.0..vmax, 0.0..n)?;
-        let fmt = |v: &f64| short_number(*v);
+        let fmt = |v: &f64| tick(*v, vmax);
         cc.configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
@@ -664,7 +719,7 @@ fn bars<DB: DrawingBackend>(
             .x_label_area_size((font * 3.0) as u32)
             .y_label_area_size(cat_area);
         let mut cc = builder.build_cartesian_2d(0.0..n, 0.0..vmax)?;
-        let fmt = |v: &f64| short_number(*v);
+        let fmt = |v: &f64| tick(*v, vmax);
         cc.configure_mesh()
             .disable_x_mesh()
             .x_labels(0)

@@ -199,7 +199,12 @@ impl<'a> Gen<'a> {
             last_updated: &c.last_updated,
             base: c.base_path.trim_end_matches('/').to_string(),
             home: c.link("/"),
-            about: inp.site.pages.iter().find(|p| p.meta.kind == PageKind::About).map(|p| c.link(&Kind::Page.url(&p.meta.id))),
+            about: inp
+                .site
+                .pages
+                .iter()
+                .find(|p| p.meta.kind == PageKind::About)
+                .map(|p| c.link(&Kind::Page.url(&p.meta.id))),
             sections,
             chapters: chapters
                 .iter()

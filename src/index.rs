@@ -55,13 +55,19 @@ impl Index {
         let fallback = if self.ids(kind).next().is_none() {
             format!("there are no items of kind `{}` yet", kind.ref_name())
         } else {
-            format!("see the list of {} for existing ids", kind.plural().to_lowercase())
+            format!(
+                "see the list of {} for existing ids",
+                kind.plural().to_lowercase()
+            )
         };
         let near = crate::diag::closest(id, self.ids(kind));
         if near.is_empty() {
             return fallback;
         }
-        let list: Vec<String> = near.iter().map(|c| format!("`{}/{c}`", kind.ref_name())).collect();
+        let list: Vec<String> = near
+            .iter()
+            .map(|c| format!("`{}/{c}`", kind.ref_name()))
+            .collect();
         format!("did you mean {}?", list.join(" or "))
     }
 

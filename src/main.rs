@@ -41,6 +41,20 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change (not minified; written
+    /// to a serve-only folder, never to public/).
+    Serve {
+        /// Site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port on 127.0.0.1; 0 picks a free one.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Folder to write the served site to (default: a fieldbook-serve folder in the system
+        /// temporary directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -117,6 +131,66 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Serve { root, port, out } => {
+            use fieldbook::serve::{BuildEvent, Options, Server};
+            let shown_root = root.clone();
+            let on_build = move |event: &BuildEvent| match event {
+                BuildEvent::Built {
+                    initial,
+                    ms,
+                    written,
+                    removed,
+                    warnings,
+                } => {
+                    let warnings: Vec<_> = warnings
+                        .iter()
+                        .filter(|d| d.severity >= Severity::Warning)
+                        .cloned()
+                        .collect();
+                    if !warnings.is_empty() {
+                        eprint!(
+                            "{}",
+                            diag::render(&warnings, &shown_root, Style::for_stderr())
+                        );
+                    }
+                    let what = if *initial { "built" } else { "rebuilt" };
+                    println!("{what} in {ms:.0} ms: {written} file(s) written, {removed} removed");
+                }
+                BuildEvent::Failed {
+                    initial,
+                    ms,
+                    diagnostics,
+                } => {
+                    eprint!(
+                        "{}",
+                        diag::render(diagnostics, &shown_root, Style::for_stderr())
+                    );
+                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                    let then = if *initial {
+                        "serving what the output folder holds; saving a fix rebuilds"
+                    } else {
+                        "still serving the last good version"
+                    };
+                    eprintln!("error: build failed with {errors} error(s) in {ms:.0} ms; {then}");
+                }
+            };
+            let opts = Options { root, out, port };
+            match Server::start(&opts, on_build) {
+                Ok(server) => {
+                    println!(
+                        "serving {} (live reload; files in {}; Ctrl-C to stop)",
+                        server.url(),
+                        server.out_dir().display()
+                    );
+                    server.wait();
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
             }
         }
     }

@@ -138,6 +138,7 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
             .with_hint("reference it with [^label] or delete it"),
         );
     }
+    r.result.text = html_to_text(&html_out);
     r.result.html = html_out;
     r.result
 }
@@ -394,8 +395,6 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         "<a class=\"anchor\" href=\"#{0}\" aria-label=\"Link to this section\" data-copy-link>#</a></h{lvl}>\n",
                         escape_attr(&anchor)
                     ))));
-                    self.result.text.push_str(&plain);
-                    self.result.text.push('\n');
                     i = end + 1;
                     continue;
                 }
@@ -424,8 +423,6 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         " <a class=\"pilcrow\" href=\"#{0}\" aria-label=\"Link to this paragraph\" data-copy-link>¶</a></p>\n",
                         escape_attr(&anchor)
                     ))));
-                    self.result.text.push_str(&plain);
-                    self.result.text.push('\n');
                     i = end + 1;
                     continue;
                 }
@@ -490,9 +487,6 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         i
                     };
                     self.inline_run(&events[i..=end]);
-                    if let Event::Text(t) = event {
-                        self.result.text.push_str(t);
-                    }
                     i = end + 1;
                     continue;
                 }
@@ -700,6 +694,67 @@ impl<'a, 'e> Renderer<'a, 'e> {
         }
         format!("<span class=\"citation\">({})</span>", parts.join("; "))
     }
+}
+
+/// The readable text of rendered HTML, for search and word counts: tags dropped (block tags become
+/// spaces), link-copy controls and back-links skipped, entities decoded, whitespace collapsed.
+pub fn html_to_text(html: &str) -> String {
+    const BLOCK: [&str; 20] = [
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "td",
+        "th",
+        "tr",
+        "div",
+        "section",
+        "figure",
+        "figcaption",
+        "br",
+        "blockquote",
+        "ol",
+        "ul",
+        "sup",
+    ];
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    let mut skip_anchor = false;
+    while let Some(lt) = rest.find('<') {
+        if !skip_anchor {
+            out.push_str(&rest[..lt]);
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if name == "a" && (tag.contains("data-copy-link") || tag.contains("fn-back")) {
+            skip_anchor = true;
+        } else if tag == "/a" && skip_anchor {
+            skip_anchor = false;
+        }
+        if BLOCK.contains(&name.as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The anchor of an embedded item on a page.
@@ -935,6 +990,19 @@ mod tests {
             b.html.contains("<p id=\"p-first-para-here\">"),
             "ids survive edits elsewhere"
         );
+    }
+
+    #[test]
+    fn search_text_keeps_link_text_and_word_boundaries() {
+        let r = md("Near [](@place/artyom) and [the city](@place/artyom) [@kinu2016, p. 3].\n\n- sewing\n- factories");
+        assert!(
+            r.text
+                .contains("Near Artyom and the city (Lee and Lee 2016, p. 3)."),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("sewing factories"), "{}", r.text);
+        assert!(!r.text.contains('¶'), "{}", r.text);
     }
 
     #[test]

@@ -9,7 +9,14 @@ use std::path::Path;
 fn builds_a_page_for_every_kind() {
     let site = fixture("mini");
     let out = site.path().join("public");
-    let o = fieldbook(&["build", "--no-minify", "--root", site.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = fieldbook(&[
+        "build",
+        "--no-minify",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in [
         "index.html",
@@ -54,13 +61,24 @@ fn builds_a_page_for_every_kind() {
     let first = read("first/index.html");
     assert!(first.contains("Figure 1"), "figure numbering");
     assert!(first.contains("id=\"chart-counts-chart\""));
-    assert!(first.contains("(<a href=\"#ref-doc2016\">Author 2016</a>, p. 1)"), "citation: {}", &first[..0]);
+    assert!(
+        first.contains("(<a href=\"#ref-doc2016\">Author 2016</a>, p. 1)"),
+        "citation: {}",
+        &first[..0]
+    );
     assert!(first.contains("id=\"ref-doc2016\""), "bibliography");
     // Blanks stay blank in downloads.
-    assert!(read("data/counts.csv").contains("2002,1000,,,doc2016"), "{}", read("data/counts.csv"));
+    assert!(
+        read("data/counts.csv").contains("2002,1000,,,doc2016"),
+        "{}",
+        read("data/counts.csv")
+    );
     // Alias redirect.
     let redirect = read("old-first/index.html");
-    assert!(redirect.contains("url=/mini/first/") && redirect.contains("rel=\"canonical\""), "{redirect}");
+    assert!(
+        redirect.contains("url=/mini/first/") && redirect.contains("rel=\"canonical\""),
+        "{redirect}"
+    );
     assert!(read("_redirects").contains("/mini/old-first/ /mini/first/ 301"));
     // Live reload is never in build output.
     assert!(!first.contains("__fieldbook"));
@@ -73,10 +91,16 @@ fn out_flag_and_identical_bytes_on_rebuild() {
     let b = site.path().join("nested/b");
     build_ok(site.path(), &a);
     build_ok(site.path(), &b);
-    assert!(!site.path().join("public").exists(), "--out must be honoured");
+    assert!(
+        !site.path().join("public").exists(),
+        "--out must be honoured"
+    );
     let (ha, hb) = (hashes(&a), hashes(&b));
     assert!(ha.len() > 25);
-    assert_eq!(ha, hb, "two builds of the same input must be byte-identical");
+    assert_eq!(
+        ha, hb,
+        "two builds of the same input must be byte-identical"
+    );
 }
 
 #[test]
@@ -92,7 +116,14 @@ fn every_internal_link_and_fragment_resolves() {
 fn feeds_and_sitemap_are_well_formed_and_complete() {
     let site = fixture("mini");
     let out = site.path().join("public");
-    let o = fieldbook(&["build", "--no-minify", "--root", site.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = fieldbook(&[
+        "build",
+        "--no-minify",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in ["sitemap.xml", "atom.xml"] {
         let text = std::fs::read_to_string(out.join(f)).unwrap();
@@ -104,8 +135,19 @@ fn feeds_and_sitemap_are_well_formed_and_complete() {
                 Err(e) => panic!("{f} is not well-formed: {e}"),
             }
         }
-        for page in ["first/", "second/", "places/port-town/", "data/counts/", "charts/counts-chart/", "sources/doc2016/", "figures/count-2000/"] {
-            assert!(text.contains(&format!("https://example.org/mini/{page}")), "{f} lacks {page}");
+        for page in [
+            "first/",
+            "second/",
+            "places/port-town/",
+            "data/counts/",
+            "charts/counts-chart/",
+            "sources/doc2016/",
+            "figures/count-2000/",
+        ] {
+            assert!(
+                text.contains(&format!("https://example.org/mini/{page}")),
+                "{f} lacks {page}"
+            );
         }
     }
 }
@@ -121,11 +163,21 @@ fn assert_rejected(mutate: impl Fn(&Path), expect_location: &str, expect_message
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success(), "bad input must fail the build");
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr.contains(expect_location), "expected location {expect_location} in:\n{stderr}");
-    assert!(stderr.contains(expect_message), "expected message {expect_message:?} in:\n{stderr}");
+    assert!(
+        stderr.contains(expect_location),
+        "expected location {expect_location} in:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(expect_message),
+        "expected message {expect_message:?} in:\n{stderr}"
+    );
     assert!(stderr.contains("hint:"), "expected a hint in:\n{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert_eq!(before, hashes(&out), "a failed build must leave the previous output untouched");
+    assert_eq!(
+        before,
+        hashes(&out),
+        "a failed build must leave the previous output untouched"
+    );
 }
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -137,33 +189,87 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 
 #[test]
 fn malformed_front_matter() {
-    assert_rejected(|r| edit(r, "content/pages/second.md", "title: Second chapter", "title: [Second chapter"), "content/pages/second.md:3:", "");
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "content/pages/second.md",
+                "title: Second chapter",
+                "title: [Second chapter",
+            )
+        },
+        "content/pages/second.md:3:",
+        "",
+    );
 }
 
 #[test]
 fn unknown_key_in_a_data_file() {
-    assert_rejected(|r| edit(r, "content/datasets/counts.yaml", "locator:", "locatr:"), "content/datasets/counts.yaml:5:1", "unknown field `locatr`");
+    assert_rejected(
+        |r| edit(r, "content/datasets/counts.yaml", "locator:", "locatr:"),
+        "content/datasets/counts.yaml:5:1",
+        "unknown field `locatr`",
+    );
 }
 
 #[test]
 fn unknown_column_in_a_row() {
-    assert_rejected(|r| edit(r, "content/datasets/counts.yaml", "{year: 2001, total", "{year: 2001, totl"), "content/datasets/counts.yaml:15:", "unknown column `totl`");
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "{year: 2001, total",
+                "{year: 2001, totl",
+            )
+        },
+        "content/datasets/counts.yaml:15:",
+        "unknown column `totl`",
+    );
 }
 
 #[test]
 fn text_where_a_number_is_expected() {
-    assert_rejected(|r| edit(r, "content/datasets/counts.yaml", "workers: 200,", "workers: \"200 workers\","), "content/datasets/counts.yaml:15:", "expects a whole number");
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "workers: 200,",
+                "workers: \"200 workers\",",
+            )
+        },
+        "content/datasets/counts.yaml:15:",
+        "expects a whole number",
+    );
 }
 
 #[test]
 fn link_to_an_unknown_id() {
-    assert_rejected(|r| edit(r, "content/pages/second.md", "Back to [the first](@page/first#where-it-happens)", "Back to [the first](@page/frist)"), "content/pages/second.md:12:9", "did you mean `page/first`");
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "content/pages/second.md",
+                "Back to [the first](@page/first#where-it-happens)",
+                "Back to [the first](@page/frist)",
+            )
+        },
+        "content/pages/second.md:12:9",
+        "did you mean `page/first`",
+    );
 }
 
 #[test]
 fn duplicate_id_across_two_files() {
     assert_rejected(
-        |r| std::fs::write(r.join("content/pages/copy.md"), "---\nid: second\ntitle: Copy\nsummary: s\n---\nText.\n").unwrap(),
+        |r| {
+            std::fs::write(
+                r.join("content/pages/copy.md"),
+                "---\nid: second\ntitle: Copy\nsummary: s\n---\nText.\n",
+            )
+            .unwrap()
+        },
         "content/pages/second.md:2:5",
         "duplicate id `page/second`",
     );
@@ -171,7 +277,11 @@ fn duplicate_id_across_two_files() {
 
 #[test]
 fn id_that_would_escape_the_output_directory() {
-    assert_rejected(|r| edit(r, "content/entities/all.yaml", "id: acme", "id: ../../acme"), "content/entities/all.yaml:6:7", "is not a valid id");
+    assert_rejected(
+        |r| edit(r, "content/entities/all.yaml", "id: acme", "id: ../../acme"),
+        "content/entities/all.yaml:6:7",
+        "is not a valid id",
+    );
 }
 
 #[test]
@@ -190,12 +300,27 @@ fn invalid_utf8_in_a_content_file() {
 
 #[test]
 fn unknown_key_in_book_toml() {
-    assert_rejected(|r| edit(r, "book.toml", "licence =", "license ="), "book.toml:9:1", "unknown field `license`");
+    assert_rejected(
+        |r| edit(r, "book.toml", "licence =", "license ="),
+        "book.toml:9:1",
+        "unknown field `license`",
+    );
 }
 
 #[test]
 fn unknown_anchor_on_a_linked_page() {
-    assert_rejected(|r| edit(r, "content/pages/second.md", "#where-it-happens", "#where-it-happend"), "content/pages/second.md:12:21", "has no anchor `#where-it-happend`");
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "content/pages/second.md",
+                "#where-it-happens",
+                "#where-it-happend",
+            )
+        },
+        "content/pages/second.md:12:21",
+        "has no anchor `#where-it-happend`",
+    );
 }
 
 #[test]
@@ -206,7 +331,10 @@ fn refuses_to_replace_a_folder_that_is_not_its_output() {
     std::fs::write(out.join("thesis.txt"), "do not delete").unwrap();
     let o = build(site.path(), &out);
     assert!(!o.status.success());
-    assert_eq!(std::fs::read_to_string(out.join("thesis.txt")).unwrap(), "do not delete");
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.txt")).unwrap(),
+        "do not delete"
+    );
 }
 
 #[test]
@@ -217,15 +345,27 @@ fn check_reports_mismatches_with_both_values_and_strict_fails() {
     let o = fieldbook(&["check", "--root", &root, "--strict"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    assert!(stderr.contains("printed as 25.0, but the table implies 20.00"), "{stderr}");
+    assert!(
+        stderr.contains("printed as 25.0, but the table implies 20.00"),
+        "{stderr}"
+    );
     // Without the explaining note it is a warning, and --strict fails on it.
-    edit(site.path(), "content/datasets/counts.yaml", "notes:\n  - text: \"The share for 2001 is printed as 25.0; the counts give 20.0.\"\n", "");
+    edit(
+        site.path(),
+        "content/datasets/counts.yaml",
+        "notes:\n  - text: \"The share for 2001 is printed as 25.0; the counts give 20.0.\"\n",
+        "",
+    );
     let o = fieldbook(&["check", "--root", &root]);
     assert!(o.status.success(), "warnings alone exit 0");
     let o = fieldbook(&["check", "--root", &root, "--strict"]);
     assert!(!o.status.success(), "--strict fails on a mismatch");
     let o = fieldbook(&["check", "--root", &root, "--format", "json"]);
-    let line = String::from_utf8_lossy(&o.stdout).lines().find(|l| l.contains("25.0")).unwrap().to_string();
+    let line = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find(|l| l.contains("25.0"))
+        .unwrap()
+        .to_string();
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(v["severity"], "warning");
     assert_eq!(v["line"], 15);
@@ -233,9 +373,219 @@ fn check_reports_mismatches_with_both_values_and_strict_fails() {
 
 #[test]
 fn help_exists_for_every_command() {
-    for cmd in [vec!["--help"], vec!["build", "--help"], vec!["check", "--help"]] {
+    for cmd in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+    ] {
         let o = fieldbook(&cmd);
         assert!(o.status.success());
         assert!(String::from_utf8_lossy(&o.stdout).contains("Usage"));
+    }
+}
+
+#[test]
+fn every_kind_of_page_has_canonical_previews_cite_this_and_downloads() {
+    let site = fixture("mini");
+    let out = site.path().join("public");
+    let o = fieldbook(&[
+        "build",
+        "--no-minify",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let meta = |html: &str, attr: &str, key: &str| -> Option<String> {
+        let needle = format!("{attr}=\"{key}\" content=\"");
+        html.find(&needle).map(|i| {
+            html[i + needle.len()..]
+                .split('"')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+    };
+    let local = |url: &str| {
+        out.join(
+            url.strip_prefix("https://example.org/mini/")
+                .expect("absolute URL on the site"),
+        )
+    };
+    let pages = [
+        ("index.html", "https://example.org/mini/"),
+        ("first/index.html", "https://example.org/mini/first/"),
+        (
+            "places/port-town/index.html",
+            "https://example.org/mini/places/port-town/",
+        ),
+        (
+            "organizations/acme/index.html",
+            "https://example.org/mini/organizations/acme/",
+        ),
+        (
+            "people/ann-author/index.html",
+            "https://example.org/mini/people/ann-author/",
+        ),
+        (
+            "glossary/quota/index.html",
+            "https://example.org/mini/glossary/quota/",
+        ),
+        (
+            "data/counts/index.html",
+            "https://example.org/mini/data/counts/",
+        ),
+        (
+            "charts/counts-chart/index.html",
+            "https://example.org/mini/charts/counts-chart/",
+        ),
+        (
+            "sources/doc2016/index.html",
+            "https://example.org/mini/sources/doc2016/",
+        ),
+        (
+            "figures/count-2000/index.html",
+            "https://example.org/mini/figures/count-2000/",
+        ),
+        ("timeline/index.html", "https://example.org/mini/timeline/"),
+        ("places/index.html", "https://example.org/mini/places/"),
+    ];
+    for (file, canonical) in pages {
+        let html = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{canonical}\">")),
+            "{file}: canonical"
+        );
+        for key in [
+            "og:title",
+            "og:description",
+            "og:url",
+            "og:image:alt",
+            "og:image:width",
+            "og:image:height",
+        ] {
+            assert!(
+                meta(&html, "property", key).is_some_and(|v| !v.is_empty()),
+                "{file}: {key}"
+            );
+        }
+        assert_eq!(
+            meta(&html, "property", "og:image:type").as_deref(),
+            Some("image/png"),
+            "{file}"
+        );
+        let image = meta(&html, "property", "og:image").unwrap();
+        assert!(
+            image.ends_with(".png") && local(&image).is_file(),
+            "{file}: og:image {image} must exist"
+        );
+        assert_eq!(
+            meta(&html, "name", "twitter:card").as_deref(),
+            Some("summary_large_image")
+        );
+        assert!(
+            meta(&html, "name", "twitter:image:alt").is_some_and(|v| !v.is_empty()),
+            "{file}: twitter:image:alt"
+        );
+        assert_eq!(meta(&html, "name", "twitter:image"), Some(image));
+        for part in [
+            "class=\"cite-apa\"",
+            "class=\"cite-chicago\"",
+            "class=\"cite-bibtex\"><code>@",
+        ] {
+            assert!(html.contains(part), "{file}: cite this lacks {part}");
+        }
+        assert!(
+            html.contains(canonical.trim_end_matches('/')),
+            "{file}: cite this carries the permalink"
+        );
+    }
+    // Chart pages preview their own chart; downloads exist.
+    let chart = std::fs::read_to_string(out.join("charts/counts-chart/index.html")).unwrap();
+    assert_eq!(
+        meta(&chart, "property", "og:image").as_deref(),
+        Some("https://example.org/mini/charts/counts-chart.png")
+    );
+    for link in [
+        "/mini/charts/counts-chart.svg",
+        "/mini/charts/counts-chart.png",
+        "/mini/data/counts.csv",
+        "/mini/data/counts.json",
+    ] {
+        assert!(
+            chart.contains(&format!("href=\"{link}\"")),
+            "chart page links {link}"
+        );
+        assert!(out.join(link.trim_start_matches("/mini/")).is_file());
+    }
+    assert!(
+        chart.contains("&lt;iframe src=\"https://example.org/mini/embed/counts-chart/\"")
+            || chart.contains(
+                "&lt;iframe src=&quot;https://example.org/mini/embed/counts-chart/&quot;"
+            ),
+        "iframe snippet"
+    );
+    let data = std::fs::read_to_string(out.join("data/counts/index.html")).unwrap();
+    assert!(
+        data.contains("href=\"/mini/data/counts.csv\"")
+            && data.contains("href=\"/mini/data/counts.json\"")
+            && data.contains("CC BY 4.0")
+    );
+    // Chapters carry citation_* tags for reference managers.
+    let first = std::fs::read_to_string(out.join("first/index.html")).unwrap();
+    assert!(
+        meta(&first, "name", "citation_title").is_some()
+            && meta(&first, "name", "citation_author").is_some()
+    );
+}
+
+#[test]
+fn sitemap_lists_every_page() {
+    let site = fixture("mini");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let atom = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        let rel = e
+            .path()
+            .strip_prefix(&out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.ends_with("index.html")
+            && !rel.starts_with("embed/")
+            && !rel.starts_with("old-first")
+            && rel != "search/index.html"
+        {
+            let url = format!(
+                "https://example.org/mini/{}",
+                rel.trim_end_matches("index.html")
+            );
+            assert!(
+                sitemap.contains(&format!("<loc>{url}</loc>")),
+                "sitemap lacks {url}"
+            );
+            if rel.matches('/').count() == 2
+                || (rel.matches('/').count() == 1
+                    && ![
+                        "chapters/index.html",
+                        "places/index.html",
+                        "organizations/index.html",
+                        "people/index.html",
+                        "glossary/index.html",
+                        "data/index.html",
+                        "charts/index.html",
+                        "sources/index.html",
+                        "figures/index.html",
+                        "timeline/index.html",
+                        "corrections/index.html",
+                    ]
+                    .contains(&rel.as_str()))
+            {
+                assert!(atom.contains(&url), "atom lacks {url}");
+            }
+        }
     }
 }

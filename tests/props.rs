@@ -7,17 +7,53 @@ use fieldbook::load::{parse_site, SourceFile};
 use proptest::prelude::*;
 
 fn page(body: &str) -> SourceFile {
-    SourceFile { path: PathBuf::from("content/pages/p.md"), text: format!("---\nid: p\ntitle: P\nsummary: s\n---\n{body}") }
+    SourceFile {
+        path: PathBuf::from("content/pages/p.md"),
+        text: format!("---\nid: p\ntitle: P\nsummary: s\n---\n{body}"),
+    }
 }
 
 /// Markdown-ish text: the syntax fieldbook extends, mixed with hostile fragments.
 fn markdownish() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "[x](@place/a)", "[](@page/p#h)", "[@src, p. 3]", "[@a; @b]", "![](@chart/c)", "![x](@dataset/d)", "[^1]", "[^1]: note",
-        "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[j](javascript:alert(1))", "{#p-x}", "## H {#h}", "| a | b |\n|---|---|\n| 1 | 2 |",
-        "> [!NOTE]\n> n", "*", "_", "`", "\n\n", "\n", " ", "@", "#", "[", "]", "(", ")", "é", "日本", "\u{0}", "&amp;", "---",
+        "[x](@place/a)",
+        "[](@page/p#h)",
+        "[@src, p. 3]",
+        "[@a; @b]",
+        "![](@chart/c)",
+        "![x](@dataset/d)",
+        "[^1]",
+        "[^1]: note",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[j](javascript:alert(1))",
+        "{#p-x}",
+        "## H {#h}",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "> [!NOTE]\n> n",
+        "*",
+        "_",
+        "`",
+        "\n\n",
+        "\n",
+        " ",
+        "@",
+        "#",
+        "[",
+        "]",
+        "(",
+        ")",
+        "é",
+        "日本",
+        "\u{0}",
+        "&amp;",
+        "---",
     ]);
-    prop::collection::vec(prop_oneof![pieces.prop_map(String::from), "[a-z ]{0,12}"], 0..40).prop_map(|v| v.concat())
+    prop::collection::vec(
+        prop_oneof![pieces.prop_map(String::from), "[a-z ]{0,12}"],
+        0..40,
+    )
+    .prop_map(|v| v.concat())
 }
 
 proptest! {

@@ -43,16 +43,30 @@ pub fn repo_site() -> tempfile::TempDir {
 }
 
 pub fn fieldbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldbook")).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_fieldbook"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 pub fn build(root: &Path, out: &Path) -> Output {
-    fieldbook(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+    fieldbook(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 pub fn build_ok(root: &Path, out: &Path) {
     let o = build(root, out);
-    assert!(o.status.success(), "build failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// Path -> blake3 hash of every file under `dir`.
@@ -62,14 +76,28 @@ pub fn hashes(dir: &Path) -> BTreeMap<String, String> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            (rel, blake3::hash(&std::fs::read(e.path()).unwrap()).to_hex().to_string())
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                rel,
+                blake3::hash(&std::fs::read(e.path()).unwrap())
+                    .to_hex()
+                    .to_string(),
+            )
         })
         .collect()
 }
 
 fn decode(s: &str) -> String {
-    s.replace("&#x2F;", "/").replace("&#x2f;", "/").replace("&amp;", "&").replace("&quot;", "\"").replace("&#x27;", "'")
+    s.replace("&#x2F;", "/")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
 }
 
 fn attrs(html: &str, name: &str) -> Vec<String> {
@@ -97,7 +125,12 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
     let mut pages = Vec::new();
     for e in walkdir::WalkDir::new(out).into_iter().map(|e| e.unwrap()) {
         if e.path().extension().is_some_and(|x| x == "html") {
-            let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let html = std::fs::read_to_string(e.path()).unwrap();
             ids.insert(rel.clone(), attrs(&html, "id").into_iter().collect());
             pages.push((rel, html));
@@ -106,10 +139,13 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
     let mut broken = Vec::new();
     for (rel, html) in &pages {
         for link in attrs(html, "href").into_iter().chain(attrs(html, "src")) {
-            if link.starts_with("http") || link.starts_with("mailto:") || link.starts_with("data:") {
+            if link.starts_with("http") || link.starts_with("mailto:") || link.starts_with("data:")
+            {
                 continue;
             }
-            let (path, frag) = link.split_once('#').map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, frag) = link
+                .split_once('#')
+                .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
             let file = if path.is_empty() {
                 rel.clone()
             } else {
@@ -118,7 +154,11 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
                     continue;
                 };
                 let p = p.trim_start_matches('/');
-                if p.is_empty() || p.ends_with('/') { format!("{p}index.html") } else { p.to_string() }
+                if p.is_empty() || p.ends_with('/') {
+                    format!("{p}index.html")
+                } else {
+                    p.to_string()
+                }
             };
             if !out.join(&file).is_file() {
                 broken.push(format!("{rel}: {link}"));
