@@ -42,10 +42,10 @@ impl Paint {
 
 /// Okabe–Ito colour-blind-safe palette, ordered for contrast on white; dark-mode variants follow.
 const PALETTE_LIGHT: [&str; 7] = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#3d8fc2", "#6b6b6b",
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8a6d00", "#332288", "#6b6b6b",
 ];
 const PALETTE_DARK: [&str; 7] = [
-    "#56B4E9", "#F08A4B", "#3CC7A0", "#E3A3C8", "#F0C43A", "#9fd3f5", "#bdbdbd",
+    "#56B4E9", "#F08A4B", "#3CC7A0", "#E3A3C8", "#F0C43A", "#A99CF0", "#bdbdbd",
 ];
 
 /// Layout presets.
@@ -326,7 +326,7 @@ fn wrap_bold(text: &str, w: u32, px: f64) -> Vec<String> {
     wrap(text, w, px * 1.1)
 }
 
-/// Draws marker shape `k` (circle, triangle, square, diamond) centred on a pixel position.
+/// Draws marker shape `k` (circle, triangle, square, diamond, cross) centred on a pixel position.
 fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
@@ -334,7 +334,7 @@ fn draw_marker<DB: DrawingBackend>(
     r: i32,
     style: ShapeStyle,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    match k % 4 {
+    match k % 5 {
         0 => area.draw(&Circle::new(at, r, style)),
         1 => area.draw(&TriangleMarker::new(at, r + 1, style)),
         2 => area.draw(&(EmptyElement::at(at) + Rectangle::new([(-r, -r), (r, r)], style))),
@@ -345,6 +345,7 @@ fn draw_marker<DB: DrawingBackend>(
                     style,
                 )),
         ),
+        _ => area.draw(&Cross::new(at, r + 1, style.stroke_width(3))),
     }
 }
 
@@ -475,11 +476,12 @@ fn xy<DB: DrawingBackend>(
         .x_label_area_size((font * if show_x_title { 3.2 } else { 1.8 }) as u32)
         .y_label_area_size((font * 4.6) as u32)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
+    let y_top = if log { 10f64.powf(y1) } else { y1 };
     let y_fmt = |v: &f64| {
         if log {
-            short_number(10f64.powf(*v))
+            tick(10f64.powf(*v), y_top)
         } else {
-            short_number(*v)
+            tick(*v, y_top)
         }
     };
     let x_fmt = |v: &f64| format!("{}", v.round() as i64);
@@ -493,12 +495,10 @@ fn xy<DB: DrawingBackend>(
         .y_labels(if log { (y1 - y0) as usize + 1 } else { 6 })
         .x_labels(8)
         .y_label_formatter(&y_fmt)
-        .x_label_formatter(&x_fmt)
-        .y_desc(if panel_title {
-            String::new()
-        } else {
-            axis_title(axis)
-        });
+        .x_label_formatter(&x_fmt);
+    if !panel_title {
+        mesh.y_desc(axis_title(axis));
+    }
     if show_x_title {
         mesh.x_desc(axis_title(&chart.x));
     }
@@ -508,11 +508,7 @@ fn xy<DB: DrawingBackend>(
             .into_font()
             .style(FontStyle::Bold)
             .color(&Paint::Ink.rgb());
-        area.draw(&Text::new(
-            axis_title(axis),
-            ((font * 4.6) as i32 + 8, 2),
-            st,
-        ))?;
+        area.draw(&Text::new(axis_title(axis), (12, 2), st))?;
     }
     let series_of = |r: &Row| {
         series
