@@ -338,7 +338,7 @@ fn draw_marker<DB: DrawingBackend>(
         0 => area.draw(&Circle::new(at, r, style)),
         1 => area.draw(&TriangleMarker::new(at, r + 1, style)),
         2 => area.draw(&(EmptyElement::at(at) + Rectangle::new([(-r, -r), (r, r)], style))),
-        _ => area.draw(
+        3 => area.draw(
             &(EmptyElement::at(at)
                 + Polygon::new(
                     vec![(0, -r - 2), (r + 2, 0), (0, r + 2), (-r - 2, 0)],

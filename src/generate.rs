@@ -727,7 +727,7 @@ impl<'a> Gen<'a> {
         figures.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
         let home_figures: Vec<Value> = figures.iter().take(8).map(|f| json!({"shown": f.shown(), "unit": f.unit, "statement": f.statement, "url": self.link(&Kind::Figure.url(&f.id)),
             "source": inp.site.sources.iter().find(|s| s.id == f.source).map(crate::cite::label), "locator": f.locator})).collect();
-        let charts: Vec<Value> = inp.site.charts.iter().filter_map(|ch| inp.charts.get(&ch.id).map(|o| json!({"title": ch.title, "url": self.link(&Kind::Chart.url(&ch.id)), "wide": o.wide, "narrow": o.narrow, "description": ch.description}))).collect();
+        let charts: Vec<Value> = inp.site.charts.iter().filter(|ch| inp.charts.contains_key(&ch.id)).map(|ch| json!({"title": ch.title, "url": self.link(&Kind::Chart.url(&ch.id)), "svg": self.link(&format!("/charts/{}.svg", ch.id)), "description": ch.description})).collect();
         let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": inp.styles.chicago(&Work::from_source(s)), "url": self.link(&Kind::Source.url(&s.id))})).collect();
         let counts: Vec<Value> = Kind::ALL.iter().filter(|k| k.section().is_some() && **k != Kind::Correction).map(|k| json!({"label": k.plural(), "url": self.link(&format!("/{}/", k.section().unwrap_or(""))), "count": inp.index.ids(*k).count()})).collect();
         let others: Vec<Link> = inp

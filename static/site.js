@@ -25,9 +25,37 @@
         document.body.appendChild(note); setTimeout(function () { note.remove(); }, 1500);
       }, function () {});
     });
+    footnotePopovers();
     var input = document.getElementById("q");
     if (input) search(input);
   });
+
+  // Footnote references and citations open the note or the full reference beside the text instead
+  // of jumping away; Escape or a second click closes it. Without JavaScript the links still jump.
+  function footnotePopovers() {
+    var open = null;
+    function close() { if (open) { open.pop.remove(); open.link.setAttribute("aria-expanded", "false"); open = null; } }
+    document.querySelectorAll(".fnref a[href^='#fn-'], .citation a[href^='#ref-']").forEach(function (a) {
+      a.setAttribute("aria-expanded", "false");
+      a.addEventListener("click", function (ev) {
+        var note = document.getElementById(a.getAttribute("href").slice(1));
+        if (!note) return;
+        ev.preventDefault();
+        var same = open && open.link === a;
+        close();
+        if (same) return;
+        var pop = document.createElement("span");
+        pop.className = "fn-popover"; pop.setAttribute("role", "note");
+        pop.innerHTML = note.innerHTML;
+        pop.querySelectorAll(".fn-back").forEach(function (b) { b.remove(); });
+        var anchor = a.closest(".citation") || a.parentNode;
+        anchor.after(pop);
+        a.setAttribute("aria-expanded", "true");
+        open = { link: a, pop: pop };
+      });
+    });
+    document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
+  }
 
   function search(input) {
     var results = document.getElementById("search-results");
