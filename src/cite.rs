@@ -153,6 +153,12 @@ impl Styles {
         }
     }
 
+    /// The styles, loaded once per process (they never change; `serve` rebuilds reuse them).
+    pub fn shared() -> &'static Styles {
+        static STYLES: std::sync::OnceLock<Styles> = std::sync::OnceLock::new();
+        STYLES.get_or_init(Styles::load)
+    }
+
     /// A reference-list entry in Chicago author-date, as HTML.
     pub fn chicago(&self, work: &Work) -> String {
         self.reference(work, &self.chicago)

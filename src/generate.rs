@@ -41,6 +41,8 @@ pub struct Inputs<'a> {
     pub mismatches: &'a BTreeMap<String, Vec<Mismatch>>,
     /// Whether to minify HTML.
     pub minify: bool,
+    /// Units kept from the previous build (serve) or nothing (build).
+    pub memo: &'a crate::memo::Memo,
 }
 
 /// A rendered chart.
@@ -155,6 +157,8 @@ struct Gen<'a> {
     backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>>,
     chapters: Vec<&'a Page>,
     citer: crate::cite::SiteCiter,
+    /// Each source's Chicago reference-list entry (HTML), formatted once per build.
+    references: BTreeMap<String, String>,
 }
 
 impl<'a> Gen<'a> {
@@ -251,12 +255,19 @@ impl<'a> Gen<'a> {
             ..Work::default()
         };
         let citer = crate::cite::SiteCiter::new(inp.styles, &site_work);
+        let references = inp
+            .site
+            .sources
+            .par_iter()
+            .map(|s| (s.id.clone(), inp.styles.chicago(&Work::from_source(s))))
+            .collect();
         Gen {
             inp,
             site_cx,
             backlinks,
             chapters,
             citer,
+            references,
         }
     }
 
@@ -334,13 +345,25 @@ impl<'a> Gen<'a> {
         self.inp.markdown.get(&(kind, id.to_string()))
     }
 
+    /// Renders `template` with `cx` (and minifies); in `serve`, only when the template or the
+    /// context changed since the last build.
     fn render(&self, template: &str, path: String, cx: Value) -> Result<OutputFile, Diagnostic> {
-        let html = self.inp.templates.render(template, &cx)?;
-        let bytes = if self.inp.minify {
-            crate::output::minify_html(&html)
-        } else {
-            html.into_bytes()
+        let key = || {
+            crate::memo::Hasher::new()
+                .fingerprint(&self.inp.templates.fingerprint(template))
+                .str(template)
+                .bytes(&serde_json::to_vec(&cx).unwrap_or_default())
+                .debug(&self.inp.minify)
+                .finish()
         };
+        let bytes = self.inp.memo.file(&path, key, || {
+            let html = self.inp.templates.render(template, &cx)?;
+            Ok(if self.inp.minify {
+                crate::output::minify_html(&html)
+            } else {
+                html.into_bytes()
+            })
+        })?;
         Ok(OutputFile { path, bytes })
     }
 
@@ -351,7 +374,7 @@ impl<'a> Gen<'a> {
             .filter_map(|k| self.inp.site.sources.iter().find(|s| s.id == k))
             .map(|s| {
                 let label = crate::cite::label(s);
-                (label.clone(), json!({"id": s.id, "label": label, "html": self.inp.styles.chicago(&Work::from_source(s)), "url": self.link(&Kind::Source.url(&s.id))}))
+                (label.clone(), json!({"id": s.id, "label": label, "html": self.references.get(&s.id), "url": self.link(&Kind::Source.url(&s.id))}))
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -686,7 +709,7 @@ impl<'a> Gen<'a> {
             .filter_map(|f| self.item_link(Kind::Figure, &f.id))
             .collect();
         let cx = json!({
-            "site": self.site_cx, "meta": meta, "cite": formatted, "reference": self.inp.styles.chicago(&work),
+            "site": self.site_cx, "meta": meta, "cite": formatted, "reference": formatted.chicago,
             "source": s, "label": crate::cite::label(s), "datasets": datasets, "figures": figures, "backlinks": self.backlinks_of(Kind::Source, &s.id),
         });
         Ok(vec![self.render(
@@ -728,7 +751,7 @@ impl<'a> Gen<'a> {
         let home_figures: Vec<Value> = figures.iter().take(8).map(|f| json!({"shown": f.shown(), "unit": f.unit, "statement": f.statement, "url": self.link(&Kind::Figure.url(&f.id)),
             "source": inp.site.sources.iter().find(|s| s.id == f.source).map(crate::cite::label), "locator": f.locator})).collect();
         let charts: Vec<Value> = inp.site.charts.iter().filter(|ch| inp.charts.contains_key(&ch.id)).map(|ch| json!({"title": ch.title, "url": self.link(&Kind::Chart.url(&ch.id)), "svg": self.link(&format!("/charts/{}.svg", ch.id)), "description": ch.description})).collect();
-        let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": inp.styles.chicago(&Work::from_source(s)), "url": self.link(&Kind::Source.url(&s.id))})).collect();
+        let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": self.references.get(&s.id), "url": self.link(&Kind::Source.url(&s.id))})).collect();
         let counts: Vec<Value> = Kind::ALL.iter().filter(|k| k.section().is_some() && **k != Kind::Correction).map(|k| json!({"label": k.plural(), "url": self.link(&format!("/{}/", k.section().unwrap_or(""))), "count": inp.index.ids(*k).count()})).collect();
         let others: Vec<Link> = inp
             .site
@@ -881,11 +904,20 @@ impl<'a> Gen<'a> {
             )
         };
         let cite = self.cite_this("Search", "/search/", "fieldbook-search");
-        files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "index_url": self.link("/search/index.json")}))?);
-        files.push(OutputFile {
-            path: "search/index.json".into(),
-            bytes: self.search_index().into_bytes(),
-        });
+        files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "bundle": self.link(&format!("/{}/", crate::search::DIR))}))?);
+        let records = self.search_records();
+        files.extend(
+            self.inp
+                .memo
+                .search(
+                    || crate::memo::Hasher::new().debug(&records).str(&c.language).finish(),
+                    || crate::search::build(&records, &c.language),
+                )
+                .map_err(|e| {
+                Diagnostic::error("content", 0, 0, e)
+                    .with_hint("the search index is built from the pages' text; this is a fieldbook bug if it persists")
+            })?,
+        );
         // 404.
         let meta = Meta {
             url: self.link("/404.html"),
@@ -1038,16 +1070,23 @@ impl<'a> Gen<'a> {
         feed
     }
 
-    fn search_index(&self) -> String {
-        let mut docs: Vec<Value> = Vec::new();
-        let mut push = |kind: Kind,
-                        id: &str,
-                        title: &str,
-                        summary: &str,
-                        text: &str,
-                        also: &[String]| {
-            docs.push(json!({"k": kind.label(), "t": title, "u": self.link(&kind.url(id)), "s": summary, "x": text, "a": also.join(" ")}));
-        };
+    /// One search record per page, entity, dataset, chart, key figure and source.
+    fn search_records(&self) -> Vec<crate::search::Record> {
+        let mut docs: Vec<crate::search::Record> = Vec::new();
+        let mut push =
+            |kind: Kind, id: &str, title: &str, summary: &str, text: &str, also: &[String]| {
+                docs.push(crate::search::Record {
+                    url: self.link(&kind.url(id)),
+                    title: title.to_string(),
+                    kind: kind.label().to_string(),
+                    text: [also.join(", ").as_str(), summary, text]
+                        .iter()
+                        .filter(|s| !s.is_empty())
+                        .copied()
+                        .collect::<Vec<&str>>()
+                        .join(" "),
+                });
+            };
         for p in &self.inp.site.pages {
             let text = self
                 .md(Kind::Page, &p.meta.id)
@@ -1109,7 +1148,7 @@ impl<'a> Gen<'a> {
                 &[],
             );
         }
-        serde_json::to_string(&docs).unwrap_or_default()
+        docs
     }
 }
 

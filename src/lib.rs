@@ -15,9 +15,11 @@ pub mod generate;
 pub mod index;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 
 use std::collections::BTreeMap;
@@ -64,6 +66,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the site was written.
     pub out: PathBuf,
+    /// Units reused from and computed past the memo (all computed in a full build).
+    pub memo: memo::Stats,
 }
 
 impl Report {
@@ -142,8 +146,15 @@ pub struct Built {
     pub orphans: Vec<Diagnostic>,
 }
 
-/// Runs every stage but the write. Used by `build`, `check` and `serve`.
+/// Runs every stage but the write. Used by `build` and `check`.
 pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
+    compile_with(root, minify, &memo::Memo::off())
+}
+
+/// Runs every stage but the write, reusing from `memo` every unit whose inputs did not change
+/// since the last build with the same memo (`serve`). The output is the same as [`compile`]'s.
+pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Built, Failure> {
+    memo.begin();
     let mut t = Timer {
         start: Instant::now(),
         stages: Vec::new(),
@@ -160,20 +171,26 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
     diagnostics.extend(index::check_references(&site, &index));
     fail_if_errors(&mut diagnostics)?;
     t.lap("validate");
-    let charts = render_charts(&site, &index, &mut diagnostics);
+    let (charts, chart_keys) = render_charts(&site, &index, memo, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
     let templates = render::Templates::load(root).map_err(|d| Failure {
         diagnostics: vec![d],
     })?;
-    let styles = cite::Styles::load();
+    let styles = cite::Styles::shared();
     let embeds = Embeds {
         config: &config,
         site: &site,
         templates: &templates,
         charts: &charts,
     };
-    let markdown = render_markdown(&config, &site, &index, &embeds);
+    let deps = Dependencies {
+        site: &site,
+        index: &index,
+        templates: &templates,
+        chart_keys: &chart_keys,
+    };
+    let markdown = render_markdown(&config, &site, &index, &embeds, memo, &deps);
     for r in markdown.values() {
         diagnostics.extend(r.diagnostics.iter().cloned());
     }
@@ -192,29 +209,29 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
         site: &site,
         index: &index,
         templates: &templates,
-        styles: &styles,
+        styles,
         markdown: &markdown,
         charts: &charts,
         mismatches: &mismatches,
         minify,
+        memo,
     };
     let mut out = generate::generate(&inputs).map_err(|d| Failure { diagnostics: d })?;
     out.extend(copy_static(root, &mut diagnostics));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     fail_if_errors(&mut diagnostics)?;
     t.lap("render");
+    let memo_stats = memo.finish();
     let report = Report {
         pages: site.pages.len(),
         datasets: site.datasets.len(),
         charts: charts.len(),
         files: out.len(),
-        search_bytes: out
-            .iter()
-            .find(|f| f.path == "search/index.json")
-            .map_or(0, |f| f.bytes.len()),
+        search_bytes: search::index_bytes(&out),
         stages: t.stages,
         diagnostics,
         out: PathBuf::new(),
+        memo: memo_stats,
     };
     Ok(Built {
         config,
@@ -252,9 +269,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
 fn render_charts(
     site: &Site,
     index: &Index,
+    memo: &memo::Memo,
     diagnostics: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, ChartOut> {
-    let results: Vec<(String, Result<ChartOut, String>)> = site
+) -> (
+    BTreeMap<String, ChartOut>,
+    BTreeMap<String, memo::Fingerprint>,
+) {
+    let results: Vec<(String, memo::Fingerprint, Result<ChartOut, String>)> = site
         .charts
         .par_iter()
         .filter_map(|c| {
@@ -264,18 +285,33 @@ fn render_charts(
                 .and_then(|e| e.cite_label.clone())
                 .unwrap_or_else(|| d.source.clone());
             let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
-            let result = (|| {
-                let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
-                let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
-                let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
-                let png = chart::png(&card)?;
-                Ok(ChartOut { wide, narrow, png })
-            })();
-            Some((c.id.clone(), result))
+            let key = if memo.enabled() {
+                memo::Hasher::new()
+                    .debug(c)
+                    .debug(d)
+                    .str(&source_line)
+                    .finish()
+            } else {
+                [0; 32]
+            };
+            let result = memo.chart(
+                &c.id,
+                || key,
+                || {
+                    let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
+                    let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
+                    let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
+                    let png = chart::png(&card)?;
+                    Ok(ChartOut { wide, narrow, png })
+                },
+            );
+            Some((c.id.clone(), key, result))
         })
         .collect();
+    let mut keys = BTreeMap::new();
     let mut out = BTreeMap::new();
-    for (id, r) in results {
+    for (id, key, r) in results {
+        keys.insert(id.clone(), key);
         match r {
             Ok(c) => {
                 out.insert(id, c);
@@ -299,7 +335,7 @@ fn render_charts(
             }
         }
     }
-    out
+    (out, keys)
 }
 
 /// Renders every Markdown text of the site: page bodies and the descriptions and notes in YAML.
@@ -308,7 +344,14 @@ fn render_markdown(
     site: &Site,
     index: &Index,
     embeds: &Embeds,
+    memo: &memo::Memo,
+    deps: &Dependencies,
 ) -> BTreeMap<(Kind, String), Rendered> {
+    let config_key = if memo.enabled() {
+        memo::of_debug(config)
+    } else {
+        [0; 32]
+    };
     let link = |p: &str| config.link(p);
     let mut jobs: Vec<((Kind, String), Located, PathBuf, bool)> = Vec::new();
     for p in &site.pages {
@@ -392,9 +435,63 @@ fn render_markdown(
                 paragraph_ids: is_page,
                 embeds: is_page,
             };
-            (key, markdown::render(&located, &cx))
+            let rendered = memo.markdown(
+                &key,
+                || {
+                    memo::Hasher::new()
+                        .fingerprint(&config_key)
+                        .str(&located.text)
+                        .debug(&(located.line, located.col))
+                        .debug(&path)
+                        .debug(&is_page)
+                        .finish()
+                },
+                |r| deps.of(r),
+                || markdown::render(&located, &cx),
+            );
+            (key, rendered)
         })
         .collect()
+}
+
+/// What a rendered Markdown text read besides its own text: the index entries of the items it
+/// links and cites, and for items it may embed, the item and the embed template.
+struct Dependencies<'a> {
+    site: &'a Site,
+    index: &'a Index,
+    templates: &'a render::Templates,
+    chart_keys: &'a BTreeMap<String, memo::Fingerprint>,
+}
+
+impl Dependencies<'_> {
+    fn of(&self, r: &Rendered) -> memo::Fingerprint {
+        let mut h = memo::Hasher::new();
+        for (kind, id) in &r.refs {
+            h.str(kind.ref_name())
+                .str(id)
+                .debug(&self.index.get(*kind, id));
+            match kind {
+                Kind::Chart => {
+                    h.debug(&self.site.charts.iter().find(|c| &c.id == id))
+                        .debug(&self.chart_keys.get(id))
+                        .fingerprint(&self.templates.fingerprint("embed_chart.html"));
+                }
+                Kind::Dataset => {
+                    h.debug(&self.site.datasets.iter().find(|d| &d.id == id))
+                        .fingerprint(&self.templates.fingerprint("embed_dataset.html"));
+                }
+                Kind::Figure => {
+                    h.debug(&self.site.figures.iter().find(|f| &f.id == id))
+                        .fingerprint(&self.templates.fingerprint("embed_figure.html"));
+                }
+                _ => {}
+            }
+        }
+        for c in &r.cites {
+            h.str(&c.key).debug(&self.index.get(Kind::Source, &c.key));
+        }
+        h.finish()
+    }
 }
 
 fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -137,56 +139,99 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
     PathBuf::from(rel.to_string_lossy().replace('\\', "/"))
 }
 
-/// Parses every file into the site model. Returns the site and every problem found.
-pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
-    let mut site = Site::default();
-    let mut problems = Vec::new();
-    for file in files {
-        let folder = file
-            .path
-            .components()
-            .nth(1)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        let result = match folder.as_deref() {
-            Some("pages") => parse_page(file).map(|p| site.pages.push(p)),
-            Some("datasets") => parse_dataset(file).map(|d| site.datasets.push(d)),
-            Some("charts") => parse_chart(file).map(|c| site.charts.push(c)),
-            Some("entities") => parse_list::<Entity>(file).map(|items| {
-                for (mut e, origin) in items {
+/// What one content file holds.
+enum Parsed {
+    Page(Page),
+    Dataset(Dataset),
+    Chart(Chart),
+    Entities(Vec<Entity>),
+    Events(Vec<Event>),
+    Sources(Vec<Source>),
+    Figures(Vec<KeyFigure>),
+    Corrections(Vec<Correction>),
+    Nothing,
+}
+
+/// Parses one file by the content folder it is in.
+fn parse_file(file: &SourceFile) -> Result<Parsed, Diagnostic> {
+    let folder = file
+        .path
+        .components()
+        .nth(1)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    Ok(match folder.as_deref() {
+        Some("pages") => Parsed::Page(parse_page(file)?),
+        Some("datasets") => Parsed::Dataset(parse_dataset(file)?),
+        Some("charts") => Parsed::Chart(parse_chart(file)?),
+        Some("entities") => Parsed::Entities(
+            parse_list::<Entity>(file)?
+                .into_iter()
+                .map(|(mut e, origin)| {
                     e.description_at = locate_field(file, &origin, e.description.as_deref());
                     e.origin = origin;
-                    site.entities.push(e);
-                }
-            }),
-            Some("events") => parse_list::<Event>(file).map(|items| {
-                for (mut e, origin) in items {
+                    e
+                })
+                .collect(),
+        ),
+        Some("events") => Parsed::Events(
+            parse_list::<Event>(file)?
+                .into_iter()
+                .map(|(mut e, origin)| {
                     e.description_at = locate_field(file, &origin, e.description.as_deref());
                     e.origin = origin;
-                    site.events.push(e);
-                }
-            }),
-            Some("sources") => parse_list::<Source>(file).map(|items| {
-                site.sources.extend(items.into_iter().map(|(mut s, o)| {
+                    e
+                })
+                .collect(),
+        ),
+        Some("sources") => Parsed::Sources(
+            parse_list::<Source>(file)?
+                .into_iter()
+                .map(|(mut s, o)| {
                     s.origin = o;
                     s
-                }))
-            }),
-            Some("figures") => parse_list::<KeyFigure>(file).map(|items| {
-                site.figures.extend(items.into_iter().map(|(mut f, o)| {
+                })
+                .collect(),
+        ),
+        Some("figures") => Parsed::Figures(
+            parse_list::<KeyFigure>(file)?
+                .into_iter()
+                .map(|(mut f, o)| {
                     f.origin = o;
                     f
-                }))
-            }),
-            Some("corrections") => parse_list::<Correction>(file).map(|items| {
-                site.corrections.extend(items.into_iter().map(|(mut c, o)| {
+                })
+                .collect(),
+        ),
+        Some("corrections") => Parsed::Corrections(
+            parse_list::<Correction>(file)?
+                .into_iter()
+                .map(|(mut c, o)| {
                     c.origin = o;
                     c
-                }))
-            }),
-            _ => Ok(()),
-        };
-        if let Err(d) = result {
-            problems.push(d);
+                })
+                .collect(),
+        ),
+        _ => Parsed::Nothing,
+    })
+}
+
+/// Parses every file into the site model (files in parallel, merged in the order given, so the
+/// model is the same on every run). Returns the site and every problem found.
+pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
+    let parsed: Vec<Result<Parsed, Diagnostic>> = files.par_iter().map(parse_file).collect();
+    let mut site = Site::default();
+    let mut problems = Vec::new();
+    for result in parsed {
+        match result {
+            Ok(Parsed::Page(p)) => site.pages.push(p),
+            Ok(Parsed::Dataset(d)) => site.datasets.push(d),
+            Ok(Parsed::Chart(c)) => site.charts.push(c),
+            Ok(Parsed::Entities(items)) => site.entities.extend(items),
+            Ok(Parsed::Events(items)) => site.events.extend(items),
+            Ok(Parsed::Sources(items)) => site.sources.extend(items),
+            Ok(Parsed::Figures(items)) => site.figures.extend(items),
+            Ok(Parsed::Corrections(items)) => site.corrections.extend(items),
+            Ok(Parsed::Nothing) => {}
+            Err(d) => problems.push(d),
         }
     }
     (site, problems)

@@ -142,6 +142,8 @@ fn main() -> ExitCode {
                     ms,
                     written,
                     removed,
+                    reused,
+                    computed,
                     warnings,
                 } => {
                     let warnings: Vec<_> = warnings
@@ -156,7 +158,9 @@ fn main() -> ExitCode {
                         );
                     }
                     let what = if *initial { "built" } else { "rebuilt" };
-                    println!("{what} in {ms:.0} ms: {written} file(s) written, {removed} removed");
+                    println!(
+                        "{what} in {ms:.0} ms: {written} file(s) written, {removed} removed ({computed} unit(s) rendered, {reused} reused)"
+                    );
                 }
                 BuildEvent::Failed {
                     initial,

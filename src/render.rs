@@ -7,13 +7,19 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
+use crate::memo::{Fingerprint, Hasher};
 
 /// Loaded templates.
 pub struct Templates {
     tera: tera::Tera,
+    /// Per template: a fingerprint of its source and of every template it names (extends,
+    /// includes, imports), transitively; what a page rendered with it depends on.
+    fingerprints: BTreeMap<String, Fingerprint>,
 }
 
 impl Templates {
@@ -49,13 +55,22 @@ impl Templates {
             .iter()
             .map(|(n, t)| (n.to_string_lossy().into_owned(), t.clone()))
             .collect();
+        let fingerprints = closure_fingerprints(&named);
         tera.add_raw_templates(named)
             .map_err(|e| template_error(&e))?;
         tera.autoescape_on(vec![".html", ".xml"]);
         // Escapes what matters in text and quoted attributes; unlike Tera's default it leaves `/`
         // alone, so URLs stay readable in the page source.
         tera.set_escape_fn(escape_html);
-        Ok(Templates { tera })
+        Ok(Templates { tera, fingerprints })
+    }
+
+    /// The fingerprint of `template` and of every template it uses.
+    pub fn fingerprint(&self, template: &str) -> Fingerprint {
+        self.fingerprints
+            .get(template)
+            .copied()
+            .unwrap_or_else(|| Hasher::new().str(template).finish())
     }
 
     /// Whether a template exists.
@@ -77,6 +92,48 @@ impl Templates {
             .render(template, &cx)
             .map_err(|e| template_error(&e))
     }
+}
+
+/// For each template, a fingerprint over its own source and the sources of every template whose
+/// name it mentions as a quoted string, transitively. Tera names the templates a template extends,
+/// includes or imports only by string literals, so this covers everything a rendering can read.
+fn closure_fingerprints(named: &[(String, String)]) -> BTreeMap<String, Fingerprint> {
+    let uses: BTreeMap<&str, Vec<&str>> = named
+        .iter()
+        .map(|(name, text)| {
+            let used = named
+                .iter()
+                .map(|(other, _)| other.as_str())
+                .filter(|other| {
+                    other != name
+                        && (text.contains(&format!("\"{other}\""))
+                            || text.contains(&format!("'{other}'")))
+                })
+                .collect();
+            (name.as_str(), used)
+        })
+        .collect();
+    let sources: BTreeMap<&str, &str> = named
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    named
+        .iter()
+        .map(|(name, _)| {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![name.as_str()];
+            while let Some(n) = stack.pop() {
+                if seen.insert(n) {
+                    stack.extend(uses.get(n).into_iter().flatten().copied());
+                }
+            }
+            let mut h = Hasher::new();
+            for n in seen {
+                h.str(n).str(sources.get(n).copied().unwrap_or(""));
+            }
+            (name.clone(), h.finish())
+        })
+        .collect()
 }
 
 /// HTML escaping for template output: `& < > " '`.

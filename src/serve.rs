@@ -39,7 +39,7 @@ use crate::output::{self, OutputFile};
 pub const EVENTS_PATH: &str = "/__fieldbook/events";
 
 /// How long file-system events are gathered before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// Requests handled at once; more get `503 Service Unavailable` until some finish.
 const MAX_IN_FLIGHT: usize = 128;
@@ -106,6 +106,10 @@ pub enum BuildEvent {
         written: usize,
         /// Files removed because the build no longer produces them.
         removed: usize,
+        /// Units (charts, Markdown texts, HTML files, the search index) reused from the last build.
+        reused: usize,
+        /// Units rendered because something they read changed.
+        computed: usize,
         /// Warnings and notes of the build.
         warnings: Vec<Diagnostic>,
     },
@@ -481,6 +485,8 @@ struct Shared {
     /// Differs between server runs, so pages notice a restart.
     session: String,
     on_build: Box<dyn Fn(&BuildEvent) + Send + Sync>,
+    /// What the last builds rendered, reused when its inputs did not change.
+    memo: crate::memo::Memo,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -506,11 +512,17 @@ impl Shared {
     /// Compiles, writes what changed, updates the live state and tells the open pages.
     fn rebuild(&self, initial: bool) {
         let start = Instant::now();
-        let result = crate::compile(&self.root, false).and_then(|built| {
+        let result = crate::compile_with(&self.root, false, &self.memo).and_then(|built| {
             let base = built.config.base_path.clone();
             let files = with_live_reload(built.files);
             match output::write_changed(&self.out, &files) {
-                Ok((written, removed)) => Ok((base, written, removed, built.report.diagnostics)),
+                Ok((written, removed)) => Ok((
+                    base,
+                    written,
+                    removed,
+                    built.report.memo,
+                    built.report.diagnostics,
+                )),
                 Err(e) => Err(crate::Failure {
                     diagnostics: vec![Diagnostic::error(
                         &self.out,
@@ -524,7 +536,7 @@ impl Shared {
         });
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         match result {
-            Ok((base, written, removed, warnings)) => {
+            Ok((base, written, removed, memo, warnings)) => {
                 if let Ok(mut b) = self.base_path.write() {
                     *b = base;
                 }
@@ -542,6 +554,8 @@ impl Shared {
                     ms,
                     written,
                     removed,
+                    reused: memo.reused,
+                    computed: memo.computed,
                     warnings,
                 });
             }
@@ -615,6 +629,7 @@ impl Server {
             in_flight: AtomicUsize::new(0),
             session,
             on_build: Box::new(on_build),
+            memo: crate::memo::Memo::new(),
         });
 
         // Watch before the first build, so an edit made during it is not missed.

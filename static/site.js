@@ -58,46 +58,38 @@
   }
 
   function search(input) {
+    // Pagefind's own client (/pagefind/pagefind.js) queries the chunked index built by fieldbook.
     var results = document.getElementById("search-results");
     var status = document.getElementById("search-status");
-    var docs = null;
-    fetch(input.getAttribute("data-index")).then(function (r) { return r.json(); }).then(function (d) {
-      docs = d; run();
-    }, function () { status.textContent = "The search index could not be loaded."; });
+    var bundle = input.getAttribute("data-bundle");
+    var engine = null, latest = 0;
     var params = new URLSearchParams(location.search);
     if (params.get("q")) input.value = params.get("q");
+    import(bundle + "pagefind.js").then(function (pf) {
+      return pf.options({ basePath: bundle, baseUrl: "/", excerptLength: 24 }).then(function () { engine = pf; engine.init(); run(); });
+    }, function () { status.textContent = "The search index could not be loaded."; });
     input.addEventListener("input", run);
     input.form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); history.replaceState(null, "", "?q=" + encodeURIComponent(input.value)); });
-    function esc(s) { return s.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+    function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+    // Excerpts are escaped text with Pagefind's <mark>: keep that tag only.
+    function marks(html) { return String(html).replace(/<(?!\/?mark>)[^>]*>/g, ""); }
+    function unescape(s) { var t = document.createElement("textarea"); t.innerHTML = s; return t.value; }
     function run() {
-      if (!docs) return;
-      var q = input.value.trim().toLowerCase();
-      results.innerHTML = "";
-      if (q.length < 2) { status.textContent = ""; return; }
-      var terms = q.split(/\s+/);
-      var scored = [];
-      docs.forEach(function (d) {
-        var title = d.t.toLowerCase(), also = (d.a || "").toLowerCase(), text = (d.s + " " + d.x).toLowerCase(), score = 0;
-        for (var i = 0; i < terms.length; i++) {
-          var t = terms[i], s = 0;
-          if (title.indexOf(t) >= 0) s += 10;
-          if (also.indexOf(t) >= 0) s += 8;
-          var n = text.split(t).length - 1; s += Math.min(n, 5);
-          if (!s) return;
-          score += s;
-        }
-        scored.push([score, d]);
-      });
-      scored.sort(function (a, b) { return b[0] - a[0] || (a[1].t < b[1].t ? -1 : 1); });
-      status.textContent = scored.length + (scored.length === 1 ? " result" : " results") + " for “" + input.value + "”";
-      scored.slice(0, 50).forEach(function (pair) {
-        var d = pair[1], text = d.s + " " + d.x, low = text.toLowerCase(), at = low.indexOf(terms[0]);
-        var start = Math.max(0, at - 60), snippet = (start ? "…" : "") + text.substr(start, 180) + "…";
-        var html = esc(snippet);
-        terms.forEach(function (t) { if (t.length > 1) html = html.replace(new RegExp("(" + t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "ig"), "<mark>$1</mark>"); });
-        var li = document.createElement("li");
-        li.innerHTML = '<a href="' + esc(d.u) + '">' + esc(d.t) + '</a> <span class="kind">' + esc(d.k) + '</span><br><span class="summary">' + html + "</span>";
-        results.appendChild(li);
+      if (!engine) return;
+      var q = input.value.trim(), ticket = ++latest;
+      if (q.length < 2) { results.innerHTML = ""; status.textContent = ""; return; }
+      engine.search(q).then(function (found) {
+        return Promise.all(found.results.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
+          if (ticket !== latest) return;
+          results.innerHTML = "";
+          var n = found.results.length;
+          status.textContent = n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d";
+          data.forEach(function (d) {
+            var li = document.createElement("li");
+            li.innerHTML = '<a href="' + esc(d.url) + '">' + esc(unescape(d.meta.title || d.url)) + '</a> <span class="kind">' + esc(unescape(d.meta.kind || "")) + '</span><br><span class="summary">' + marks(d.excerpt) + "</span>";
+            results.appendChild(li);
+          });
+        });
       });
     }
   }

@@ -1,0 +1,230 @@
+//! Incremental rebuilds (serve's memo) never differ from a full build: random sequences of edits
+//! (page text, front matter, a dataset value, a template, an entity renamed, a broken file and its
+//! fix) are applied to a fixture site, and after each one the memoized build's files are compared
+//! byte for byte with a fresh full build's.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use fieldbook::memo::Memo;
+use fieldbook::{compile, compile_with};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Appends a paragraph (with links, a citation or an embed) to a page.
+    PageText { page: usize, snippet: usize },
+    /// Changes a page's title (the chapter list on every page changes).
+    Title { page: usize, n: u8 },
+    /// Changes one dataset value (the chart, the table and the pages embedding them change).
+    DatasetValue { n: u16 },
+    /// Adds visible text to a template.
+    Template { template: usize, n: u8 },
+    /// Renames an entity's display name.
+    EntityName { n: u8 },
+    /// Renames an entity's id everywhere it is used.
+    EntityId { n: u8 },
+    /// Writes a broken YAML file (the build fails), then removes it.
+    BreakAndFix,
+}
+
+const PAGES: [&str; 2] = ["content/pages/first.md", "content/pages/second.md"];
+const SNIPPETS: [&str; 6] = [
+    "More about [Port Town](@place/port-town) and [](@org/acme).",
+    "A cited claim [@doc2016, p. 2].",
+    "![](@figure/count-2000)",
+    "Plain words only, nothing linked.",
+    "See [the first chapter](@page/first) and [](@person/ann-author).",
+    "![](@dataset/counts)",
+];
+const TEMPLATES: [&str; 5] = [
+    "templates/base.html",
+    "templates/page.html",
+    "templates/entity.html",
+    "templates/embed_figure.html",
+    "templates/macros.html",
+];
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0..PAGES.len(), 0..SNIPPETS.len())
+            .prop_map(|(page, snippet)| Edit::PageText { page, snippet }),
+        (0..PAGES.len(), any::<u8>()).prop_map(|(page, n)| Edit::Title { page, n }),
+        any::<u16>().prop_map(|n| Edit::DatasetValue { n }),
+        (0..TEMPLATES.len(), any::<u8>()).prop_map(|(template, n)| Edit::Template { template, n }),
+        any::<u8>().prop_map(|n| Edit::EntityName { n }),
+        any::<u8>().prop_map(|n| Edit::EntityId { n }),
+        Just(Edit::BreakAndFix),
+    ]
+}
+
+fn replace_line(path: &Path, starts: &str, with: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with(starts) {
+                with.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(path, out.join("\n") + "\n").unwrap();
+}
+
+/// Applies `edit` to the site at `root`; `entity_id` is the current id of the renamed entity.
+fn apply(root: &Path, edit: &Edit, entity_id: &mut String, memo: &Memo) {
+    match edit {
+        Edit::PageText { page, snippet } => {
+            let path = root.join(PAGES[*page]);
+            let mut text = fs::read_to_string(&path).unwrap();
+            text.push_str(&format!(
+                "\n\n{}\n",
+                SNIPPETS[*snippet].replace("port-town", entity_id)
+            ));
+            fs::write(&path, text).unwrap();
+        }
+        Edit::Title { page, n } => {
+            replace_line(
+                &root.join(PAGES[*page]),
+                "title:",
+                &format!("title: Title {n}"),
+            );
+        }
+        Edit::DatasetValue { n } => {
+            let path = root.join("content/datasets/counts.yaml");
+            let text = fs::read_to_string(&path).unwrap();
+            let text = text.replacen(
+                &text[text.find("workers: ").unwrap()..]
+                    .split(',')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                &format!("workers: {}", n % 1000),
+                1,
+            );
+            fs::write(&path, text).unwrap();
+        }
+        Edit::Template { template, n } => {
+            let path = root.join(TEMPLATES[*template]);
+            let text = fs::read_to_string(&path).unwrap();
+            let mark = format!("<b>edit {n}</b>");
+            let text = match text.find("{% endblock") {
+                Some(i) if !TEMPLATES[*template].ends_with("macros.html") => {
+                    format!("{}{mark}{}", &text[..i], &text[i..])
+                }
+                // macros.html: change what a macro prints.
+                _ => match text.find("{% endmacro") {
+                    Some(i) => format!("{}{mark}{}", &text[..i], &text[i..]),
+                    None => format!("{text}{mark}"),
+                },
+            };
+            fs::write(&path, text).unwrap();
+        }
+        Edit::EntityName { n } => {
+            replace_line(
+                &root.join("content/entities/all.yaml"),
+                "  name: Port Town",
+                &format!("  name: Port Town {n}"),
+            );
+        }
+        Edit::EntityId { n } => {
+            let new = format!("port-town-{n}");
+            if new == *entity_id {
+                return;
+            }
+            for entry in walkdir::WalkDir::new(root.join("content")) {
+                let entry = entry.unwrap();
+                if entry.file_type().is_file() {
+                    let text = fs::read_to_string(entry.path()).unwrap();
+                    let renamed = text
+                        .replace(&format!("@place/{entity_id})"), &format!("@place/{new})"))
+                        .replace(&format!("id: {entity_id}\n"), &format!("id: {new}\n"));
+                    if renamed != text {
+                        fs::write(entry.path(), renamed).unwrap();
+                    }
+                }
+            }
+            *entity_id = new;
+        }
+        Edit::BreakAndFix => {
+            let broken = root.join("content/datasets/broken.yaml");
+            fs::write(&broken, "id: broken\ntitle: [unclosed\n").unwrap();
+            assert!(
+                compile_with(root, false, memo).is_err(),
+                "a broken file fails the incremental build"
+            );
+            fs::remove_file(&broken).unwrap();
+        }
+    }
+}
+
+fn assert_same_as_full_build(root: &Path, memo: &Memo, after: &str) -> fieldbook::memo::Stats {
+    let incremental = match compile_with(root, false, memo) {
+        Ok(b) => b,
+        Err(f) => panic!(
+            "incremental build failed after {after}: {:?}",
+            f.diagnostics
+        ),
+    };
+    let full = match compile(root, false) {
+        Ok(b) => b,
+        Err(f) => panic!("full build failed after {after}: {:?}", f.diagnostics),
+    };
+    let paths = |b: &fieldbook::Built| b.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        paths(&incremental),
+        paths(&full),
+        "file lists differ after {after}"
+    );
+    for (a, b) in incremental.files.iter().zip(&full.files) {
+        assert!(
+            a.bytes == b.bytes,
+            "{} differs from a full build after {after}",
+            a.path
+        );
+    }
+    incremental.report.memo
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_output_equals_a_full_build(edits in prop::collection::vec(edit(), 1..7)) {
+        let site = common::fixture("mini");
+        let root = site.path();
+        let memo = Memo::new();
+        let first = assert_same_as_full_build(root, &memo, "the first build");
+        prop_assert_eq!(first.reused, 0);
+        let mut entity_id = "port-town".to_string();
+        for (i, e) in edits.iter().enumerate() {
+            apply(root, e, &mut entity_id, &memo);
+            assert_same_as_full_build(root, &memo, &format!("edit {i} {e:?} of {edits:?}"));
+        }
+    }
+}
+
+/// A one-page edit on the repo's own site re-renders a few units and reuses the rest.
+#[test]
+fn a_one_page_edit_on_the_repo_site_reuses_almost_everything() {
+    let site = common::repo_site();
+    let root = site.path();
+    let memo = Memo::new();
+    let first = assert_same_as_full_build(root, &memo, "the first build");
+    let page = root.join("content/pages/conclusion.md");
+    let mut text = fs::read_to_string(&page).unwrap();
+    text.push_str("\n\nAn added closing sentence.\n");
+    fs::write(&page, text).unwrap();
+    let second = assert_same_as_full_build(root, &memo, "a one-page edit");
+    assert!(
+        second.computed <= 5,
+        "a one-page edit re-rendered {} units (first build: {})",
+        second.computed,
+        first.computed
+    );
+    assert!(second.reused > 100, "{second:?}");
+}
