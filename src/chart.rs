@@ -326,7 +326,7 @@ fn wrap_bold(text: &str, w: u32, px: f64) -> Vec<String> {
     wrap(text, w, px * 1.1)
 }
 
-/// Draws marker shape `k` (circle, triangle, square, diamond, cross) centred on a pixel position.
+/// Draws marker shape `k` (circle, triangle, square, diamond, plus) centred on a pixel position.
 fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     at: (i32, i32),
@@ -345,7 +345,30 @@ fn draw_marker<DB: DrawingBackend>(
                     style,
                 )),
         ),
-        _ => area.draw(&Cross::new(at, r + 1, style.stroke_width(3))),
+        // A plus drawn as one polygon, so the value is one element (one `fb-mark`) like the others.
+        _ => {
+            let (a, t) = (r + 1, 2);
+            area.draw(
+                &(EmptyElement::at(at)
+                    + Polygon::new(
+                        vec![
+                            (-t, -a),
+                            (t, -a),
+                            (t, -t),
+                            (a, -t),
+                            (a, t),
+                            (t, t),
+                            (t, a),
+                            (-t, a),
+                            (-t, t),
+                            (-a, t),
+                            (-a, -t),
+                            (-t, -t),
+                        ],
+                        style,
+                    )),
+            )
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 /// The marker file that tells fieldbook a folder is its own output and may be replaced.
 pub const MARKER: &str = ".fieldbook-output";
@@ -113,28 +113,21 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     Ok(())
 }
 
-/// Updates `out` in place to hold exactly `files`: writes only files whose bytes changed, removes files
-/// no longer produced. Returns how many files were written and removed. Used by `serve`.
-pub fn write_changed(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usize)> {
-    if !out.exists() {
-        write_atomic(out, files)?;
-        return Ok((files.len(), 0));
-    }
-    let mut existing: BTreeMap<PathBuf, ()> = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_file() {
-            existing.insert(
-                entry
-                    .path()
-                    .strip_prefix(out)
-                    .unwrap_or(entry.path())
-                    .to_path_buf(),
-                (),
-            );
-        }
-    }
-    let mut written = 0;
+/// What `serve` last wrote into its folder: a fingerprint of each file's bytes, so that a rebuild
+/// compares in memory instead of reading the whole site back from disk.
+#[derive(Debug, Default)]
+pub struct Written(BTreeMap<String, [u8; 32]>);
+
+/// Updates `out` in place to hold exactly `files`: writes only files whose bytes changed, removes
+/// files no longer produced. `written` remembers what was written; while it is empty (the first
+/// build of a serve session) the folder on disk is compared instead. Returns how many files were
+/// written and removed. Used by `serve`.
+pub fn write_changed(
+    out: &Path,
+    files: &[OutputFile],
+    written: &mut Written,
+) -> io::Result<(usize, usize)> {
+    use rayon::prelude::*;
     for f in files {
         if !is_safe_relative(&f.path) {
             return Err(invalid(format!(
@@ -142,11 +135,44 @@ pub fn write_changed(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usi
                 f.path
             )));
         }
-        existing.remove(Path::new(&f.path));
-        let path = out.join(&f.path);
-        if fs::read(&path).ok().as_deref() == Some(&f.bytes[..]) {
+    }
+    let hashes: Vec<[u8; 32]> = files
+        .par_iter()
+        .map(|f| *blake3::hash(&f.bytes).as_bytes())
+        .collect();
+    if !out.exists() {
+        write_atomic(out, files)?;
+        written.0 = files.iter().map(|f| f.path.clone()).zip(hashes).collect();
+        return Ok((files.len(), 0));
+    }
+    let first = written.0.is_empty();
+    let mut stale: BTreeMap<String, [u8; 32]> = if first {
+        walkdir::WalkDir::new(out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(out)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = fs::read(e.path()).ok()?;
+                Some((rel, *blake3::hash(&bytes).as_bytes()))
+            })
+            .collect()
+    } else {
+        std::mem::take(&mut written.0)
+    };
+    let mut count = 0;
+    for (f, hash) in files.iter().zip(hashes) {
+        let same = stale.remove(&f.path) == Some(hash);
+        written.0.insert(f.path.clone(), hash);
+        if same {
             continue;
         }
+        let path = out.join(&f.path);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
@@ -159,14 +185,14 @@ pub fn write_changed(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usi
         ));
         fs::write(&tmp, &f.bytes)?;
         fs::rename(&tmp, &path)?;
-        written += 1;
+        count += 1;
     }
-    existing.remove(Path::new(MARKER));
-    let removed = existing.len();
-    for (p, ()) in existing {
+    stale.remove(MARKER);
+    let removed = stale.len();
+    for p in stale.keys() {
         let _ = fs::remove_file(out.join(p));
     }
-    Ok((written, removed))
+    Ok((count, removed))
 }
 
 #[cfg(test)]
@@ -220,14 +246,19 @@ mod tests {
         .unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
-        let (w, r) = write_changed(
-            &out,
-            &[OutputFile {
+        let mut written = Written::default();
+        let b = |bytes: &[u8]| {
+            vec![OutputFile {
                 path: "b.html".into(),
-                bytes: b"2".to_vec(),
-            }],
-        )
-        .unwrap();
-        assert_eq!((w, r), (0, 0));
+                bytes: bytes.to_vec(),
+            }]
+        };
+        // The first call compares with the disk, later ones with what was written.
+        assert_eq!(write_changed(&out, &b(b"2"), &mut written).unwrap(), (0, 0));
+        assert_eq!(write_changed(&out, &b(b"2"), &mut written).unwrap(), (0, 0));
+        assert_eq!(write_changed(&out, &b(b"3"), &mut written).unwrap(), (1, 0));
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"3");
+        assert_eq!(write_changed(&out, &[], &mut written).unwrap(), (0, 1));
+        assert!(!out.join("b.html").exists());
     }
 }

@@ -135,8 +135,11 @@ pub fn default_out(root: &Path) -> PathBuf {
 
 /// Adds [`LIVE_RELOAD_SCRIPT`] before the last `</body>` (any case), or at the end when there is none.
 pub fn inject_live_reload(html: &str) -> String {
-    // ASCII lowercasing keeps byte offsets, so the index is valid in `html`.
-    match html.to_ascii_lowercase().rfind("</body>") {
+    let close = html
+        .as_bytes()
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"));
+    match close {
         Some(i) => format!("{}{}{}", &html[..i], LIVE_RELOAD_SCRIPT, &html[i..]),
         None => format!("{html}{LIVE_RELOAD_SCRIPT}"),
     }
@@ -487,6 +490,8 @@ struct Shared {
     on_build: Box<dyn Fn(&BuildEvent) + Send + Sync>,
     /// What the last builds rendered, reused when its inputs did not change.
     memo: crate::memo::Memo,
+    /// What the last builds wrote into `out`.
+    written: Mutex<output::Written>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -515,7 +520,7 @@ impl Shared {
         let result = crate::compile_with(&self.root, false, &self.memo).and_then(|built| {
             let base = built.config.base_path.clone();
             let files = with_live_reload(built.files);
-            match output::write_changed(&self.out, &files) {
+            match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
                 Ok((written, removed)) => Ok((
                     base,
                     written,
@@ -630,6 +635,7 @@ impl Server {
             session,
             on_build: Box::new(on_build),
             memo: crate::memo::Memo::new(),
+            written: Mutex::new(output::Written::default()),
         });
 
         // Watch before the first build, so an edit made during it is not missed.
