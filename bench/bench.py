@@ -1,0 +1,422 @@
+#!/usr/bin/env python3
+"""The fieldbook build benchmark (issue 8). Run it through `bash bench/run.sh`, which installs the
+tools and builds fieldbook first; see BENCHMARKS.md.
+
+For every size N it generates the corpus (bench/gen.py), builds each site once under
+`/usr/bin/time -v` (peak RSS, and a check that every tool wrote N pages holding the same text),
+times cold full builds with hyperfine (the output folder, and Hugo's cache, removed before every
+run), and times fieldbook's rebuild after a one-page edit in serve mode (bench/serve_edit.py).
+It also times `fieldbook build` on the repository's own site. Results go to bench/work/results.md
+(the Markdown printed at the end) and bench/work/results.json. Stdlib only.
+"""
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+
+TARGETS = {
+    "repo_ms": 100.0,
+    "hugo_ratio_10000": 3.0,
+    "mdbook_ratio_1000": 10.0,
+    "edit_ms_10000": 50.0,
+    "rss_mb_10000": 400.0,
+}
+
+
+def log(msg):
+    print("[bench %s] %s" % (time.strftime("%H:%M:%S"), msg), flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, text=True, capture_output=True, **kw)
+
+
+def first_line(cmd):
+    try:
+        out = run(cmd)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError):
+        return "?"
+
+
+def machine():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal:"):
+                mem = "%.1f GiB" % (int(line.split()[1]) / 1024 / 1024)
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "memory": mem,
+        "cpu": cpu,
+        "os": first_line(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+        "kernel": platform.release(),
+        "loadavg_at_start": " ".join(open("/proc/loadavg").read().split()[:3]),
+    }
+
+
+def rss_run(cmd, out_dir, log_path, env=None):
+    """One cold build under /usr/bin/time -v: (peak RSS in MB, wall s, stdout, ok)."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    t0 = time.perf_counter()
+    p = run(["/usr/bin/time", "-v"] + cmd, env=env)
+    wall = time.perf_counter() - t0
+    with open(log_path, "w") as f:
+        f.write("$ %s\n--- stdout\n%s\n--- stderr\n%s" % (shlex.join(cmd), p.stdout, p.stderr))
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    rss = int(m.group(1)) / 1024 if m else None
+    return rss, wall, p.stdout, p.returncode == 0
+
+
+def hyperfine(cmd, prepare, runs, json_path, log_path, env=None, warmup=1):
+    hf = [
+        "hyperfine", "--style", "basic", "--warmup", str(warmup), "--runs", str(runs),
+        "--prepare", prepare, "--export-json", json_path, shlex.join(cmd),
+    ]
+    p = run(hf, env=env)
+    with open(log_path, "w") as f:
+        f.write("$ %s\n%s\n%s" % (shlex.join(hf), p.stdout, p.stderr))
+    if p.returncode != 0:
+        return None
+    r = json.load(open(json_path))["results"][0]
+    return {
+        "median": r["median"],
+        "mean": r["mean"],
+        "stddev": r.get("stddev"),
+        "min": r["min"],
+        "max": r["max"],
+        "times": r["times"],
+    }
+
+
+def sample_sentences(corpus, n, count=3):
+    """Plain sentences (no links or citations) from a few pages, to find in every tool's output."""
+    picks = []
+    for idx in sorted({1, max(1, n // 2), n}):
+        pid = "p-%05d" % idx
+        text = open(os.path.join(corpus, "fieldbook", "content", "pages", pid + ".md")).read()
+        body = text.split("\n---\n", 1)[1]
+        sentences = [
+            s.strip() + "."
+            for s in re.split(r"\.\s", body)
+            if re.fullmatch(r"[A-Z][a-z0-9 ]{20,}", s.strip())
+        ]
+        picks.append((pid, sentences[:count]))
+    return picks
+
+
+def verify(tool, out_dir, n, picks):
+    """Counts the N pages a tool wrote and finds the sample sentences in them."""
+    if tool == "fieldbook" or tool == "hugo":
+        pages = glob.glob(os.path.join(out_dir, "p-*", "index.html"))
+        path_of = lambda pid: os.path.join(out_dir, pid, "index.html")  # noqa: E731
+    else:
+        pages = glob.glob(os.path.join(out_dir, "p-*.html"))
+        path_of = lambda pid: os.path.join(out_dir, pid + ".html")  # noqa: E731
+    missing = []
+    for pid, sentences in picks:
+        try:
+            html = open(path_of(pid), encoding="utf-8").read()
+        except OSError:
+            missing.append(pid)
+            continue
+        html = re.sub(r"\s+", " ", html)
+        missing += ["%s: %s" % (pid, s) for s in sentences if s not in html]
+    problems = []
+    if len(pages) != n:
+        problems.append("%d pages written, expected %d" % (len(pages), n))
+    if missing:
+        problems.append("text not found: %s" % "; ".join(missing[:3]))
+    return len(pages), problems
+
+
+def fmt_s(x):
+    return "%.3f" % x if x < 10 else "%.2f" % x
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="100,1000,10000")
+    ap.add_argument("--mdbook-10k", action="store_true", help="also time mdBook at 10,000 pages (many minutes)")
+    ap.add_argument("--mdbook-search-off", action="store_true",
+                    help="also time mdBook with search disabled (at the sizes mdBook runs)")
+    ap.add_argument("--fieldbook", default=os.path.join(REPO, "target", "release", "fieldbook"))
+    ap.add_argument("--mdbook", default=os.path.join(BENCH, ".tools", "bin", "mdbook"))
+    ap.add_argument("--hugo", default="hugo")
+    ap.add_argument("--serve-runs", type=int, default=5, help="timed edits per size (at most 3 at 10,000)")
+    ap.add_argument("--work", default=os.path.join(BENCH, "work"))
+    ap.add_argument("--command", default="bash bench/run.sh", help="the command line to print")
+    ap.add_argument("--label", help="where the fieldbook binary was built from (default: git describe of the repo)")
+    ap.add_argument("--site", default=REPO,
+                    help="fieldbook site whose templates/ and static/ the corpora use and whose cold build is timed")
+    a = ap.parse_args()
+
+    sizes = [int(s) for s in a.sizes.split(",") if s]
+    work = os.path.abspath(a.work)
+    logs = os.path.join(work, "logs")
+    os.makedirs(logs, exist_ok=True)
+    fb = os.path.abspath(a.fieldbook)
+    mdbook = os.path.abspath(a.mdbook) if os.sep in a.mdbook else shutil.which(a.mdbook)
+    hugo = shutil.which(a.hugo) or a.hugo
+    started = time.perf_counter()
+    info = {
+        "date": run(["date"]).stdout.strip(),
+        "command": a.command,
+        "machine": machine(),
+        "versions": {
+            "fieldbook": first_line([fb, "--version"]) + " (" + (a.label or "git " + first_line(
+                ["git", "-C", REPO, "describe", "--always", "--dirty"])) + ")",
+            "hugo": first_line([hugo, "version"]),
+            "mdbook": first_line([mdbook, "--version"]),
+            "hyperfine": first_line(["hyperfine", "--version"]),
+        },
+    }
+    log("machine: %s" % info["machine"])
+    stages = []  # (stage, seconds)
+    builds = []  # rows of the cold-build table
+    edits = []
+    problems = []
+
+    def stage(name, t0):
+        stages.append((name, time.perf_counter() - t0))
+
+    # The repository's own site.
+    t0 = time.perf_counter()
+    site_out = os.path.join(work, "out-repo-site")
+    site = os.path.abspath(a.site)
+    cmd = [fb, "build", "--root", site, "--out", site_out]
+    rss, _, stdout, ok = rss_run(cmd, site_out, os.path.join(logs, "repo-site-time.log"))
+    if ok:
+        hf = hyperfine(cmd, "rm -rf " + shlex.quote(site_out), 10, os.path.join(work, "repo-site.json"),
+                       os.path.join(logs, "repo-site-hyperfine.log"))
+        pages = len(glob.glob(os.path.join(site, "content", "pages", "*.md")))
+        builds.append({"n": "repo site (%d pages)" % pages, "size": 0, "tool": "fieldbook", "hf": hf,
+                       "rss": rss, "pages": pages, "summary": stdout.strip()})
+    else:
+        problems.append("fieldbook build of the repo site failed; see %s" % os.path.join(logs, "repo-site-time.log"))
+    stage("repo site: fieldbook build (1 + hyperfine 1+10)", t0)
+
+    for n in sizes:
+        corpus = os.path.join(work, "corpus-%d" % n)
+        t0 = time.perf_counter()
+        g = run([sys.executable, os.path.join(BENCH, "gen.py"), str(n), corpus])
+        if g.returncode != 0:
+            sys.exit("gen.py failed: %s" % g.stderr)
+        log(g.stdout.strip())
+        for d in ("templates", "static"):
+            shutil.copytree(os.path.join(site, d), os.path.join(corpus, "fieldbook", d))
+        stage("N=%d: generate corpus" % n, t0)
+        picks = sample_sentences(corpus, n)
+        # At 10,000: 3 runs and no hyperfine warm-up (the /usr/bin/time -v build just before warms
+        # the file cache); serve gets no warm-up edit (its first build warms it).
+        runs, warmup = (3, 0) if n >= 10000 else (5, 1)
+        tools = [("fieldbook", None), ("hugo", None)]
+        if n < 10000 or a.mdbook_10k:
+            tools.append(("mdbook", None))
+            if a.mdbook_search_off:
+                tools.append(("mdbook", "search off"))
+        for tool, variant in tools:
+            out = os.path.join(work, "out-%d-%s%s" % (n, tool, "-nosearch" if variant else ""))
+            env = None
+            if tool == "fieldbook":
+                cmd = [fb, "build", "--root", os.path.join(corpus, "fieldbook"), "--out", out]
+                prepare = "rm -rf " + shlex.quote(out)
+            elif tool == "hugo":
+                cache = os.path.join(work, "hugo-cache-%d" % n)
+                cmd = [hugo, "--quiet", "--source", os.path.join(corpus, "hugo"), "--destination", out,
+                       "--cacheDir", cache, "--ignoreCache"]
+                prepare = "rm -rf %s %s %s" % (shlex.quote(out), shlex.quote(cache),
+                                               shlex.quote(os.path.join(corpus, "hugo", "resources")))
+            else:
+                cmd = [mdbook, "build", os.path.join(corpus, "mdbook"), "--dest-dir", out]
+                prepare = "rm -rf " + shlex.quote(out)
+                if variant:
+                    env = dict(os.environ, MDBOOK_OUTPUT__HTML__SEARCH__ENABLE="false")
+            name = tool + (" (%s)" % variant if variant else "")
+            slug = "%d-%s%s" % (n, tool, "-nosearch" if variant else "")
+            log("N=%d %s: one build under /usr/bin/time -v" % (n, name))
+            t0 = time.perf_counter()
+            rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, slug + "-time.log"), env=env)
+            stage("N=%d: %s, build under time -v (%.1f s)" % (n, name, wall), t0)
+            if not ok:
+                problems.append("N=%d %s: build failed; see %s" % (n, name, os.path.join(logs, slug + "-time.log")))
+                continue
+            count, bad = verify(tool, out, n, picks)
+            if variant and os.path.exists(os.path.join(out, "searchindex.js")):
+                bad.append("search index written although search is off")
+            problems += ["N=%d %s: %s" % (n, name, b) for b in bad]
+            log("N=%d %s: hyperfine --warmup %d --runs %d" % (n, name, warmup, runs))
+            t0 = time.perf_counter()
+            hf = hyperfine(cmd, prepare, runs, os.path.join(work, slug + ".json"),
+                           os.path.join(logs, slug + "-hyperfine.log"), env=env, warmup=warmup)
+            stage("N=%d: %s, hyperfine %d+%d runs" % (n, name, warmup, runs), t0)
+            if hf is None:
+                problems.append("N=%d %s: hyperfine failed; see %s" % (n, name, os.path.join(logs, slug + "-hyperfine.log")))
+                continue
+            log("N=%d %s: median %.3f s" % (n, name, hf["median"]))
+            builds.append({"n": "%d" % n, "size": n, "tool": name, "hf": hf, "rss": rss, "pages": count,
+                           "summary": stdout.strip() if tool == "fieldbook" else ""})
+        # fieldbook serve: one-page edit.
+        serve_runs = a.serve_runs if n < 10000 else min(a.serve_runs, 3)
+        log("N=%d fieldbook serve: one-page edit x%d" % (n, serve_runs))
+        t0 = time.perf_counter()
+        serve_out = os.path.join(work, "serve-%d" % n)
+        shutil.rmtree(serve_out, ignore_errors=True)
+        jpath = os.path.join(work, "%d-serve-edit.json" % n)
+        p = run([sys.executable, os.path.join(BENCH, "serve_edit.py"), "--bin", fb, "--root",
+                 os.path.join(corpus, "fieldbook"), "--out", serve_out, "--page", "p-%05d" % max(1, n // 2),
+                 "--runs", str(serve_runs), "--warmup", str(warmup), "--json", jpath])
+        with open(os.path.join(logs, "%d-serve-edit.log" % n), "w") as f:
+            f.write(p.stdout + p.stderr)
+        stage("N=%d: fieldbook serve, start + %d edits" % (n, serve_runs + warmup), t0)
+        if p.returncode == 0:
+            e = json.load(open(jpath))
+            e["n"] = n
+            edits.append(e)
+            log("N=%d serve edit: median %.0f ms" % (n, e["median_ms"]))
+        else:
+            problems.append("N=%d serve edit failed: %s" % (n, (p.stderr or p.stdout).strip()[-300:]))
+        shutil.rmtree(serve_out, ignore_errors=True)
+        # Free the disk: outputs of big sizes are large.
+        for d in glob.glob(os.path.join(work, "out-%d-*" % n)):
+            shutil.rmtree(d, ignore_errors=True)
+
+    info["total_s"] = time.perf_counter() - started
+    report = render(info, builds, edits, stages, problems)
+    with open(os.path.join(work, "results.md"), "w") as f:
+        f.write(report)
+    with open(os.path.join(work, "results.json"), "w") as f:
+        json.dump({"info": info, "builds": builds, "edits": edits, "stages": stages, "problems": problems}, f,
+                  indent=1)
+    print()
+    print(report)
+
+
+def render(info, builds, edits, stages, problems):
+    m = info["machine"]
+    v = info["versions"]
+    out = []
+    w = out.append
+    w("## Results")
+    w("")
+    w("- date: %s" % info["date"])
+    w("- command: `%s`" % info["command"])
+    w("- machine: %s CPUs (nproc), %s memory, CPU `%s`, %s, kernel %s; load average at start %s"
+      % (m["nproc"], m["memory"], m["cpu"], m["os"], m["kernel"], m["loadavg_at_start"]))
+    w("- versions: %s; %s; %s; %s" % (v["fieldbook"], v["hugo"], v["mdbook"], v["hyperfine"]))
+    w("")
+    w("### Cold full builds")
+    w("")
+    w("Median of hyperfine runs (after 1 warm-up run, none at 10,000; output folder removed before each run); peak RSS from one")
+    w("separate `/usr/bin/time -v` run. Pages/s = content pages / median. The last column is fieldbook's")
+    w("pages/s divided by this tool's, at the same N in the same run.")
+    w("")
+    w("| N pages | tool | median s | min-max s | runs | pages/s | peak RSS MB | fieldbook speed-up |")
+    w("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    fb_rate = {}
+    for b in builds:
+        if b["tool"] == "fieldbook" and b["hf"]:
+            fb_rate[b["n"]] = b["pages"] / b["hf"]["median"]
+    ratios = {}
+    for b in builds:
+        hf = b["hf"]
+        if not hf:
+            continue
+        rate = b["pages"] / hf["median"]
+        if b["tool"] == "fieldbook":
+            speed = "-"
+        elif b["n"] in fb_rate:
+            ratios[(b["n"], b["tool"])] = fb_rate[b["n"]] / rate
+            speed = "%.2fx" % ratios[(b["n"], b["tool"])]
+        else:
+            speed = "n/a"
+        w("| %s | %s | %s | %s-%s | %d | %.0f | %s | %s |" % (
+            b["n"], b["tool"], fmt_s(hf["median"]), fmt_s(hf["min"]), fmt_s(hf["max"]), len(hf["times"]), rate,
+            "%.0f" % b["rss"] if b["rss"] is not None else "?", speed))
+    w("")
+    w("### fieldbook serve: one-page edit")
+    w("")
+    w("Milliseconds from the write of one page's file to the first HTTP response of that page holding the")
+    w("new text (polled every 5 ms on 127.0.0.1); one untimed warm-up edit first (none at 10,000), then the runs listed.")
+    w("")
+    w("| N pages | median ms | runs ms | serve's own rebuild ms | serve peak RSS MB |")
+    w("| ---: | ---: | --- | --- | ---: |")
+    edit_by_n = {}
+    for e in edits:
+        edit_by_n[e["n"]] = e
+        w("| %d | %.0f | %s | %s | %.0f |" % (e["n"], e["median_ms"], ", ".join("%.0f" % t for t in e["runs_ms"]),
+                                              ", ".join(str(t) for t in e["serve_rebuild_ms"]),
+                                              e["serve_peak_rss_kb"] / 1024))
+    w("")
+    w("### Targets (issue 8)")
+    w("")
+    w("| target | measured | met |")
+    w("| --- | --- | --- |")
+
+    def row(name, value, limit, lower_is_better, unit):
+        if value is None:
+            w("| %s | not measured | - |" % name)
+        else:
+            ok = value < limit if lower_is_better else value >= limit
+            w("| %s | %s%s | %s |" % (name, ("%.2f" % value) if value < 100 else ("%.0f" % value), unit,
+                                        "yes" if ok else "no"))
+
+    repo = next((b for b in builds if b["size"] == 0 and b["hf"]), None)
+    row("repo site cold build < 100 ms", repo["hf"]["median"] * 1000 if repo else None, TARGETS["repo_ms"], True,
+        " ms")
+    row(">= 3x Hugo's pages/s at 10,000", ratios.get(("10000", "hugo")), TARGETS["hugo_ratio_10000"], False, "x")
+    row(">= 10x mdBook's pages/s at 1,000", ratios.get(("1000", "mdbook")), TARGETS["mdbook_ratio_1000"], False,
+        "x")
+    e = edit_by_n.get(10000)
+    row("one-page edit served < 50 ms at 10,000", e["median_ms"] if e else None, TARGETS["edit_ms_10000"], True,
+        " ms")
+    b = next((b for b in builds if b["size"] == 10000 and b["tool"] == "fieldbook" and b["hf"]), None)
+    row("peak RSS < 400 MB at 10,000", b["rss"] if b else None, TARGETS["rss_mb_10000"], True, " MB")
+    w("")
+    w("### fieldbook's own summary line (the `/usr/bin/time -v` build)")
+    w("")
+    for b in builds:
+        if b["tool"] == "fieldbook" and b.get("summary"):
+            w("- %s: `%s`" % (b["n"], b["summary"].splitlines()[-1]))
+    w("")
+    w("### Stage times")
+    w("")
+    w("| stage | seconds |")
+    w("| --- | ---: |")
+    for name, s in stages:
+        w("| %s | %.1f |" % (name, s))
+    w("| total | %.1f |" % info["total_s"])
+    if problems:
+        w("")
+        w("### Problems")
+        w("")
+        for p in problems:
+            w("- %s" % p)
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    main()
