@@ -109,6 +109,7 @@ def hyperfine(cmd, prepare, runs, json_path, log_path, env=None, warmup=1):
         "min": r["min"],
         "max": r["max"],
         "times": r["times"],
+        "json": json_path,
     }
 
 
@@ -153,6 +154,15 @@ def verify(tool, out_dir, n, picks):
     return len(pages), problems
 
 
+def cpu_s(hf):
+    """Mean user + system seconds of the hyperfine runs."""
+    try:
+        r = json.load(open(hf["json"]))["results"][0]
+        return fmt_s(r["user"] + r["system"])
+    except (KeyError, OSError, ValueError):
+        return "?"
+
+
 def fmt_s(x):
     return "%.3f" % x if x < 10 else "%.2f" % x
 
@@ -172,7 +182,19 @@ def main():
     ap.add_argument("--label", help="where the fieldbook binary was built from (default: git describe of the repo)")
     ap.add_argument("--site", default=REPO,
                     help="fieldbook site whose templates/ and static/ the corpora use and whose cold build is timed")
+    ap.add_argument("--report-only", action="store_true",
+                    help="print the report of the last run again (from bench/work/results.json)")
     a = ap.parse_args()
+    if a.report_only:
+        work = os.path.abspath(a.work)
+        saved = json.load(open(os.path.join(work, "results.json")))
+        for b in saved["builds"]:
+            if b["hf"] and "json" not in b["hf"]:
+                name = b["tool"].split()[0] + ("-nosearch" if "search off" in b["tool"] else "")
+                b["hf"]["json"] = os.path.join(
+                    work, "repo-site.json" if b["size"] == 0 else "%d-%s.json" % (b["size"], name))
+        print(render(saved["info"], saved["builds"], saved["edits"], saved["stages"], saved["problems"]))
+        return
 
     sizes = [int(s) for s in a.sizes.split(",") if s]
     work = os.path.abspath(a.work)
@@ -334,8 +356,10 @@ def render(info, builds, edits, stages, problems):
     w("separate `/usr/bin/time -v` run. Pages/s = content pages / median. The last column is fieldbook's")
     w("pages/s divided by this tool's, at the same N in the same run.")
     w("")
-    w("| N pages | tool | median s | min-max s | runs | pages/s | peak RSS MB | fieldbook speed-up |")
-    w("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    w("CPU s is the mean user + system time of the runs (hyperfine), less sensitive to a busy machine.")
+    w("")
+    w("| N pages | tool | median s | min-max s | runs | CPU s | pages/s | peak RSS MB | fieldbook speed-up |")
+    w("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     fb_rate = {}
     for b in builds:
         if b["tool"] == "fieldbook" and b["hf"]:
@@ -353,8 +377,9 @@ def render(info, builds, edits, stages, problems):
             speed = "%.2fx" % ratios[(b["n"], b["tool"])]
         else:
             speed = "n/a"
-        w("| %s | %s | %s | %s-%s | %d | %.0f | %s | %s |" % (
-            b["n"], b["tool"], fmt_s(hf["median"]), fmt_s(hf["min"]), fmt_s(hf["max"]), len(hf["times"]), rate,
+        w("| %s | %s | %s | %s-%s | %d | %s | %.0f | %s | %s |" % (
+            b["n"], b["tool"], fmt_s(hf["median"]), fmt_s(hf["min"]), fmt_s(hf["max"]), len(hf["times"]),
+            cpu_s(hf), rate,
             "%.0f" % b["rss"] if b["rss"] is not None else "?", speed))
     w("")
     w("### fieldbook serve: one-page edit")

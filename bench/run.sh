@@ -15,6 +15,8 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$BENCH")"
 cd "$REPO"
 
+if [ "${1:-}" = "--report-only" ]; then exec python3 "$BENCH/bench.py" --report-only; fi
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 need=()

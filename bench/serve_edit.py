@@ -157,6 +157,7 @@ def main():
         "startup_s": round(startup_s, 2),
         "initial_build": initial,
         "serve_peak_rss_kb": hwm,
+        "serve_lines": [l for l in lines if l.startswith(("built", "rebuilt"))],
     }
     text = json.dumps(result, indent=1)
     if a.json:
