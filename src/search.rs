@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 
 use crate::output::OutputFile;
+// Escapes text the way Pagefind escapes what it extracts from HTML pages.
+use crate::render::escape_html as escape;
 
 /// The folder of the index inside the output.
 pub const DIR: &str = "pagefind";
@@ -25,22 +27,6 @@ pub struct Record {
     pub kind: String,
     /// The text searched and quoted in excerpts.
     pub text: String,
-}
-
-/// Escapes text the way Pagefind escapes what it extracts from HTML pages.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Indexes `records` (in the given order, so the output is deterministic) and returns Pagefind's
