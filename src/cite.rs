@@ -115,11 +115,15 @@ fn short_title(title: &str) -> String {
     }
 }
 
-/// Loaded CSL styles; load once per build.
+/// Loaded CSL styles; load once per process ([`Styles::shared`]).
 pub struct Styles {
     apa: IndependentStyle,
     chicago: IndependentStyle,
     locales: Vec<Locale>,
+    /// Works already formatted by this process: CSL rendering is the slow part of formatting
+    /// (milliseconds per entry), and its result depends on the work alone, so `serve`'s rebuilds
+    /// reuse it.
+    done: std::sync::Mutex<std::collections::HashMap<String, Formatted>>,
 }
 
 /// A reference formatted in every style "cite this" offers.
@@ -149,7 +153,8 @@ impl Styles {
                 hayagriva::archive::ArchivedStyle::AmericanPsychologicalAssociation.get(),
             ),
             chicago: independent(hayagriva::archive::ArchivedStyle::ChicagoAuthorDate.get()),
-            locales: hayagriva::archive::locales(),
+            locales: english_locale(),
+            done: Default::default(),
         }
     }
 
@@ -166,6 +171,17 @@ impl Styles {
 
     /// Every format of "cite this".
     pub fn formatted(&self, work: &Work) -> Formatted {
+        let key = format!("{work:?}");
+        let lock = || self.done.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = lock().get(&key) {
+            return f.clone();
+        }
+        let f = self.format(work);
+        lock().insert(key, f.clone());
+        f
+    }
+
+    fn format(&self, work: &Work) -> Formatted {
         Formatted {
             apa: self.reference(work, &self.apa),
             chicago: self.reference(work, &self.chicago),
@@ -197,6 +213,24 @@ impl Styles {
         } else {
             out
         }
+    }
+}
+
+/// The en-US CSL locale, the only one the site's styles use (both are US English). hayagriva's
+/// `archive::locales()` decodes all of its 60-odd locales, which costs more than a small site's
+/// whole build; this decodes the one whose bytes name `en-US`, falling back to all of them.
+fn english_locale() -> Vec<Locale> {
+    let needle = b"en-US";
+    let english: Vec<Locale> = hayagriva::archive::LOCALES
+        .iter()
+        .filter(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+        .filter_map(|bytes| ciborium::de::from_reader::<Locale, _>(*bytes).ok())
+        .filter(|l| l.lang.as_ref().map(|l| l.to_string()).as_deref() == Some("en-US"))
+        .collect();
+    if english.is_empty() {
+        hayagriva::archive::locales()
+    } else {
+        english
     }
 }
 

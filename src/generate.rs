@@ -157,8 +157,8 @@ struct Gen<'a> {
     backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>>,
     chapters: Vec<&'a Page>,
     citer: crate::cite::SiteCiter,
-    /// Each source's Chicago reference-list entry (HTML), formatted once per build.
-    references: BTreeMap<String, String>,
+    /// Each source in every "cite this" format (Chicago is also its reference-list entry).
+    references: BTreeMap<String, crate::cite::Formatted>,
 }
 
 impl<'a> Gen<'a> {
@@ -259,7 +259,7 @@ impl<'a> Gen<'a> {
             .site
             .sources
             .par_iter()
-            .map(|s| (s.id.clone(), inp.styles.chicago(&Work::from_source(s))))
+            .map(|s| (s.id.clone(), inp.styles.formatted(&Work::from_source(s))))
             .collect();
         Gen {
             inp,
@@ -374,7 +374,7 @@ impl<'a> Gen<'a> {
             .filter_map(|k| self.inp.site.sources.iter().find(|s| s.id == k))
             .map(|s| {
                 let label = crate::cite::label(s);
-                (label.clone(), json!({"id": s.id, "label": label, "html": self.references.get(&s.id), "url": self.link(&Kind::Source.url(&s.id))}))
+                (label.clone(), json!({"id": s.id, "label": label, "html": self.references.get(&s.id).map(|f| &f.chicago), "url": self.link(&Kind::Source.url(&s.id))}))
             })
             .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -685,7 +685,10 @@ impl<'a> Gen<'a> {
 
     fn source(&self, s: &Source) -> Result<Vec<OutputFile>, Diagnostic> {
         let work = Work::from_source(s);
-        let formatted = self.inp.styles.formatted(&work);
+        let formatted = match self.references.get(&s.id) {
+            Some(f) => f.clone(),
+            None => self.inp.styles.formatted(&work),
+        };
         let meta = self.meta(Kind::Source, &s.id, &s.title, &crate::cite::label(s));
         let datasets: Vec<Link> = self
             .inp
@@ -751,7 +754,7 @@ impl<'a> Gen<'a> {
         let home_figures: Vec<Value> = figures.iter().take(8).map(|f| json!({"shown": f.shown(), "unit": f.unit, "statement": f.statement, "url": self.link(&Kind::Figure.url(&f.id)),
             "source": inp.site.sources.iter().find(|s| s.id == f.source).map(crate::cite::label), "locator": f.locator})).collect();
         let charts: Vec<Value> = inp.site.charts.iter().filter(|ch| inp.charts.contains_key(&ch.id)).map(|ch| json!({"title": ch.title, "url": self.link(&Kind::Chart.url(&ch.id)), "svg": self.link(&format!("/charts/{}.svg", ch.id)), "description": ch.description})).collect();
-        let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": self.references.get(&s.id), "url": self.link(&Kind::Source.url(&s.id))})).collect();
+        let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": self.references.get(&s.id).map(|f| &f.chicago), "url": self.link(&Kind::Source.url(&s.id))})).collect();
         let counts: Vec<Value> = Kind::ALL.iter().filter(|k| k.section().is_some() && **k != Kind::Correction).map(|k| json!({"label": k.plural(), "url": self.link(&format!("/{}/", k.section().unwrap_or(""))), "count": inp.index.ids(*k).count()})).collect();
         let others: Vec<Link> = inp
             .site

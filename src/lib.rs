@@ -56,8 +56,10 @@ pub struct Report {
     pub datasets: usize,
     /// Charts.
     pub charts: usize,
-    /// Files written.
+    /// Files the site has.
     pub files: usize,
+    /// Files written and removed by the last write (a rebuild writes only what changed).
+    pub written: Option<(usize, usize)>,
     /// Bytes of the search index.
     pub search_bytes: usize,
     /// (stage, milliseconds).
@@ -83,8 +85,12 @@ impl Report {
             .iter()
             .map(|(n, ms)| format!("{n} {ms:.1}"))
             .collect();
+        let written = match self.written {
+            Some((w, r)) => format!(" ({w} written, {r} removed)"),
+            None => String::new(),
+        };
         format!(
-            "built {} pages, {} data files, {} charts, {} files ({} KB search index) in {:.0} ms [{}] -> {}",
+            "built {} pages, {} data files, {} charts, {} files{written}, {} KB search index, in {:.0} ms [{}] -> {}",
             self.pages,
             self.datasets,
             self.charts,
@@ -232,6 +238,7 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         diagnostics,
         out: PathBuf::new(),
         memo: memo_stats,
+        written: None,
     };
     Ok(Built {
         config,
@@ -251,7 +258,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .out
         .clone()
         .unwrap_or_else(|| opts.root.join(&built.config.output_dir));
-    output::write_atomic(&out, &built.files).map_err(|e| Failure {
+    let written = output::write_site(&out, &built.files).map_err(|e| Failure {
         diagnostics: vec![
             Diagnostic::error(&out, 0, 0, format!("cannot write the site: {e}")).with_hint(
                 "check that the output folder is writable; the previous output was left as it was",
@@ -263,6 +270,7 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .stages
         .push(("write", start.elapsed().as_secs_f64() * 1000.0));
     report.out = out;
+    report.written = Some(written);
     Ok(report)
 }
 

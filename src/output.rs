@@ -1,9 +1,11 @@
 //! Write: the single path by which files leave fieldbook.
 //!
-//! HTML is minified with minify-html (settings that keep the output valid HTML). A build writes the
-//! whole site into a fresh sibling folder and swaps it in with renames only when every file was
-//! written, so a failed build leaves the previous output untouched. `serve` instead updates the live
-//! folder in place, rewriting only files whose bytes changed.
+//! HTML is minified with minify-html (settings that keep the output valid HTML). Nothing is written
+//! until every stage has succeeded, so a failed build leaves the previous output untouched. Then the
+//! output folder is brought up to date in place: only files whose bytes changed are written (in
+//! parallel), files no longer produced are removed, and a manifest of fingerprints in the marker
+//! file lets the next build compare without reading the site back. Creating files is the costly
+//! part on most file systems; an unchanged rebuild writes none.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -46,18 +48,98 @@ fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
-/// Writes `files` as the complete content of `out`, atomically: into a sibling temporary folder first,
-/// then swapped in by renames. Refuses to replace a non-empty folder that is not fieldbook output.
-pub fn write_atomic(out: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// What the output folder holds: a BLAKE3 fingerprint of each file fieldbook wrote there. It is kept
+/// in the [`MARKER`] file after every complete write, so a later build compares in memory instead of
+/// reading the site back, and `serve` keeps it between rebuilds.
+#[derive(Debug, Default)]
+pub struct Written(BTreeMap<String, Entry>);
+
+/// A written file's fingerprint and length (the length catches most edits made by hand).
+type Entry = ([u8; 32], u64);
+
+const MARKER_HEADER: &str =
+    "This folder is written by fieldbook and updated on every build; the lines below list its files.\n";
+
+impl Written {
+    /// Reads the manifest saved in `out`'s marker; `None` when there is none (older output, or a
+    /// write that was interrupted).
+    fn load(out: &Path) -> Option<Written> {
+        let text = fs::read_to_string(out.join(MARKER)).ok()?;
+        let body = text.strip_prefix(MARKER_HEADER)?;
+        let mut map = BTreeMap::new();
+        for line in body.lines() {
+            let (hex, rest) = line.split_once(' ')?;
+            let (len, path) = rest.split_once(' ')?;
+            map.insert(path.to_string(), (parse_hex(hex)?, len.parse().ok()?));
+        }
+        Some(Written(map))
+    }
+
+    fn save(&self, out: &Path) -> io::Result<()> {
+        let mut text = String::from(MARKER_HEADER);
+        for (path, (hash, len)) in &self.0 {
+            for b in hash {
+                text.push_str(&format!("{b:02x}"));
+            }
+            text.push_str(&format!(" {len} "));
+            text.push_str(path);
+            text.push('\n');
+        }
+        fs::write(out.join(MARKER), text)
+    }
+}
+
+fn parse_hex(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Makes `out` hold exactly `files` and nothing else, writing only the files whose bytes changed
+/// and removing the ones no longer produced (with folders left empty). Refuses a non-empty folder
+/// that is not fieldbook output. Used by `build`: every stage has already succeeded, so a bad
+/// input never reaches this point and the previous output stays as it was.
+///
+/// While files are being written the marker holds no manifest, so a write cut short (disk full, a
+/// kill) is detected by the next build, which then compares with the files on disk. Returns how
+/// many files were written and removed.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usize)> {
+    sync(out, files, &mut Written::default(), false)
+}
+
+/// Like [`write_site`] for `serve`: `written` is what the previous rebuild of the session wrote (empty
+/// at first, then the manifest on disk is used), and each file is written to a temporary name and
+/// renamed, so the server never sends a half-written file.
+pub fn write_changed(
+    out: &Path,
+    files: &[OutputFile],
+    written: &mut Written,
+) -> io::Result<(usize, usize)> {
+    sync(out, files, written, true)
+}
+
+fn sync(
+    out: &Path,
+    files: &[OutputFile],
+    written: &mut Written,
+    rename_each: bool,
+) -> io::Result<(usize, usize)> {
+    use rayon::prelude::*;
     for f in files {
-        if !is_safe_relative(&f.path) {
+        if !is_safe_relative(&f.path) || f.path == MARKER {
             return Err(invalid(format!(
                 "refusing to write {:?}: it would leave the output folder",
                 f.path
             )));
         }
     }
-    if out.exists() {
+    let exists = out.exists();
+    if exists {
         let is_ours = out.join(MARKER).exists() || fs::read_dir(out)?.next().is_none();
         if !is_ours {
             return Err(invalid(format!(
@@ -66,133 +148,110 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> io::Result<()> {
             )));
         }
     }
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&tmp);
-    let result = (|| {
-        fs::create_dir_all(&tmp)?;
-        write_tree(&tmp, files)?;
-        fs::write(
-            tmp.join(MARKER),
-            "This folder is written by fieldbook and replaced on every build.\n",
-        )?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    if out.exists() {
-        fs::rename(out, &old)?;
-    }
-    if let Err(e) = fs::rename(&tmp, out) {
-        let _ = fs::rename(&old, out);
-        return Err(e);
-    }
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
-}
-
-fn write_tree(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    for f in files {
-        let path = dir.join(&f.path);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::write(&path, &f.bytes)?;
-    }
-    Ok(())
-}
-
-/// What `serve` last wrote into its folder: a fingerprint of each file's bytes, so that a rebuild
-/// compares in memory instead of reading the whole site back from disk.
-#[derive(Debug, Default)]
-pub struct Written(BTreeMap<String, [u8; 32]>);
-
-/// Updates `out` in place to hold exactly `files`: writes only files whose bytes changed, removes
-/// files no longer produced. `written` remembers what was written; while it is empty (the first
-/// build of a serve session) the folder on disk is compared instead. Returns how many files were
-/// written and removed. Used by `serve`.
-pub fn write_changed(
-    out: &Path,
-    files: &[OutputFile],
-    written: &mut Written,
-) -> io::Result<(usize, usize)> {
-    use rayon::prelude::*;
-    for f in files {
-        if !is_safe_relative(&f.path) {
-            return Err(invalid(format!(
-                "refusing to write {:?}: it would leave the output folder",
-                f.path
-            )));
-        }
-    }
-    let hashes: Vec<[u8; 32]> = files
+    let hashes: Vec<Entry> = files
         .par_iter()
-        .map(|f| *blake3::hash(&f.bytes).as_bytes())
+        .map(|f| (*blake3::hash(&f.bytes).as_bytes(), f.bytes.len() as u64))
         .collect();
-    if !out.exists() {
-        write_atomic(out, files)?;
-        written.0 = files.iter().map(|f| f.path.clone()).zip(hashes).collect();
-        return Ok((files.len(), 0));
-    }
-    let first = written.0.is_empty();
-    let mut stale: BTreeMap<String, [u8; 32]> = if first {
-        walkdir::WalkDir::new(out)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(out)
-                    .ok()?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let bytes = fs::read(e.path()).ok()?;
-                Some((rel, *blake3::hash(&bytes).as_bytes()))
-            })
-            .collect()
-    } else {
+    // What is on disk now: from memory in a serve session, else the saved manifest checked against
+    // a listing of the folder, else the files themselves.
+    let mut before: BTreeMap<String, Entry> = if !written.0.is_empty() {
         std::mem::take(&mut written.0)
-    };
-    let mut count = 0;
-    for (f, hash) in files.iter().zip(hashes) {
-        let same = stale.remove(&f.path) == Some(hash);
-        written.0.insert(f.path.clone(), hash);
-        if same {
-            continue;
+    } else if !exists {
+        BTreeMap::new()
+    } else {
+        let on_disk = list_files(out);
+        match Written::load(out) {
+            Some(manifest) => on_disk
+                .into_iter()
+                .map(|(p, len)| {
+                    let entry = manifest
+                        .0
+                        .get(&p)
+                        .copied()
+                        .filter(|e| e.1 == len)
+                        .unwrap_or(([0; 32], len));
+                    (p, entry)
+                })
+                .collect(),
+            None => on_disk
+                .into_par_iter()
+                .map(|(p, len)| {
+                    let hash = fs::read(out.join(&p))
+                        .map(|b| *blake3::hash(&b).as_bytes())
+                        .unwrap_or([0; 32]);
+                    (p, (hash, len))
+                })
+                .collect(),
         }
+    };
+    before.remove(MARKER);
+    let changed: Vec<&OutputFile> = files
+        .iter()
+        .zip(&hashes)
+        .filter(|(f, h)| before.get(&f.path) != Some(*h))
+        .map(|(f, _)| f)
+        .collect();
+    let produced: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let stale: Vec<String> = before
+        .into_keys()
+        .filter(|p| !produced.contains(p.as_str()))
+        .collect();
+    fs::create_dir_all(out)?;
+    if !changed.is_empty() || !stale.is_empty() || !out.join(MARKER).exists() {
+        // No manifest while the folder is between two states.
+        fs::write(out.join(MARKER), "This folder is written by fieldbook.\n")?;
+    }
+    changed.par_iter().try_for_each(|f| -> io::Result<()> {
         let path = out.join(&f.path);
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        // Write then rename, so the server never sends a half-written file.
-        let tmp = path.with_file_name(format!(
-            ".{}.tmp",
-            path.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        ));
-        fs::write(&tmp, &f.bytes)?;
-        fs::rename(&tmp, &path)?;
-        count += 1;
+        if rename_each {
+            let tmp = path.with_file_name(format!(
+                ".{}.tmp",
+                path.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
+            ));
+            fs::write(&tmp, &f.bytes)?;
+            fs::rename(&tmp, &path)
+        } else {
+            fs::write(&path, &f.bytes)
+        }
+    })?;
+    for p in &stale {
+        let path = out.join(p);
+        let _ = fs::remove_file(&path);
+        // Remove the folders this leaves empty (remove_dir fails on a non-empty one).
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == out || fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
     }
-    stale.remove(MARKER);
-    let removed = stale.len();
-    for p in stale.keys() {
-        let _ = fs::remove_file(out.join(p));
-    }
-    Ok((count, removed))
+    written.0 = files.iter().map(|f| f.path.clone()).zip(hashes).collect();
+    written.save(out)?;
+    Ok((changed.len(), stale.len()))
+}
+
+/// Every file under `out`, as `/`-separated relative paths, with its length.
+fn list_files(out: &Path) -> Vec<(String, u64)> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            Some((rel, e.metadata().ok()?.len()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -217,7 +276,7 @@ mod tests {
             path: "index.html".into(),
             bytes: b"x".to_vec(),
         }];
-        assert!(write_atomic(&out, &files).is_err());
+        assert!(write_site(&out, &files).is_err());
         assert_eq!(
             fs::read_to_string(out.join("precious.txt")).unwrap(),
             "keep"
@@ -225,10 +284,10 @@ mod tests {
     }
 
     #[test]
-    fn atomic_write_replaces_previous_output() {
+    fn write_replaces_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_atomic(
+        write_site(
             &out,
             &[OutputFile {
                 path: "a.html".into(),
@@ -236,7 +295,7 @@ mod tests {
             }],
         )
         .unwrap();
-        write_atomic(
+        write_site(
             &out,
             &[OutputFile {
                 path: "b.html".into(),
@@ -260,5 +319,51 @@ mod tests {
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"3");
         assert_eq!(write_changed(&out, &[], &mut written).unwrap(), (0, 1));
         assert!(!out.join("b.html").exists());
+    }
+
+    fn file(path: &str, bytes: &[u8]) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_rebuild_writes_only_what_changed_and_removes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let site = [file("a/index.html", b"a"), file("b/c/index.html", b"bc")];
+        assert_eq!(write_site(&out, &site).unwrap(), (2, 0));
+        assert_eq!(write_site(&out, &site).unwrap(), (0, 0));
+        // A file added or edited by hand is brought back to the site's content.
+        fs::write(out.join("stray.txt"), "x").unwrap();
+        fs::write(out.join("a/index.html"), "edited").unwrap();
+        assert_eq!(write_site(&out, &site).unwrap(), (1, 1));
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"a");
+        assert!(!out.join("stray.txt").exists());
+        // A page no longer produced goes, with the folders it leaves empty.
+        assert_eq!(write_site(&out, &site[..1]).unwrap(), (0, 1));
+        assert!(!out.join("b").exists());
+        assert!(out.join(MARKER).exists());
+    }
+
+    #[test]
+    fn an_interrupted_write_is_repaired_by_comparing_with_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let site = [file("a.html", b"one"), file("b.html", b"two")];
+        write_site(&out, &site).unwrap();
+        // As left by a write cut short: no manifest, one file half-written (same length).
+        fs::write(out.join(MARKER), "This folder is written by fieldbook.\n").unwrap();
+        fs::write(out.join("b.html"), "tw").unwrap();
+        assert_eq!(write_site(&out, &site).unwrap(), (1, 0));
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"two");
+        assert_eq!(write_site(&out, &site).unwrap(), (0, 0));
+    }
+
+    #[test]
+    fn the_marker_cannot_be_overwritten_by_a_page() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_site(dir.path(), &[file(MARKER, b"x")]).is_err());
     }
 }
