@@ -117,11 +117,37 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         jobs.push(Box::new(move |g| g.figure(f)));
     }
     jobs.push(Box::new(|g| g.site_files()));
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> =
-        jobs.par_iter().map(|job| job(&g)).collect();
+    // The search index is built on a thread of its own while the pages render: Pagefind runs on a
+    // tokio runtime and uses rayon inside, so it must not run on (and block) a rayon worker.
+    let records = g.search_records();
+    let language = &inp.config.language;
+    let (results, search): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _) =
+        std::thread::scope(|scope| {
+            let search = scope.spawn(|| {
+                inp.memo.search(
+                    || {
+                        crate::memo::Hasher::new()
+                            .debug(&records)
+                            .str(language)
+                            .finish()
+                    },
+                    || crate::search::build(&records, language),
+                )
+            });
+            let results = jobs.par_iter().map(|job| job(&g)).collect();
+            let search = search
+                .join()
+                .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()));
+            (results, search)
+        });
+    let search = search.map_err(|e| {
+        Diagnostic::error("content", 0, 0, e).with_hint(
+            "the search index is built from the pages' text; this is a fieldbook bug if it persists",
+        )
+    });
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for r in results {
+    for r in results.into_iter().chain([search]) {
         match r {
             Ok(f) => files.extend(f),
             Err(d) => problems.push(d),
@@ -149,6 +175,18 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     } else {
         Err(problems)
     }
+}
+
+/// The output files of the pages with these ids alone (a `serve` preview).
+pub fn pages(inp: &Inputs, ids: &[String]) -> Result<Vec<OutputFile>, Diagnostic> {
+    let g = Gen::new(inp);
+    let mut files = Vec::new();
+    for p in &inp.site.pages {
+        if ids.contains(&p.meta.id) {
+            files.extend(g.page(p)?);
+        }
+    }
+    Ok(files)
 }
 
 struct Gen<'a> {
@@ -908,19 +946,6 @@ impl<'a> Gen<'a> {
         };
         let cite = self.cite_this("Search", "/search/", "fieldbook-search");
         files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "bundle": self.link(&format!("/{}/", crate::search::DIR))}))?);
-        let records = self.search_records();
-        files.extend(
-            self.inp
-                .memo
-                .search(
-                    || crate::memo::Hasher::new().debug(&records).str(&c.language).finish(),
-                    || crate::search::build(&records, &c.language),
-                )
-                .map_err(|e| {
-                Diagnostic::error("content", 0, 0, e)
-                    .with_hint("the search index is built from the pages' text; this is a fieldbook bug if it persists")
-            })?,
-        );
         // 404.
         let meta = Meta {
             url: self.link("/404.html"),

@@ -319,6 +319,12 @@ fn split_front_matter(file: &SourceFile) -> Result<(&str, &str, usize), Diagnost
     )
 }
 
+/// Parses one page file on its own (`path` relative to the site root), as `serve` does to preview
+/// an edited page before the full rebuild.
+pub fn parse_page_file(path: PathBuf, text: String) -> Result<Page, Diagnostic> {
+    parse_page(&SourceFile { path, text })
+}
+
 fn parse_page(file: &SourceFile) -> Result<Page, Diagnostic> {
     let (yaml, body, body_line) = split_front_matter(file)?;
     let meta: FrontMatter =

@@ -123,6 +123,44 @@ pub fn write_changed(
     sync(out, files, written, true)
 }
 
+/// Writes `files` alone (each to a temporary name, then renamed) into a folder kept by
+/// [`write_changed`], leaving every other file as it is, and records them in `written`. Returns how
+/// many files had new bytes. Used by `serve` to show an edited page before the full rebuild.
+pub fn write_some(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<usize> {
+    let mut count = 0;
+    for f in files {
+        if !is_safe_relative(&f.path) || f.path == MARKER {
+            return Err(invalid(format!(
+                "refusing to write {:?}: it would leave the output folder",
+                f.path
+            )));
+        }
+        let entry = (*blake3::hash(&f.bytes).as_bytes(), f.bytes.len() as u64);
+        if written.0.get(&f.path) == Some(&entry) {
+            continue;
+        }
+        let path = out.join(&f.path);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        let tmp = temporary_name(&path);
+        fs::write(&tmp, &f.bytes)?;
+        fs::rename(&tmp, &path)?;
+        written.0.insert(f.path.clone(), entry);
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn temporary_name(path: &Path) -> std::path::PathBuf {
+    path.with_file_name(format!(
+        ".{}.tmp",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ))
+}
+
 fn sync(
     out: &Path,
     files: &[OutputFile],
@@ -207,12 +245,7 @@ fn sync(
             fs::create_dir_all(p)?;
         }
         if rename_each {
-            let tmp = path.with_file_name(format!(
-                ".{}.tmp",
-                path.file_name()
-                    .map(|n| n.to_string_lossy())
-                    .unwrap_or_default()
-            ));
+            let tmp = temporary_name(&path);
             fs::write(&tmp, &f.bytes)?;
             fs::rename(&tmp, &path)
         } else {

@@ -31,6 +31,10 @@ pub struct Record {
 
 /// Indexes `records` (in the given order, so the output is deterministic) and returns Pagefind's
 /// files under [`DIR`]: its script, WebAssembly, entry file and index chunks.
+///
+/// Do not call it from a rayon worker: Pagefind blocks on a tokio runtime and uses rayon inside,
+/// so a worker waiting here could pick up another build's indexing job (nested runtimes panic),
+/// or every worker could end up waiting (deadlock).
 pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()

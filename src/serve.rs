@@ -113,6 +113,13 @@ pub enum BuildEvent {
         /// Warnings and notes of the build.
         warnings: Vec<Diagnostic>,
     },
+    /// Edited pages were regenerated from the last build and written, before the full rebuild.
+    Previewed {
+        /// Milliseconds from the start of the preview to the reload event.
+        ms: f64,
+        /// Files written.
+        written: usize,
+    },
     /// The build failed; the last good output is still served.
     Failed {
         /// True for the build `start` runs before serving.
@@ -492,6 +499,8 @@ struct Shared {
     memo: crate::memo::Memo,
     /// What the last builds wrote into `out`.
     written: Mutex<output::Written>,
+    /// The last successful build (model and rendered parts), for previews of edited pages.
+    last: Mutex<Option<crate::Built>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -514,20 +523,51 @@ impl Shared {
         live.clients.retain(|c| c.send(message.clone()).is_ok());
     }
 
+    /// Regenerates the edited pages among `changed` from the last build ([`crate::preview`]),
+    /// writes them and tells the open pages to reload; the full rebuild follows. Returns whether
+    /// there was a preview.
+    fn preview(&self, changed: &[PathBuf]) -> bool {
+        let start = Instant::now();
+        let files = {
+            let mut last = lock(&self.last);
+            match last.as_mut() {
+                Some(built) => crate::preview(built, &self.root, changed),
+                None => None,
+            }
+        };
+        let Some(files) = files else {
+            return false;
+        };
+        let files = with_live_reload(files);
+        let Ok(written) = output::write_some(&self.out, &files, &mut lock(&self.written)) else {
+            return false;
+        };
+        {
+            let mut live = lock(&self.live);
+            if live.error.is_none() && written > 0 {
+                live.generation += 1;
+                let id = self.build_id(live.generation);
+                Shared::broadcast(&mut live, &Message::Reload(id));
+            }
+        }
+        (self.on_build)(&BuildEvent::Previewed {
+            ms: start.elapsed().as_secs_f64() * 1000.0,
+            written,
+        });
+        true
+    }
+
     /// Compiles, writes what changed, updates the live state and tells the open pages.
     fn rebuild(&self, initial: bool) {
         let start = Instant::now();
-        let result = crate::compile_with(&self.root, false, &self.memo).and_then(|built| {
+        let result = crate::compile_with(&self.root, false, &self.memo).and_then(|mut built| {
             let base = built.config.base_path.clone();
-            let files = with_live_reload(built.files);
+            let files = with_live_reload(std::mem::take(&mut built.files));
+            let memo = built.report.memo;
+            let warnings = std::mem::take(&mut built.report.diagnostics);
+            *lock(&self.last) = Some(built);
             match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
-                Ok((written, removed)) => Ok((
-                    base,
-                    written,
-                    removed,
-                    built.report.memo,
-                    built.report.diagnostics,
-                )),
+                Ok((written, removed)) => Ok((base, written, removed, memo, warnings)),
                 Err(e) => Err(crate::Failure {
                     diagnostics: vec![Diagnostic::error(
                         &self.out,
@@ -636,6 +676,7 @@ impl Server {
             on_build: Box::new(on_build),
             memo: crate::memo::Memo::new(),
             written: Mutex::new(output::Written::default()),
+            last: Mutex::new(None),
         });
 
         // Watch before the first build, so an edit made during it is not missed.
@@ -677,6 +718,7 @@ impl Server {
                         let mut batches = vec![first];
                         batches.extend(rx.try_iter());
                         let mut relevant = false;
+                        let mut changed: Vec<PathBuf> = Vec::new();
                         for batch in batches {
                             match batch {
                                 Ok(events) => {
@@ -689,14 +731,24 @@ impl Server {
                                                 .watcher()
                                                 .watch(&event.path, RecursiveMode::Recursive);
                                         }
-                                        relevant |= is_relevant(&root, &out, &event.path);
+                                        if is_relevant(&root, &out, &event.path) {
+                                            relevant = true;
+                                            changed.push(event.path.clone());
+                                        }
                                     }
                                 }
                                 // Lost events (queue overflow and the like): rebuild to be safe.
-                                Err(_) => relevant = true,
+                                Err(_) => {
+                                    relevant = true;
+                                    changed.push(root.clone());
+                                }
                             }
                         }
                         if relevant && !shared.stopping.load(Ordering::SeqCst) {
+                            // An edited page first, on its own, then everything it affects.
+                            changed.sort();
+                            changed.dedup();
+                            shared.preview(&changed);
                             shared.rebuild(false);
                         }
                     }

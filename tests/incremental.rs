@@ -228,3 +228,46 @@ fn a_one_page_edit_on_the_repo_site_reuses_almost_everything() {
     );
     assert!(second.reused > 100, "{second:?}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// `serve` shows an edited page before the full rebuild (`fieldbook::preview`): the page it
+    /// shows is byte for byte the page the full build makes, after each of several edits.
+    #[test]
+    fn a_previewed_page_equals_the_full_builds_page(
+        edits in prop::collection::vec((0..PAGES.len(), 0..SNIPPETS.len()), 1..5)
+    ) {
+        let site = common::fixture("mini");
+        let root = site.path();
+        let mut last = compile(root, false).expect("the fixture builds");
+        let mut entity_id = "port-town".to_string();
+        for (i, (page, snippet)) in edits.iter().enumerate() {
+            let edit = Edit::PageText { page: *page, snippet: *snippet };
+            apply(root, &edit, &mut entity_id, &Memo::off());
+            let shown = fieldbook::preview(&mut last, root, &[root.join(PAGES[*page])])
+                .unwrap_or_else(|| panic!("edit {i} ({edit:?}) was not previewed"));
+            prop_assert_eq!(shown.len(), 1);
+            let full = compile(root, false).expect("the edited fixture builds");
+            for f in &shown {
+                let made = full.files.iter().find(|g| g.path == f.path);
+                prop_assert!(made.is_some(), "the full build has no {}", f.path);
+                prop_assert!(made.is_some_and(|g| g.bytes == f.bytes),
+                    "{} differs from the full build's after edit {i} of {edits:?}", f.path);
+            }
+        }
+    }
+}
+
+/// Edits a preview cannot show alone (front matter, data) wait for the full rebuild.
+#[test]
+fn only_page_body_edits_are_previewed() {
+    let site = common::fixture("mini");
+    let root = site.path();
+    let mut last = compile(root, false).expect("the fixture builds");
+    let mut id = "port-town".to_string();
+    apply(root, &Edit::Title { page: 0, n: 3 }, &mut id, &Memo::off());
+    assert!(fieldbook::preview(&mut last, root, &[root.join(PAGES[0])]).is_none());
+    let data = root.join("content/datasets/counts.yaml");
+    assert!(fieldbook::preview(&mut last, root, &[data]).is_none());
+}
