@@ -914,12 +914,21 @@ fn restyle_tag(tag: &str) -> String {
 /// Rasterizes an SVG to PNG at its viewBox size with the bundled font: the same bytes everywhere.
 pub fn png(svg: &str) -> Result<Vec<u8>, String> {
     use resvg::{tiny_skia, usvg};
-    let mut options = usvg::Options::default();
-    let db = options.fontdb_mut();
-    db.load_font_data(include_bytes!("assets/DejaVuSans.ttf").to_vec());
-    db.load_font_data(include_bytes!("assets/DejaVuSans-Bold.ttf").to_vec());
-    db.set_sans_serif_family("DejaVu Sans");
-    options.font_family = "DejaVu Sans".to_string();
+    // The bundled fonts are parsed once per process and shared by every PNG.
+    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_font_data(include_bytes!("assets/DejaVuSans.ttf").to_vec());
+        db.load_font_data(include_bytes!("assets/DejaVuSans-Bold.ttf").to_vec());
+        db.set_sans_serif_family("DejaVu Sans");
+        std::sync::Arc::new(db)
+    });
+    let options = usvg::Options {
+        fontdb: std::sync::Arc::clone(fonts),
+        font_family: "DejaVu Sans".to_string(),
+        ..usvg::Options::default()
+    };
     let tree =
         usvg::Tree::from_str(svg, &options).map_err(|e| format!("cannot read the SVG: {e}"))?;
     let size = tree.size().to_int_size();
