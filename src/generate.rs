@@ -195,6 +195,8 @@ struct Gen<'a> {
     backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>>,
     chapters: Vec<&'a Page>,
     citer: crate::cite::SiteCiter,
+    /// For each page id, the pages (in site order) whose `updates` name it.
+    updated_by: BTreeMap<&'a str, Vec<&'a str>>,
     /// Each source in every "cite this" format (Chicago is also its reference-list entry).
     references: BTreeMap<String, crate::cite::Formatted>,
 }
@@ -299,9 +301,16 @@ impl<'a> Gen<'a> {
             .par_iter()
             .map(|s| (s.id.clone(), inp.styles.formatted(&Work::from_source(s))))
             .collect();
+        let mut updated_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for p in &inp.site.pages {
+            for u in &p.meta.updates {
+                updated_by.entry(u.as_str()).or_default().push(&p.meta.id);
+            }
+        }
         Gen {
             inp,
             site_cx,
+            updated_by,
             backlinks,
             chapters,
             citer,
@@ -460,12 +469,11 @@ impl<'a> Gen<'a> {
             .filter_map(|u| self.item_link(Kind::Page, u))
             .collect();
         let updated_by: Vec<Link> = self
-            .inp
-            .site
-            .pages
-            .iter()
-            .filter(|o| o.meta.updates.contains(&m.id))
-            .filter_map(|o| self.item_link(Kind::Page, &o.meta.id))
+            .updated_by
+            .get(m.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter_map(|o| self.item_link(Kind::Page, o))
             .collect();
         let source = m
             .source
