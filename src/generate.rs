@@ -266,24 +266,23 @@ impl<'a> Gen<'a> {
         for (from, rendered) in inp.markdown {
             for to in &rendered.refs {
                 if to != from {
-                    let list = backlinks.entry(to.clone()).or_default();
-                    if !list.contains(from) {
-                        list.push(from.clone());
-                    }
+                    backlinks.entry(to.clone()).or_default().push(from.clone());
                 }
             }
         }
         for ev in &inp.site.events {
             for p in &ev.pages {
-                let list = backlinks.entry((Kind::Event, ev.id.clone())).or_default();
-                let from = (Kind::Page, p.clone());
-                if !list.contains(&from) {
-                    list.push(from);
-                }
+                backlinks
+                    .entry((Kind::Event, ev.id.clone()))
+                    .or_default()
+                    .push((Kind::Page, p.clone()));
             }
         }
+        // Sorted and deduplicated once at the end (a `contains` per insert was quadratic in the
+        // number of pages that mention one item).
         for list in backlinks.values_mut() {
             list.sort();
+            list.dedup();
         }
         let site_work = Work {
             kind: "web".into(),
