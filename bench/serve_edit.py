@@ -71,6 +71,7 @@ def main():
     served = threading.Event()
     cond = threading.Condition()
     rebuilds = []
+    previews = []
 
     def reader():
         for line in proc.stdout:
@@ -80,6 +81,9 @@ def main():
                 m = re.match(r"rebuilt in (\d+) ms", line)
                 if m:
                     rebuilds.append(int(m.group(1)))
+                m = re.match(r"previewed in (\d+) ms", line)
+                if m:
+                    previews.append(int(m.group(1)))
                 cond.notify_all()
             if line.startswith("serving "):
                 served.set()
@@ -153,11 +157,12 @@ def main():
         "runs_ms": [round(t, 1) for t in times],
         "median_ms": round(statistics.median(times), 1),
         "serve_rebuild_ms": rebuilds[-a.runs :],
+        "serve_preview_ms": previews[-a.runs :],
         "extra_rebuilds": sum(extra),
         "startup_s": round(startup_s, 2),
         "initial_build": initial,
         "serve_peak_rss_kb": hwm,
-        "serve_lines": [l for l in lines if l.startswith(("built", "rebuilt"))],
+        "serve_lines": [l for l in lines if l.startswith(("built", "rebuilt", "previewed"))],
     }
     text = json.dumps(result, indent=1)
     if a.json:

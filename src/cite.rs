@@ -164,11 +164,6 @@ impl Styles {
         STYLES.get_or_init(Styles::load)
     }
 
-    /// A reference-list entry in Chicago author-date, as HTML.
-    pub fn chicago(&self, work: &Work) -> String {
-        self.reference(work, &self.chicago)
-    }
-
     /// Every format of "cite this".
     pub fn formatted(&self, work: &Work) -> Formatted {
         let key = format!("{work:?}");
