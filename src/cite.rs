@@ -248,9 +248,11 @@ impl SiteCiter {
             url: Some(URL_MARK.into()),
             ..site.clone()
         };
+        // Through the process-wide cache: `serve` makes a SiteCiter on every rebuild and preview.
+        let formatted = styles.formatted(&template);
         SiteCiter {
-            apa: styles.reference(&template, &styles.apa),
-            chicago: styles.reference(&template, &styles.chicago),
+            apa: formatted.apa,
+            chicago: formatted.chicago,
             template,
         }
     }

@@ -95,7 +95,7 @@ struct Meta {
 
 /// Builds every output file.
 pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let g = Gen::new(inp);
+    let g = Gen::new(inp, None);
     let mut jobs: Vec<Box<dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync>> =
         Vec::new();
     for p in &inp.site.pages {
@@ -179,7 +179,8 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
 
 /// The output files of the pages with these ids alone (a `serve` preview).
 pub fn pages(inp: &Inputs, ids: &[String]) -> Result<Vec<OutputFile>, Diagnostic> {
-    let g = Gen::new(inp);
+    let targets: BTreeSet<(Kind, String)> = ids.iter().map(|id| (Kind::Page, id.clone())).collect();
+    let g = Gen::new(inp, Some(&targets));
     let mut files = Vec::new();
     for p in &inp.site.pages {
         if ids.contains(&p.meta.id) {
@@ -202,7 +203,10 @@ struct Gen<'a> {
 }
 
 impl<'a> Gen<'a> {
-    fn new(inp: &'a Inputs<'a>) -> Gen<'a> {
+    /// `only`: the items whose backlinks will be asked for, when not all (a preview of one page
+    /// need not collect the backlinks of the whole site).
+    fn new(inp: &'a Inputs<'a>, only: Option<&BTreeSet<(Kind, String)>>) -> Gen<'a> {
+        let wanted = |to: &(Kind, String)| only.is_none_or(|o| o.contains(to));
         let c = inp.config;
         let mut chapters: Vec<&Page> = inp
             .site
@@ -265,7 +269,7 @@ impl<'a> Gen<'a> {
         let mut backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>> = BTreeMap::new();
         for (from, rendered) in inp.markdown {
             for to in &rendered.refs {
-                if to != from {
+                if to != from && wanted(to) {
                     backlinks.entry(to.clone()).or_default().push(from.clone());
                 }
             }

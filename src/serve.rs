@@ -38,8 +38,10 @@ use crate::output::{self, OutputFile};
 /// The URL path of the Server-Sent Events stream the injected script listens to.
 pub const EVENTS_PATH: &str = "/__fieldbook/events";
 
-/// How long file-system events are gathered before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+/// How long file-system events are gathered before a rebuild starts. An editor's save (write, or
+/// write to a temporary name and rename) arrives within a millisecond; a burst such as a `git
+/// checkout` that straddles the window only causes a second, short rebuild.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// Requests handled at once; more get `503 Service Unavailable` until some finish.
 const MAX_IN_FLIGHT: usize = 128;
