@@ -2,7 +2,7 @@
 //!
 //! The build is a list of timed stages with plain data between them:
 //! load (files -> [`model::Site`]) -> validate ([`index::Index`], references) -> charts (SVG, PNG)
-//! -> markdown (HTML, refs, citations) -> generate (output files) -> write (atomic swap).
+//! -> markdown (HTML, refs, citations) -> generate (output files) -> write (only changed files).
 //! Every stage reports [`diag::Diagnostic`]s; any error stops the build before anything is written.
 
 pub mod chart;
@@ -332,7 +332,7 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
     generate::pages(&inputs, &ids).ok()
 }
 
-/// Builds the site and writes it atomically.
+/// Builds the site and brings the output folder up to date (nothing is written if any stage fails).
 pub fn build(opts: &Options) -> Result<Report, Failure> {
     let built = compile(&opts.root, opts.minify)?;
     let start = Instant::now();
