@@ -286,8 +286,7 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
         let text = std::fs::read_to_string(path).ok()?;
         let page = load::parse_page_file(rel.clone(), text).ok()?;
         let old = &built.site.pages[i];
-        if format!("{:?}{:?}", page.meta, page.origin) != format!("{:?}{:?}", old.meta, old.origin)
-        {
+        if page.meta != old.meta || page.origin != old.origin {
             return None;
         }
         let embeds = Embeds {

@@ -241,7 +241,7 @@ pub enum PageKind {
 }
 
 /// Front matter of a Markdown page.
-#[derive(Debug, Clone, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Stable id.

@@ -127,29 +127,52 @@ pub fn write_changed(
 /// [`write_changed`], leaving every other file as it is, and records them in `written`. Returns how
 /// many files had new bytes. Used by `serve` to show an edited page before the full rebuild.
 pub fn write_some(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<usize> {
+    check_paths(files)?;
     let mut count = 0;
     for f in files {
-        if !is_safe_relative(&f.path) || f.path == MARKER {
-            return Err(invalid(format!(
-                "refusing to write {:?}: it would leave the output folder",
-                f.path
-            )));
-        }
-        let entry = (*blake3::hash(&f.bytes).as_bytes(), f.bytes.len() as u64);
+        let entry = entry_of(f);
         if written.0.get(&f.path) == Some(&entry) {
             continue;
         }
-        let path = out.join(&f.path);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        let tmp = temporary_name(&path);
-        fs::write(&tmp, &f.bytes)?;
-        fs::rename(&tmp, &path)?;
+        write_file(out, f, true)?;
         written.0.insert(f.path.clone(), entry);
         count += 1;
     }
     Ok(count)
+}
+
+/// Refuses any path that would leave the output folder or overwrite the marker.
+fn check_paths(files: &[OutputFile]) -> io::Result<()> {
+    match files
+        .iter()
+        .find(|f| !is_safe_relative(&f.path) || f.path == MARKER)
+    {
+        Some(f) => Err(invalid(format!(
+            "refusing to write {:?}: it would leave the output folder",
+            f.path
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn entry_of(f: &OutputFile) -> Entry {
+    (*blake3::hash(&f.bytes).as_bytes(), f.bytes.len() as u64)
+}
+
+/// Writes one file, creating its folders; with `rename`, through a temporary name so a reader never
+/// sees it half-written.
+fn write_file(out: &Path, f: &OutputFile, rename: bool) -> io::Result<()> {
+    let path = out.join(&f.path);
+    if let Some(p) = path.parent() {
+        fs::create_dir_all(p)?;
+    }
+    if rename {
+        let tmp = temporary_name(&path);
+        fs::write(&tmp, &f.bytes)?;
+        fs::rename(&tmp, &path)
+    } else {
+        fs::write(&path, &f.bytes)
+    }
 }
 
 fn temporary_name(path: &Path) -> std::path::PathBuf {
@@ -168,14 +191,7 @@ fn sync(
     rename_each: bool,
 ) -> io::Result<(usize, usize)> {
     use rayon::prelude::*;
-    for f in files {
-        if !is_safe_relative(&f.path) || f.path == MARKER {
-            return Err(invalid(format!(
-                "refusing to write {:?}: it would leave the output folder",
-                f.path
-            )));
-        }
-    }
+    check_paths(files)?;
     let exists = out.exists();
     if exists {
         let is_ours = out.join(MARKER).exists() || fs::read_dir(out)?.next().is_none();
@@ -186,10 +202,7 @@ fn sync(
             )));
         }
     }
-    let hashes: Vec<Entry> = files
-        .par_iter()
-        .map(|f| (*blake3::hash(&f.bytes).as_bytes(), f.bytes.len() as u64))
-        .collect();
+    let hashes: Vec<Entry> = files.par_iter().map(entry_of).collect();
     // What is on disk now: from memory in a serve session, else the saved manifest checked against
     // a listing of the folder, else the files themselves.
     let mut before: BTreeMap<String, Entry> = if !written.0.is_empty() {
@@ -239,19 +252,9 @@ fn sync(
         // No manifest while the folder is between two states.
         fs::write(out.join(MARKER), "This folder is written by fieldbook.\n")?;
     }
-    changed.par_iter().try_for_each(|f| -> io::Result<()> {
-        let path = out.join(&f.path);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        if rename_each {
-            let tmp = temporary_name(&path);
-            fs::write(&tmp, &f.bytes)?;
-            fs::rename(&tmp, &path)
-        } else {
-            fs::write(&path, &f.bytes)
-        }
-    })?;
+    changed
+        .par_iter()
+        .try_for_each(|f| write_file(out, f, rename_each))?;
     for p in &stale {
         let path = out.join(p);
         let _ = fs::remove_file(&path);
