@@ -1025,7 +1025,11 @@ impl<'a> Gen<'a> {
         });
         files.push(OutputFile {
             path: "cards/site.png".into(),
-            bytes: crate::chart::card_png(&c.title, &c.description)?,
+            bytes: crate::chart::card_png(
+                &c.title,
+                &c.description,
+                self.inp.memo.previous_file("cards/site.png"),
+            )?,
         });
         Ok(files)
     }

@@ -333,12 +333,22 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
 
 /// Builds the site and brings the output folder up to date (nothing is written if any stage fails).
 pub fn build(opts: &Options) -> Result<Report, Failure> {
-    let built = compile(&opts.root, opts.minify)?;
+    // The output folder is needed before the build to reuse its PNGs; a book.toml that does not
+    // load is reported by the build itself.
+    let out = match &opts.out {
+        Some(out) => out.clone(),
+        None => match Config::load(&opts.root) {
+            Ok(config) => opts.root.join(&config.output_dir),
+            Err(d) => {
+                return Err(Failure {
+                    diagnostics: vec![d],
+                })
+            }
+        },
+    };
+    let memo = memo::Memo::off().with_previous_output(&out);
+    let built = compile_with(&opts.root, opts.minify, &memo)?;
     let start = Instant::now();
-    let out = opts
-        .out
-        .clone()
-        .unwrap_or_else(|| opts.root.join(&built.config.output_dir));
     let written = output::write_site(&out, &built.files).map_err(|e| Failure {
         diagnostics: vec![
             Diagnostic::error(&out, 0, 0, format!("cannot write the site: {e}")).with_hint(
@@ -390,7 +400,8 @@ fn render_charts(
                     let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
                     let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
                     let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
-                    let png = chart::png(&card)?;
+                    let previous = memo.previous_file(&format!("charts/{}.png", c.id));
+                    let png = chart::png(&card, previous)?;
                     Ok(ChartOut { wide, narrow, png })
                 },
             );

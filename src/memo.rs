@@ -18,7 +18,10 @@
 //! re-renders the pages using it. `tests/incremental.rs` checks after random edit sequences that
 //! the output is byte-identical to a fresh full build.
 //!
-//! A full `build` uses [`Memo::off`], which stores nothing and skips the fingerprinting.
+//! A full `build` uses [`Memo::off`], which stores nothing and skips the fingerprinting. It may
+//! still name the previous output folder ([`Memo::with_previous_output`]): chart PNGs record the
+//! fingerprint of the SVG they were drawn from, and one whose fingerprint still matches is reused
+//! from there instead of being rasterized again (see `chart::png`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -125,6 +128,7 @@ pub struct Memo {
     markdown: Table<crate::markdown::Rendered>,
     files: Table<Vec<u8>>,
     search: Table<Vec<crate::output::OutputFile>>,
+    previous_output: Option<std::path::PathBuf>,
     reused: AtomicUsize,
     computed: AtomicUsize,
 }
@@ -138,6 +142,7 @@ impl Memo {
             markdown: Table::new(),
             files: Table::new(),
             search: Table::new(),
+            previous_output: None,
             reused: AtomicUsize::new(0),
             computed: AtomicUsize::new(0),
         }
@@ -149,6 +154,24 @@ impl Memo {
             enabled: false,
             ..Memo::new()
         }
+    }
+
+    /// Lets PNGs be reused from `out`, the folder the last build wrote, when it is fieldbook output.
+    pub fn with_previous_output(mut self, out: &std::path::Path) -> Memo {
+        if out.join(crate::output::MARKER).is_file() {
+            self.previous_output = Some(out.to_path_buf());
+        }
+        self
+    }
+
+    /// The bytes of `path` (an output path) in the previous output folder, if one was given and
+    /// holds that file. A hint only: callers check what the file records before reusing it.
+    pub fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        let dir = self.previous_output.as_ref()?;
+        if !crate::output::is_safe_relative(path) {
+            return None;
+        }
+        std::fs::read(dir.join(path)).ok()
     }
 
     /// Whether the memo stores anything (callers skip fingerprinting when not).

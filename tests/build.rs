@@ -102,6 +102,24 @@ fn out_flag_and_identical_bytes_on_rebuild() {
         ha, hb,
         "two builds of the same input must be byte-identical"
     );
+    // A rebuild into `a` reuses its chart PNGs; after a chart edit it draws the chart again, and
+    // matches a build into an empty folder byte for byte.
+    build_ok(site.path(), &a);
+    assert_eq!(hashes(&a), ha, "a rebuild must not change a byte");
+    let spec = site.path().join("content/charts/counts-chart.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let edited = text.replacen("title: Workers by year", "title: Workers in each year", 1);
+    assert_ne!(text, edited, "the fixture's chart has this title");
+    std::fs::write(&spec, edited).unwrap();
+    build_ok(site.path(), &a);
+    let c = site.path().join("c");
+    build_ok(site.path(), &c);
+    let (ha2, hc) = (hashes(&a), hashes(&c));
+    assert_ne!(
+        ha2.get("charts/counts-chart.png"),
+        ha.get("charts/counts-chart.png")
+    );
+    assert_eq!(ha2, hc, "a rebuild must equal a build into an empty folder");
 }
 
 #[test]

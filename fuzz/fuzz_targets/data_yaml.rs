@@ -92,7 +92,7 @@ fuzz_target!(|data: &[u8]| {
             }
             if which & 0x80 != 0 {
                 if let Ok(card) = &card {
-                    if let Err(e) = chart::png(card) {
+                    if let Err(e) = chart::png(card, None) {
                         panic!("chart drawn but not rasterized: {e}\n{card}");
                     }
                 }
