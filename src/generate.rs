@@ -96,6 +96,8 @@ struct Meta {
 /// Builds every output file.
 pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let g = Gen::new(inp, None);
+    let records = g.search_records();
+    let shards = crate::search::shard_count(records.len());
     let mut jobs: Vec<Box<dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync>> =
         Vec::new();
     for p in &inp.site.pages {
@@ -116,10 +118,9 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     for f in &inp.site.figures {
         jobs.push(Box::new(move |g| g.figure(f)));
     }
-    jobs.push(Box::new(|g| g.site_files()));
+    jobs.push(Box::new(move |g| g.site_files(shards)));
     // The search index is built on a thread of its own while the pages render: Pagefind runs on a
     // tokio runtime and uses rayon inside, so it must not run on (and block) a rayon worker.
-    let records = g.search_records();
     let language = &inp.config.language;
     let (results, search): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _) =
         std::thread::scope(|scope| {
@@ -793,7 +794,8 @@ impl<'a> Gen<'a> {
     }
 
     /// Home, indexes, timeline, corrections, search, 404, feeds, sitemap, robots, redirects, card.
-    fn site_files(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+    /// The site-wide files; `shards` is how many search bundles the search page merges.
+    fn site_files(&self, shards: usize) -> Result<Vec<OutputFile>, Diagnostic> {
         let inp = self.inp;
         let c = inp.config;
         let mut files = Vec::new();
@@ -956,7 +958,7 @@ impl<'a> Gen<'a> {
             )
         };
         let cite = self.cite_this("Search", "/search/", "fieldbook-search");
-        files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "bundle": self.link(&format!("/{}/", crate::search::DIR))}))?);
+        files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "bundle": self.link(&format!("/{}/", crate::search::DIR)), "shards": shards}))?);
         // 404.
         let meta = Meta {
             url: self.link("/404.html"),

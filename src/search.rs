@@ -29,17 +29,72 @@ pub struct Record {
     pub text: String,
 }
 
+/// How many indexes the records are split into: one per 300 records, at most 4. Pagefind indexes
+/// a bundle on one thread (each record is parsed under a lock, then every chunk is compressed in
+/// turn), so a large site is indexed as several bundles at once, which the site's search page
+/// merges (`mergeIndex` in Pagefind's client). The count depends on the records alone, never on
+/// the machine, so the output stays the same everywhere.
+pub fn shard_count(records: usize) -> usize {
+    records.div_ceil(300).clamp(1, 4)
+}
+
+/// The folder of shard `i` inside the output: [`DIR`] for the first, `DIR/i/` for the others.
+fn shard_dir(i: usize) -> String {
+    if i == 0 {
+        DIR.to_string()
+    } else {
+        format!("{DIR}/{i}")
+    }
+}
+
 /// Indexes `records` (in the given order, so the output is deterministic) and returns Pagefind's
-/// files under [`DIR`]: its script, WebAssembly, entry file and index chunks.
+/// files under [`DIR`]: its script, WebAssembly, entry file and index chunks; with more than one
+/// shard (see [`shard_count`]), the others' entry files, WebAssembly and chunks under `DIR/1/`,
+/// `DIR/2/`, ... (each a whole Pagefind bundle but for its UI files). The shards are indexed at
+/// the same time, each on a thread of its own.
 ///
 /// Do not call it from a rayon worker: Pagefind blocks on a tokio runtime and uses rayon inside,
 /// so a worker waiting here could pick up another build's indexing job (nested runtimes panic),
 /// or every worker could end up waiting (deadlock).
 pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, String> {
+    let language = if language.is_empty() { "en" } else { language };
+    let per_shard = records.len().div_ceil(shard_count(records.len())).max(1);
+    let shards: Vec<Result<Vec<OutputFile>, String>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = records
+            .chunks(per_shard)
+            .enumerate()
+            .map(|(i, part)| scope.spawn(move || build_shard(part, language, i)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()))
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for shard in shards {
+        out.extend(shard?);
+    }
+    if out.is_empty() {
+        // No records: an empty index still gives the search page its script.
+        out = build_shard(&[], language, 0)?;
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// One Pagefind bundle of `records`, under [`shard_dir`]`(shard)`. Every shard keeps Pagefind's
+/// scripts: an index merged by the client runs its own worker from its own folder.
+fn build_shard(
+    records: &[Record],
+    language: &str,
+    shard: usize,
+) -> Result<Vec<OutputFile>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("cannot start the search indexer: {e}"))?;
-    let language = if language.is_empty() { "en" } else { language };
     runtime.block_on(async {
         let options = pagefind::options::PagefindServiceConfig::builder()
             .keep_index_url(true)
@@ -69,23 +124,23 @@ pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, Stri
             .get_files()
             .await
             .map_err(|e| format!("cannot build the search index: {e}"))?;
-        let mut out: Vec<OutputFile> = files
+        let dir = shard_dir(shard);
+        Ok(files
             .into_iter()
-            // The bundled UI is not used: the site has its own accessible search form.
             .filter(|f| {
                 let name = f.filename.to_string_lossy();
-                !name.starts_with("pagefind-ui")
-                    && !name.starts_with("pagefind-modular-ui")
-                    && !name.starts_with("pagefind-component-ui")
-                    && !name.starts_with("pagefind-highlight")
+                // The bundled UI is not used: the site has its own accessible search form.
+                let ui = name.starts_with("pagefind-ui")
+                    || name.starts_with("pagefind-modular-ui")
+                    || name.starts_with("pagefind-component-ui")
+                    || name.starts_with("pagefind-highlight");
+                !ui
             })
             .map(|f| OutputFile {
-                path: format!("{DIR}/{}", f.filename.to_string_lossy().replace('\\', "/")),
+                path: format!("{dir}/{}", f.filename.to_string_lossy().replace('\\', "/")),
                 bytes: f.contents,
             })
-            .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+            .collect())
     })
 }
 
@@ -146,6 +201,35 @@ mod tests {
             record("/b/", "B", "gamma"),
         ];
         assert_eq!(build(&records, "en"), build(&records, "en"));
+    }
+
+    #[test]
+    fn a_large_site_is_indexed_in_shards_each_a_whole_bundle() {
+        assert_eq!(
+            [0, 1, 300, 301, 900, 901, 100_000].map(shard_count),
+            [1, 1, 1, 2, 3, 4, 4]
+        );
+        let records: Vec<Record> = (0..301)
+            .map(|i| record(&format!("/p{i}/"), &format!("P{i}"), "words"))
+            .collect();
+        let files = build(&records, "en").expect("index builds");
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        for entry in [
+            "pagefind/pagefind-entry.json",
+            "pagefind/1/pagefind-entry.json",
+        ] {
+            assert!(paths.contains(&entry), "{entry} missing");
+        }
+        assert!(paths.contains(&"pagefind/1/pagefind-worker.js"));
+        assert!(!paths.iter().any(|p| p.starts_with("pagefind/2/")));
+        let fragments = |dir: &str| {
+            paths
+                .iter()
+                .filter(|p| p.starts_with(dir) && p.contains(".pf_fragment"))
+                .count()
+        };
+        assert_eq!(fragments("pagefind/1/"), 150);
+        assert_eq!(fragments("pagefind/fragment/"), 151);
     }
 
     #[test]

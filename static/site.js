@@ -62,11 +62,17 @@
     var results = document.getElementById("search-results");
     var status = document.getElementById("search-status");
     var bundle = input.getAttribute("data-bundle");
+    // A large site's index is split into shards (bundle, bundle + "1/", ...), merged here.
+    var shards = parseInt(input.getAttribute("data-shards") || "1", 10);
     var engine = null, latest = 0;
     var params = new URLSearchParams(location.search);
     if (params.get("q")) input.value = params.get("q");
     import(bundle + "pagefind.js").then(function (pf) {
-      return pf.options({ basePath: bundle, baseUrl: "/", excerptLength: 24 }).then(function () { engine = pf; engine.init(); run(); });
+      return pf.options({ basePath: bundle, baseUrl: "/", excerptLength: 24 }).then(function () {
+        var merged = [];
+        for (var i = 1; i < shards; i++) merged.push(pf.mergeIndex(bundle + i + "/", { baseUrl: "/", excerptLength: 24 }));
+        return Promise.all(merged);
+      }).then(function () { engine = pf; engine.init(); run(); });
     }, function () { status.textContent = "The search index could not be loaded."; });
     input.addEventListener("input", run);
     input.form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); history.replaceState(null, "", "?q=" + encodeURIComponent(input.value)); });

@@ -1,7 +1,9 @@
 // Client-side search: /search/?q=Artyom finds the place and the chapters that mention it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, url, relOf, readSiteFile } from "./lib.mjs";
+import fs from "node:fs";
+import zlib from "node:zlib";
+import { launch, url, relOf, readSiteFile, fileOf } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -80,4 +82,30 @@ test("search: result snippets quote the page's own words (no dropped link text, 
   }
   await page.close();
   assert.deepEqual(problems, [], `search snippets differ from the pages:\n  ${problems.join("\n  ")}`);
+});
+
+/** Site-relative URLs indexed in search shard `i` (pagefind/i/), read from its gzipped fragments. */
+function shardUrls(i) {
+  const dir = fileOf(`pagefind/${i}/fragment/`).replace(/index\.html$/, "");
+  return new Set(fs.readdirSync(dir).map((f) => {
+    const text = zlib.gunzipSync(fs.readFileSync(`${dir}/${f}`)).toString("utf8").replace(/^pagefind_dcd/, "");
+    return relOf(JSON.parse(text).url);
+  }));
+}
+
+test("search: results come from every shard of the index, merged", async () => {
+  const shards = Number(/data-shards="?(\d+)/.exec(readSiteFile("search/"))[1]);
+  assert.ok(shards >= 2, `the repo's site is indexed in at least two shards (got ${shards}), so merging is tested`);
+  const page = await browser.newPage();
+  for (let i = 1; i < shards; i++) {
+    const urls = shardUrls(i);
+    // A result that only shard i holds: search for its page's title.
+    const rel = [...urls].sort()[0];
+    const title = (/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(readSiteFile(rel)) || [])[1].replace(/<[^>]+>/g, "").trim();
+    await page.goto(url(`search/?q=${encodeURIComponent(title)}`));
+    await page.locator("#search-results li").first().waitFor({ timeout: 10_000 });
+    const rels = (await page.locator("#search-results li a").evaluateAll((as) => as.map((a) => a.href))).map(relOf);
+    assert.ok(rels.includes(rel), `searching "${title}" finds /${rel} from shard ${i}; got ${JSON.stringify(rels.slice(0, 10))}`);
+  }
+  await page.close();
 });
