@@ -676,7 +676,8 @@ impl Server {
             in_flight: AtomicUsize::new(0),
             session,
             on_build: Box::new(on_build),
-            memo: crate::memo::Memo::new(),
+            // PNGs left by an earlier session in the same folder are reused while their SVG matches.
+            memo: crate::memo::Memo::new().with_previous_output(&out),
             written: Mutex::new(output::Written::default()),
             last: Mutex::new(None),
         });
