@@ -1032,6 +1032,17 @@ fn encode_png(pixmap: &resvg::tiny_skia::Pixmap, source: &str) -> Result<Vec<u8>
 }
 
 /// A 1200x630 title card for link previews of pages that have no chart of their own.
+/// The first `n` lines; an ellipsis ends the last one when text was left out.
+fn at_most(mut lines: Vec<String>, n: usize) -> Vec<String> {
+    if lines.len() > n {
+        lines.truncate(n);
+        if let Some(last) = lines.last_mut() {
+            last.push('\u{2026}');
+        }
+    }
+    lines
+}
+
 /// `previous` is the card of the last build, reused when it was drawn from the same text.
 pub fn card_png(
     title: &str,
@@ -1040,7 +1051,7 @@ pub fn card_png(
 ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
     let esc = crate::markdown::escape_text;
     let mut lines = String::new();
-    for (i, line) in wrap(title, 1040, 60.0 / 1.1).iter().take(3).enumerate() {
+    for (i, line) in at_most(wrap(title, 1040, 60.0 / 1.1), 3).iter().enumerate() {
         let _ = write!(
             lines,
             "<text x=\"80\" y=\"{}\" font-size=\"60\" font-weight=\"bold\" fill=\"#111\">{}</text>",
@@ -1048,7 +1059,7 @@ pub fn card_png(
             esc(line)
         );
     }
-    for (i, line) in wrap(subtitle, 1040, 30.0).iter().take(3).enumerate() {
+    for (i, line) in at_most(wrap(subtitle, 1040, 30.0), 3).iter().enumerate() {
         let _ = write!(
             lines,
             "<text x=\"80\" y=\"{}\" font-size=\"30\" fill=\"#333\">{}</text>",
@@ -1085,6 +1096,16 @@ mod tests {
         let cut = fresh[..fresh.len() - 4].to_vec();
         assert_eq!(png(SVG, Some(cut)).unwrap(), fresh);
         assert_eq!(png(SVG, Some(b"not a png".to_vec())).unwrap(), fresh);
+    }
+
+    #[test]
+    fn a_card_line_cut_short_ends_with_an_ellipsis() {
+        let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(at_most(lines(&["a", "b"]), 3), lines(&["a", "b"]));
+        assert_eq!(
+            at_most(lines(&["a", "b", "c", "d"]), 3),
+            lines(&["a", "b", "c\u{2026}"])
+        );
     }
 
     #[test]
