@@ -375,17 +375,18 @@ fn draw_marker<DB: DrawingBackend>(
 /// Greedy word wrap by an estimated character width; `font` is the rendered size in pixels.
 fn wrap(text: &str, w: u32, font: f64) -> Vec<String> {
     let max = ((w as f64 - 24.0) / (font * CHAR_W)).max(10.0) as usize;
-    let mut lines = vec![String::new()];
+    let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
-        let line = lines.last_mut().expect("lines is never empty");
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > max {
-            lines.push(word.to_string());
-        } else {
-            if !line.is_empty() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
                 line.push(' ');
+                line.push_str(word);
             }
-            line.push_str(word);
+            _ => lines.push(word.to_string()),
         }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
     }
     lines
 }
@@ -911,6 +912,14 @@ fn restyle_tag(tag: &str) -> String {
     out
 }
 
+/// Where chart `id`'s PNG goes in the output (the social card of its pages).
+pub fn png_path(id: &str) -> String {
+    format!("charts/{id}.png")
+}
+
+/// Where the site's own card goes in the output.
+pub const SITE_CARD_PATH: &str = "cards/site.png";
+
 /// Names the way PNGs are drawn and encoded. It is part of the fingerprint a PNG records, so change
 /// it whenever the rasterizer, the encoder settings or the bundled fonts change: PNGs kept from an
 /// earlier build are then drawn again instead of reused.
@@ -1031,7 +1040,6 @@ fn encode_png(pixmap: &resvg::tiny_skia::Pixmap, source: &str) -> Result<Vec<u8>
     Ok(out)
 }
 
-/// A 1200x630 title card for link previews of pages that have no chart of their own.
 /// The first `n` lines; an ellipsis ends the last one when text was left out.
 fn at_most(mut lines: Vec<String>, n: usize) -> Vec<String> {
     if lines.len() > n {
@@ -1043,6 +1051,7 @@ fn at_most(mut lines: Vec<String>, n: usize) -> Vec<String> {
     lines
 }
 
+/// A 1200x630 title card for link previews of pages that have no chart of their own.
 /// `previous` is the card of the last build, reused when it was drawn from the same text.
 pub fn card_png(
     title: &str,

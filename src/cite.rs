@@ -506,8 +506,10 @@ pub fn csl_json(work: &Work) -> Value {
             None => json!({"literal": a}),
         })
         .collect();
-    let mut item = json!({"id": work.key, "type": ty, "title": work.title});
-    let obj = item.as_object_mut().expect("json! built an object");
+    let mut obj = serde_json::Map::new();
+    obj.insert("id".into(), json!(work.key));
+    obj.insert("type".into(), json!(ty));
+    obj.insert("title".into(), json!(work.title));
     if !names.is_empty() {
         obj.insert("author".into(), Value::Array(names));
     }
@@ -537,7 +539,7 @@ pub fn csl_json(work: &Work) -> Value {
             obj.insert(k.into(), Value::String(v.clone()));
         }
     }
-    item
+    Value::Object(obj)
 }
 
 #[cfg(test)]

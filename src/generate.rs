@@ -355,13 +355,13 @@ impl<'a> Gen<'a> {
         };
         let (og_image, alt, w, h) = match (kind, self.inp.charts.contains_key(id)) {
             (Kind::Chart, true) => (
-                format!("/charts/{id}.png"),
+                format!("/{}", crate::chart::png_path(id)),
                 format!("Chart: {title}"),
                 1200,
                 630,
             ),
             _ => (
-                "/cards/site.png".to_string(),
+                format!("/{}", crate::chart::SITE_CARD_PATH),
                 format!("{} — {}", self.inp.config.title, title),
                 1200,
                 630,
@@ -727,7 +727,7 @@ impl<'a> Gen<'a> {
                     .into_bytes(),
             },
             OutputFile {
-                path: format!("charts/{}.png", c.id),
+                path: crate::chart::png_path(&c.id),
                 bytes: out.png.clone(),
             },
         ])
@@ -1026,11 +1026,11 @@ impl<'a> Gen<'a> {
             bytes: crate::chart::theme_css().into_bytes(),
         });
         files.push(OutputFile {
-            path: "cards/site.png".into(),
+            path: crate::chart::SITE_CARD_PATH.into(),
             bytes: crate::chart::card_png(
                 &c.title,
                 &c.description,
-                self.inp.memo.previous_file("cards/site.png"),
+                self.inp.memo.previous_file(crate::chart::SITE_CARD_PATH),
             )?,
         });
         Ok(files)

@@ -400,7 +400,7 @@ fn render_charts(
                     let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
                     let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
                     let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
-                    let previous = memo.previous_file(&format!("charts/{}.png", c.id));
+                    let previous = memo.previous_file(&chart::png_path(&c.id));
                     let png = chart::png(&card, previous)?;
                     Ok(ChartOut { wide, narrow, png })
                 },

@@ -130,11 +130,10 @@ fn build_shard(
             .filter(|f| {
                 let name = f.filename.to_string_lossy();
                 // The bundled UI is not used: the site has its own accessible search form.
-                let ui = name.starts_with("pagefind-ui")
+                !(name.starts_with("pagefind-ui")
                     || name.starts_with("pagefind-modular-ui")
                     || name.starts_with("pagefind-component-ui")
-                    || name.starts_with("pagefind-highlight");
-                !ui
+                    || name.starts_with("pagefind-highlight"))
             })
             .map(|f| OutputFile {
                 path: format!("{dir}/{}", f.filename.to_string_lossy().replace('\\', "/")),
