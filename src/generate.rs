@@ -399,22 +399,27 @@ impl<'a> Gen<'a> {
     /// Renders `template` with `cx` (and minifies); in `serve`, only when the template or the
     /// context changed since the last build.
     fn render(&self, template: &str, path: String, cx: Value) -> Result<OutputFile, Diagnostic> {
-        let key = || {
+        // Computed before the context moves into the renderer (only when the memo is on).
+        let key = self.inp.memo.enabled().then(|| {
             crate::memo::Hasher::new()
                 .fingerprint(&self.inp.templates.fingerprint(template))
                 .str(template)
                 .bytes(&serde_json::to_vec(&cx).unwrap_or_default())
                 .debug(&self.inp.minify)
                 .finish()
-        };
-        let bytes = self.inp.memo.file(&path, key, || {
-            let html = self.inp.templates.render(template, &cx)?;
-            Ok(if self.inp.minify {
-                crate::output::minify_html(&html)
-            } else {
-                html.into_bytes()
-            })
-        })?;
+        });
+        let bytes = self.inp.memo.file(
+            &path,
+            || key.unwrap_or_default(),
+            || {
+                let html = self.inp.templates.render(template, cx)?;
+                Ok(if self.inp.minify {
+                    crate::output::minify_html(&html)
+                } else {
+                    html.into_bytes()
+                })
+            },
+        )?;
         Ok(OutputFile { path, bytes })
     }
 
@@ -457,7 +462,8 @@ impl<'a> Gen<'a> {
 
     fn page(&self, p: &Page) -> Result<Vec<OutputFile>, Diagnostic> {
         let m = &p.meta;
-        let rendered = self.md(Kind::Page, &m.id).cloned().unwrap_or_default();
+        let empty = Rendered::default();
+        let rendered = self.md(Kind::Page, &m.id).unwrap_or(&empty);
         let pos = self.chapters.iter().position(|c| c.meta.id == m.id);
         let nav = |i: Option<usize>| {
             i.and_then(|i| self.chapters.get(i))
@@ -516,7 +522,8 @@ impl<'a> Gen<'a> {
 
     fn entity(&self, e: &Entity) -> Result<Vec<OutputFile>, Diagnostic> {
         let kind = e.kind.kind();
-        let rendered = self.md(kind, &e.id).cloned().unwrap_or_default();
+        let empty = Rendered::default();
+        let rendered = self.md(kind, &e.id).unwrap_or(&empty);
         let parent = e
             .parent
             .as_ref()
@@ -1259,7 +1266,7 @@ impl crate::markdown::Embedder for Embeds<'_> {
             Kind::Dataset => "embed_dataset.html",
             _ => "embed_figure.html",
         };
-        self.templates.render(template, &cx).unwrap_or_else(|d| {
+        self.templates.render(template, cx).unwrap_or_else(|d| {
             format!(
                 "<p class=\"error\">{}</p>",
                 crate::markdown::escape_text(&d.message)

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::diag::Diagnostic;
 use crate::memo::{Fingerprint, Hasher};
 
@@ -78,9 +76,10 @@ impl Templates {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// Renders `template` with `context`.
-    pub fn render<C: Serialize>(&self, template: &str, context: &C) -> Result<String, Diagnostic> {
-        let cx = tera::Context::from_serialize(context).map_err(|e| {
+    /// Renders `template` with `context`, a JSON object (taken by value: Tera keeps it as it is,
+    /// where `Context::from_serialize` would copy every string of it again).
+    pub fn render(&self, template: &str, context: serde_json::Value) -> Result<String, Diagnostic> {
+        let cx = tera::Context::from_value(context).map_err(|e| {
             Diagnostic::error(
                 PathBuf::from("templates").join(template),
                 0,

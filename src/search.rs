@@ -50,8 +50,8 @@ fn shard_dir(i: usize) -> String {
 /// Indexes `records` (in the given order, so the output is deterministic) and returns Pagefind's
 /// files under [`DIR`]: its script, WebAssembly, entry file and index chunks; with more than one
 /// shard (see [`shard_count`]), the others' entry files, WebAssembly and chunks under `DIR/1/`,
-/// `DIR/2/`, ... (each a whole Pagefind bundle but for its UI files). The shards are indexed at
-/// the same time, each on a thread of its own.
+/// `DIR/2/`, ... (each a whole Pagefind bundle but for its UI files). The shards are indexed on
+/// one thread per core.
 ///
 /// Do not call it from a rayon worker: Pagefind blocks on a tokio runtime and uses rayon inside,
 /// so a worker waiting here could pick up another build's indexing job (nested runtimes panic),
@@ -59,20 +59,31 @@ fn shard_dir(i: usize) -> String {
 pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, String> {
     let language = if language.is_empty() { "en" } else { language };
     let per_shard = records.len().div_ceil(shard_count(records.len())).max(1);
-    let shards: Vec<Result<Vec<OutputFile>, String>> = std::thread::scope(|scope| {
-        let threads: Vec<_> = records
-            .chunks(per_shard)
-            .enumerate()
-            .map(|(i, part)| scope.spawn(move || build_shard(part, language, i)))
-            .collect();
-        threads
-            .into_iter()
-            .map(|t| {
-                t.join()
-                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()))
-            })
-            .collect()
+    let parts: Vec<&[Record]> = records.chunks(per_shard).collect();
+    // One thread per core at most: each shard holds its whole word index until it is written, so
+    // shards indexed at once beyond the cores only add memory (about 0.5 GB per 2,500 long pages).
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(parts.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<(usize, Result<Vec<OutputFile>, String>)>> =
+        std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(part) = parts.get(i) else { break };
+                let shard = std::panic::catch_unwind(|| build_shard(part, language, i))
+                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()));
+                done.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((i, shard));
+            });
+        }
     });
+    let mut shards = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    shards.sort_by_key(|(i, _)| *i);
+    let shards = shards.into_iter().map(|(_, shard)| shard);
     let mut out = Vec::new();
     for shard in shards {
         out.extend(shard?);
