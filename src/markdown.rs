@@ -113,6 +113,7 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
         used_ids: BTreeSet::new(),
         footnotes: BTreeMap::new(),
         footnote_order: Vec::new(),
+        embedded: BTreeSet::new(),
     };
     r.number_embeds(&events);
     r.run(&events);
@@ -120,9 +121,8 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
     html::push_html(&mut html_out, r.out.into_iter());
     if !r.footnote_order.is_empty() {
         html_out.push_str("<section class=\"footnotes\" aria-label=\"Notes\"><h2 class=\"visually-hidden\">Notes</h2><ol>");
-        for (n, label) in r.footnote_order.iter().enumerate() {
+        for (n, (label, id)) in r.footnote_order.iter().enumerate() {
             let body = r.footnotes.remove(label).unwrap_or_default();
-            let id = footnote_id(label);
             html_out.push_str(&format!("<li id=\"fn-{id}\" value=\"{}\">{body} <a class=\"fn-back\" href=\"#fnref-{id}\" aria-label=\"Back to the text\">↩</a></li>", n + 1));
         }
         html_out.push_str("</ol></section>");
@@ -143,10 +143,6 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
     r.result
 }
 
-fn footnote_id(label: &str) -> String {
-    slug(label, 40)
-}
-
 struct Renderer<'a, 'e> {
     cx: &'a Context<'a>,
     source: &'a Located,
@@ -155,7 +151,11 @@ struct Renderer<'a, 'e> {
     numbers: BTreeMap<(Kind, String), usize>,
     used_ids: BTreeSet<String>,
     footnotes: BTreeMap<String, String>,
-    footnote_order: Vec<String>,
+    /// Footnote labels in order of first reference, each with the id its anchors use (`fn-ID`,
+    /// `fnref-ID`): the label's slug, made unique (`[^a b]` and `[^a-b]` share a slug).
+    footnote_order: Vec<(String, String)>,
+    /// Items embedded so far (each may be embedded once per text).
+    embedded: BTreeSet<(Kind, String)>,
 }
 
 /// Lowercase ASCII slug of `text`, at most `max` bytes, words joined by `-`.
@@ -199,6 +199,28 @@ impl<'a, 'e> Renderer<'a, 'e> {
         self.result
             .diagnostics
             .push(Diagnostic::warning(self.cx.path, line, col, message).with_hint(hint));
+    }
+
+    /// The id of a new footnote's anchors: its label's slug, with `-2`, `-3`, ... when `fn-ID` or
+    /// `fnref-ID` is already taken on the page (by another label with the same slug, or a heading).
+    fn footnote_anchor_id(&mut self, label: &str) -> String {
+        let base = match slug(label, 40) {
+            s if s.is_empty() => "note".to_string(),
+            s => s,
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.used_ids.contains(&format!("fn-{id}"))
+            || self.used_ids.contains(&format!("fnref-{id}"))
+        {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        for anchor in [format!("fn-{id}"), format!("fnref-{id}")] {
+            self.used_ids.insert(anchor.clone());
+            self.result.anchors.insert(anchor);
+        }
+        id
     }
 
     fn unique_id(&mut self, base: String) -> String {
@@ -268,6 +290,8 @@ impl<'a, 'e> Renderer<'a, 'e> {
                         let n = counters.entry(kind).or_insert(0);
                         *n += 1;
                         self.numbers.insert(key, *n);
+                        // Reserved before any heading takes it: an embed's id is its permalink.
+                        self.used_ids.insert(embed_anchor(kind, id));
                     }
                 }
             }
@@ -339,7 +363,22 @@ impl<'a, 'e> Renderer<'a, 'e> {
             if let Some((end, dest, caption)) = Self::embed_at(events, i) {
                 if self.cx.embeds && depth == 0 {
                     if let Some((kind, id, _, _)) = self.resolve(&dest, range.start, range.len()) {
-                        if matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure) {
+                        if matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure)
+                            && !self.embedded.insert((kind, id.clone()))
+                        {
+                            self.error(
+                                range.start,
+                                range.len(),
+                                format!(
+                                    "{} `{id}` is embedded twice in this text",
+                                    kind.label().to_lowercase()
+                                ),
+                                format!(
+                                    "embed it once; elsewhere link to it with [text](@{}/{id})",
+                                    kind.ref_name()
+                                ),
+                            );
+                        } else if matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure) {
                             let number =
                                 self.numbers.get(&(kind, id.clone())).copied().unwrap_or(1);
                             let caption = if caption.trim().is_empty() {
@@ -591,22 +630,18 @@ impl<'a, 'e> Renderer<'a, 'e> {
                     continue;
                 }
                 Event::FootnoteReference(label) => {
-                    let n = match self.footnote_order.iter().position(|l| l == label.as_ref()) {
-                        Some(p) => p + 1,
+                    let known = self
+                        .footnote_order
+                        .iter()
+                        .position(|(l, _)| l == label.as_ref());
+                    let (n, id, back) = match known {
+                        Some(p) => (p + 1, self.footnote_order[p].1.clone(), String::new()),
                         None => {
-                            self.footnote_order.push(label.to_string());
-                            self.footnote_order.len()
+                            let id = self.footnote_anchor_id(label);
+                            self.footnote_order.push((label.to_string(), id.clone()));
+                            let back = format!(" id=\"fnref-{id}\"");
+                            (self.footnote_order.len(), id, back)
                         }
-                    };
-                    let id = footnote_id(label);
-                    let back = if n == self.footnote_order.len()
-                        && !self.result.anchors.contains(&format!("fnref-{id}"))
-                    {
-                        self.result.anchors.insert(format!("fnref-{id}"));
-                        self.result.anchors.insert(format!("fn-{id}"));
-                        format!(" id=\"fnref-{id}\"")
-                    } else {
-                        String::new()
                     };
                     self.out.push(Event::InlineHtml(CowStr::from(format!("<sup class=\"fnref\"{back}><a href=\"#fn-{id}\" aria-label=\"Note {n}\">{n}</a></sup>"))));
                 }
@@ -958,6 +993,50 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn an_item_embedded_twice_is_an_error_and_headings_keep_clear_of_embed_ids() {
+        let r = md("## Chart c1\n\n![](@chart/c1)\n\nText.\n\n![](@chart/c1)\n");
+        assert_eq!(r.html.matches("id=\"chart-c1\"").count(), 1, "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"chart-c1-2\">"), "{}", r.html);
+        let errors: Vec<&Diagnostic> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("embedded twice"), "{errors:?}");
+        assert!(errors[0].line > 1, "points at the second embed: {errors:?}");
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("[text](@chart/c1)"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn footnote_labels_with_the_same_slug_get_distinct_anchors() {
+        let r = md("One[^a b], two[^a-b], again[^a b].\n\n[^a b]: First.\n\n[^a-b]: Second.\n");
+        for id in ["fn-a-b", "fnref-a-b", "fn-a-b-2", "fnref-a-b-2"] {
+            assert_eq!(
+                r.html.matches(&format!("id=\"{id}\"")).count(),
+                1,
+                "{id}: {}",
+                r.html
+            );
+            assert!(r.anchors.contains(id), "{id}");
+        }
+        assert!(
+            r.html.contains("<li id=\"fn-a-b\" value=\"1\">First."),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<li id=\"fn-a-b-2\" value=\"2\">Second."),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("href=\"#fn-a-b\"").count(), 2, "{}", r.html);
     }
 
     #[test]
