@@ -199,6 +199,10 @@ struct Gen<'a> {
     citer: crate::cite::SiteCiter,
     /// For each page id, the pages (in site order) whose `updates` name it.
     updated_by: BTreeMap<&'a str, Vec<&'a str>>,
+    /// For each place id, the entities (in site order) whose `parent` it is.
+    children: BTreeMap<&'a str, Vec<&'a Entity>>,
+    /// For each page id, the events (in site order) that list it.
+    events_of: BTreeMap<&'a str, Vec<&'a str>>,
     /// Each source in every "cite this" format (Chicago is also its reference-list entry).
     references: BTreeMap<String, crate::cite::Formatted>,
 }
@@ -311,10 +315,27 @@ impl<'a> Gen<'a> {
                 updated_by.entry(u.as_str()).or_default().push(&p.meta.id);
             }
         }
+        let mut children: BTreeMap<&str, Vec<&Entity>> = BTreeMap::new();
+        for e in &inp.site.entities {
+            if let Some(parent) = &e.parent {
+                children.entry(parent.as_str()).or_default().push(e);
+            }
+        }
+        let mut events_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for ev in &inp.site.events {
+            for p in &ev.pages {
+                let events = events_of.entry(p.as_str()).or_default();
+                if !events.contains(&ev.id.as_str()) {
+                    events.push(&ev.id);
+                }
+            }
+        }
         Gen {
             inp,
             site_cx,
             updated_by,
+            children,
+            events_of,
             backlinks,
             chapters,
             citer,
@@ -498,12 +519,11 @@ impl<'a> Gen<'a> {
             &format!("fieldbook-{}", m.id),
         );
         let events: Vec<Link> = self
-            .inp
-            .site
-            .events
-            .iter()
-            .filter(|e| e.pages.contains(&m.id))
-            .filter_map(|e| self.item_link(Kind::Event, &e.id))
+            .events_of
+            .get(m.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter_map(|e| self.item_link(Kind::Event, e))
             .collect();
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
@@ -529,11 +549,10 @@ impl<'a> Gen<'a> {
             .as_ref()
             .and_then(|p| self.item_link(Kind::Place, p));
         let children: Vec<Link> = self
-            .inp
-            .site
-            .entities
-            .iter()
-            .filter(|c| c.parent.as_deref() == Some(e.id.as_str()))
+            .children
+            .get(e.id.as_str())
+            .into_iter()
+            .flatten()
             .filter_map(|c| self.item_link(c.kind.kind(), &c.id))
             .collect();
         let sources: Vec<Value> = e
