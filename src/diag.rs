@@ -127,6 +127,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `text` with every lone carriage return (an old Mac line end) made a `\n`, so that line counts
+/// agree with YAML, Markdown and editors, which all end a line there; `\r\n` stays. Byte offsets do
+/// not move (one ASCII byte for another).
+pub fn normalize_line_breaks(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Replacing an ASCII byte with another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// 1-based (line, column) of a byte offset in `text`; columns count characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -229,7 +246,7 @@ pub fn render(diagnostics: &[Diagnostic], root: &Path, style: Style) -> String {
             root.join(&d.path)
         };
         let text = std::fs::read(&full)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map(|b| normalize_line_breaks(String::from_utf8_lossy(&b).into_owned()))
             .ok();
         match text {
             Some(text) if d.line > 0 => {
@@ -279,6 +296,14 @@ fn offset_of_len(text: &str, start: usize, len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_carriage_returns_end_lines_and_keep_offsets() {
+        let text = normalize_line_breaks("a\rb\r\nc\r".to_string());
+        assert_eq!(text, "a\nb\r\nc\n");
+        assert_eq!(line_col(&text, 2), (2, 1));
+        assert_eq!(line_col(&text, 5), (3, 1));
+    }
 
     #[test]
     fn line_col_counts_characters() {

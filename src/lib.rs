@@ -283,7 +283,7 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
             .replace('\\', "/");
         let rel = PathBuf::from(rel);
         let i = built.site.pages.iter().position(|p| p.origin.path == rel)?;
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = diag::normalize_line_breaks(std::fs::read_to_string(path).ok()?);
         let page = load::parse_page_file(rel.clone(), text).ok()?;
         let old = &built.site.pages[i];
         if page.meta != old.meta || page.origin != old.origin {

@@ -115,7 +115,10 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
         match std::fs::read(entry.path()) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceFile { path: rel, text }),
+                Ok(text) => files.push(SourceFile {
+                    path: rel,
+                    text: crate::diag::normalize_line_breaks(text),
+                }),
                 Err(e) => {
                     let valid = e.utf8_error().valid_up_to();
                     let bytes = e.into_bytes();

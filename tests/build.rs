@@ -232,6 +232,21 @@ fn unknown_key_in_a_data_file() {
 }
 
 #[test]
+fn unknown_key_in_a_data_file_with_old_mac_line_breaks() {
+    // Lone carriage returns end lines for YAML and for editors; the location must agree.
+    assert_rejected(
+        |r| {
+            edit(r, "content/datasets/counts.yaml", "locator:", "locatr:");
+            let p = r.join("content/datasets/counts.yaml");
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, text.replace('\n', "\r")).unwrap();
+        },
+        "content/datasets/counts.yaml:5:1",
+        "unknown field `locatr`",
+    );
+}
+
+#[test]
 fn unknown_column_in_a_row() {
     assert_rejected(
         |r| {

@@ -81,10 +81,13 @@ fn apply(root: &Path, edit: &Edit, entity_id: &mut String, memo: &Memo) {
         Edit::PageText { page, snippet } => {
             let path = root.join(PAGES[*page]);
             let mut text = fs::read_to_string(&path).unwrap();
-            text.push_str(&format!(
-                "\n\n{}\n",
-                SNIPPETS[*snippet].replace("port-town", entity_id)
-            ));
+            let snippet = SNIPPETS[*snippet].replace("port-town", entity_id);
+            // An item is embedded once per page; an embed already there is appended as a link.
+            let snippet = match snippet.strip_prefix('!') {
+                Some(link) if text.contains(&snippet) => link.to_string(),
+                _ => snippet,
+            };
+            text.push_str(&format!("\n\n{snippet}\n"));
             fs::write(&path, text).unwrap();
         }
         Edit::Title { page, n } => {
