@@ -192,7 +192,8 @@ impl Styles {
         };
         let mut driver = BibliographyDriver::new();
         driver.citation(CitationRequest::from_items(
-            vec![CitationItem::with_entry(&entry)],
+            // Hidden: only the bibliography entry is wanted, not an in-text citation.
+            vec![CitationItem::new(&entry, None, None, true, None)],
             style,
             &self.locales,
         ));
