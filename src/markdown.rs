@@ -113,7 +113,6 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
         used_ids: BTreeSet::new(),
         footnotes: BTreeMap::new(),
         footnote_order: Vec::new(),
-        embedded: BTreeSet::new(),
     };
     r.number_embeds(&events);
     r.run(&events);
@@ -143,6 +142,22 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
     r.result
 }
 
+/// `base` (or `fallback` when it is empty), then `base-2`, `base-3`, ...: the first that is not `taken`.
+fn free_id(base: String, fallback: &str, taken: impl Fn(&str) -> bool) -> String {
+    let base = if base.is_empty() {
+        fallback.to_string()
+    } else {
+        base
+    };
+    let mut id = base.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
 struct Renderer<'a, 'e> {
     cx: &'a Context<'a>,
     source: &'a Located,
@@ -154,8 +169,6 @@ struct Renderer<'a, 'e> {
     /// Footnote labels in order of first reference, each with the id its anchors use (`fn-ID`,
     /// `fnref-ID`): the label's slug, made unique (`[^a b]` and `[^a-b]` share a slug).
     footnote_order: Vec<(String, String)>,
-    /// Items embedded so far (each may be embedded once per text).
-    embedded: BTreeSet<(Kind, String)>,
 }
 
 /// Lowercase ASCII slug of `text`, at most `max` bytes, words joined by `-`.
@@ -204,18 +217,10 @@ impl<'a, 'e> Renderer<'a, 'e> {
     /// The id of a new footnote's anchors: its label's slug, with `-2`, `-3`, ... when `fn-ID` or
     /// `fnref-ID` is already taken on the page (by another label with the same slug, or a heading).
     fn footnote_anchor_id(&mut self, label: &str) -> String {
-        let base = match slug(label, 40) {
-            s if s.is_empty() => "note".to_string(),
-            s => s,
-        };
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.used_ids.contains(&format!("fn-{id}"))
-            || self.used_ids.contains(&format!("fnref-{id}"))
-        {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = free_id(slug(label, 40), "note", |id| {
+            self.used_ids.contains(&format!("fn-{id}"))
+                || self.used_ids.contains(&format!("fnref-{id}"))
+        });
         for anchor in [format!("fn-{id}"), format!("fnref-{id}")] {
             self.used_ids.insert(anchor.clone());
             self.result.anchors.insert(anchor);
@@ -224,17 +229,8 @@ impl<'a, 'e> Renderer<'a, 'e> {
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
-        let mut id = base.clone();
-        let mut n = 2;
-        while !self.used_ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
+        let id = free_id(base, "section", |id| self.used_ids.contains(id));
+        self.used_ids.insert(id.clone());
         self.result.anchors.insert(id.clone());
         id
     }
@@ -363,9 +359,12 @@ impl<'a, 'e> Renderer<'a, 'e> {
             if let Some((end, dest, caption)) = Self::embed_at(events, i) {
                 if self.cx.embeds && depth == 0 {
                     if let Some((kind, id, _, _)) = self.resolve(&dest, range.start, range.len()) {
-                        if matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure)
-                            && !self.embedded.insert((kind, id.clone()))
-                        {
+                        let anchor = embed_anchor(kind, &id);
+                        if !matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure) {
+                            self.error(range.start, range.len(), format!("cannot embed a {}", kind.label().to_lowercase()), "embed charts, datasets and key figures; link other items with [text](@kind/id)".into());
+                        } else if self.result.anchors.contains(&anchor) {
+                            // An embed's anchor is recorded when it is embedded (headings never
+                            // take it: `number_embeds` reserved it).
                             self.error(
                                 range.start,
                                 range.len(),
@@ -378,7 +377,7 @@ impl<'a, 'e> Renderer<'a, 'e> {
                                     kind.ref_name()
                                 ),
                             );
-                        } else if matches!(kind, Kind::Chart | Kind::Dataset | Kind::Figure) {
+                        } else {
                             let number =
                                 self.numbers.get(&(kind, id.clone())).copied().unwrap_or(1);
                             let caption = if caption.trim().is_empty() {
@@ -387,10 +386,8 @@ impl<'a, 'e> Renderer<'a, 'e> {
                                 Some(caption.as_str())
                             };
                             let html = self.cx.embedder.embed(kind, &id, number, caption);
-                            self.result.anchors.insert(embed_anchor(kind, &id));
+                            self.result.anchors.insert(anchor);
                             self.out.push(Event::Html(CowStr::from(html)));
-                        } else {
-                            self.error(range.start, range.len(), format!("cannot embed a {}", kind.label().to_lowercase()), "embed charts, datasets and key figures; link other items with [text](@kind/id)".into());
                         }
                     }
                 } else {
