@@ -43,8 +43,8 @@ pub struct Options {
     pub root: PathBuf,
     /// Output folder; None means the config's `output-dir` under the root.
     pub out: Option<PathBuf>,
-    /// Minify HTML.
-    pub minify: bool,
+    /// Minify HTML; None follows the config's `minify-html`.
+    pub minify: Option<bool>,
 }
 
 /// Timings and counts of one build.
@@ -333,21 +333,23 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
 
 /// Builds the site and brings the output folder up to date (nothing is written if any stage fails).
 pub fn build(opts: &Options) -> Result<Report, Failure> {
-    // The output folder is needed before the build to reuse its PNGs; a book.toml that does not
-    // load is reported by the build itself.
-    let out = match &opts.out {
-        Some(out) => out.clone(),
-        None => match Config::load(&opts.root) {
-            Ok(config) => opts.root.join(&config.output_dir),
-            Err(d) => {
-                return Err(Failure {
-                    diagnostics: vec![d],
-                })
-            }
-        },
+    // The output folder and whether to minify are needed before the build (the folder to reuse
+    // its PNGs); a book.toml that does not load is reported by the build itself.
+    let config = Config::load(&opts.root);
+    let out = match (&opts.out, &config) {
+        (Some(out), _) => out.clone(),
+        (None, Ok(config)) => opts.root.join(&config.output_dir),
+        (None, Err(d)) => {
+            return Err(Failure {
+                diagnostics: vec![d.clone()],
+            })
+        }
     };
+    let minify = opts
+        .minify
+        .unwrap_or_else(|| config.as_ref().is_ok_and(|c| c.minify_html));
     let memo = memo::Memo::off().with_previous_output(&out);
-    let built = compile_with(&opts.root, opts.minify, &memo)?;
+    let built = compile_with(&opts.root, minify, &memo)?;
     let start = Instant::now();
     let written = output::write_site(&out, &built.files).map_err(|e| Failure {
         diagnostics: vec![

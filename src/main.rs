@@ -42,7 +42,11 @@ enum Command {
         /// Output folder (default: output-dir from book.toml, `public`).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Write HTML as rendered, without minifying.
+        /// Minify HTML (default: `minify-html` in book.toml, false).
+        #[arg(long, conflicts_with = "no_minify")]
+        minify: bool,
+        /// Write HTML as rendered, without minifying (the default unless book.toml sets
+        /// `minify-html = true`).
         #[arg(long)]
         no_minify: bool,
     },
@@ -87,12 +91,13 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             out,
+            minify,
             no_minify,
         } => {
             let opts = fieldbook::Options {
                 root: root.clone(),
                 out,
-                minify: !no_minify,
+                minify: (minify || no_minify).then_some(minify),
             };
             match fieldbook::build(&opts) {
                 Ok(report) => {

@@ -1,6 +1,7 @@
 //! Write: the single path by which files leave fieldbook.
 //!
-//! HTML is minified with minify-html (settings that keep the output valid HTML). Nothing is written
+//! HTML is minified with minify-html (settings that keep the output valid HTML) when the build asks
+//! for it (`--minify`, or `minify-html = true` in book.toml; off by default). Nothing is written
 //! until every stage has succeeded, so a failed build leaves the previous output untouched. Then the
 //! output folder is brought up to date in place: only files whose bytes changed are written (in
 //! parallel), files no longer produced are removed, and a manifest of fingerprints in the marker

@@ -342,6 +342,60 @@ fn unknown_key_in_book_toml() {
 }
 
 #[test]
+fn minify_html_in_book_toml_must_be_true_or_false() {
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "book.toml",
+                "licence =",
+                "minify-html = \"yes\"\nlicence =",
+            )
+        },
+        "book.toml:9:15",
+        "invalid type: string \"yes\", expected a boolean",
+    );
+}
+
+#[test]
+fn minifies_when_book_toml_or_the_command_line_asks() {
+    let site = fixture("mini");
+    let r = site.path();
+    let page = |flags: &[&str]| {
+        let out = r.join("public");
+        let mut args = vec!["build", "--root", r.to_str().unwrap(), "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(flags);
+        let o = fieldbook(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let html = std::fs::read_to_string(out.join("second/index.html")).unwrap();
+        if html.contains("<html lang=en>") {
+            "minified"
+        } else {
+            assert!(html.contains("<html lang=\"en\">\n"), "{html}");
+            "as rendered"
+        }
+    };
+    assert_eq!(page(&[]), "as rendered", "the default");
+    assert_eq!(page(&["--minify"]), "minified");
+    edit(r, "book.toml", "licence =", "minify-html = true\nlicence =");
+    assert_eq!(page(&[]), "minified", "book.toml's minify-html = true");
+    assert_eq!(page(&["--no-minify"]), "as rendered", "the flag wins");
+    let both = fieldbook(&[
+        "build",
+        "--minify",
+        "--no-minify",
+        "--root",
+        r.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "clap rejects contradicting flags"
+    );
+}
+
+#[test]
 fn unknown_anchor_on_a_linked_page() {
     assert_rejected(
         |r| {

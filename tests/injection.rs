@@ -190,8 +190,17 @@ fn minified_output_keeps_title_breakouts_inert() {
         "title: \"</title><script>alert(9)</script>\"",
     );
     let out = r.join("public");
-    build_ok(r, &out);
+    let o = fieldbook(&[
+        "build",
+        "--minify",
+        "--root",
+        r.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let page = std::fs::read_to_string(out.join("second/index.html")).unwrap();
+    assert!(page.contains("<html lang=en>"), "not minified: {page}");
     let start = page.find("<title>").unwrap() + "<title>".len();
     let end = start + page[start..].find("</title>").unwrap();
     assert!(
