@@ -286,7 +286,13 @@ def main():
         # At 10,000: 3 runs and no hyperfine warm-up (the /usr/bin/time -v build just before warms
         # the file cache); serve gets no warm-up edit (its first build warms it).
         runs, warmup = (3, 0) if n >= 10000 else (5, 1)
-        tools = [("fieldbook", None), ("hugo", None)]
+        # fieldbook also without its search index (`search = false`): Hugo builds none, so that row
+        # is the like-for-like comparison; the targets use the default build.
+        nosearch = os.path.join(corpus, "fieldbook-nosearch")
+        shutil.copytree(os.path.join(corpus, "fieldbook"), nosearch)
+        with open(os.path.join(nosearch, "book.toml"), "a") as f:
+            f.write("search = false\n")
+        tools = [("fieldbook", None), ("fieldbook", "search off"), ("hugo", None)]
         if n < 10000 or a.mdbook_10k:
             tools.append(("mdbook", None))
             if a.mdbook_search_off:
@@ -295,7 +301,8 @@ def main():
             out = os.path.join(work, "out-%d-%s%s" % (n, tool, "-nosearch" if variant else ""))
             env = None
             if tool == "fieldbook":
-                cmd = [fb, "build", "--root", os.path.join(corpus, "fieldbook"), "--out", out]
+                root = nosearch if variant else os.path.join(corpus, "fieldbook")
+                cmd = [fb, "build", "--root", root, "--out", out]
                 prepare = set_aside_command(out)
             elif tool == "hugo":
                 cache = os.path.join(work, "hugo-cache-%d" % n)
@@ -317,7 +324,8 @@ def main():
                 problems.append("N=%d %s: build failed; see %s" % (n, name, os.path.join(logs, slug + "-time.log")))
                 continue
             count, bad = verify(tool, out, n, picks)
-            if variant and os.path.exists(os.path.join(out, "searchindex.js")):
+            if variant and (os.path.exists(os.path.join(out, "searchindex.js"))
+                            or os.path.exists(os.path.join(out, "pagefind"))):
                 bad.append("search index written although search is off")
             problems += ["N=%d %s: %s" % (n, name, b) for b in bad]
             log("N=%d %s: hyperfine --warmup %d --runs %d" % (n, name, warmup, runs))
@@ -398,7 +406,7 @@ def render(info, builds, edits, stages, problems):
         if not hf:
             continue
         rate = b["pages"] / hf["median"]
-        if b["tool"] == "fieldbook":
+        if b["tool"].startswith("fieldbook"):
             speed = "-"
         elif b["n"] in fb_rate:
             ratios[(b["n"], b["tool"])] = fb_rate[b["n"]] / rate
@@ -409,6 +417,17 @@ def render(info, builds, edits, stages, problems):
             b["n"], b["tool"], fmt_s(hf["median"]), fmt_s(hf["min"]), fmt_s(hf["max"]), len(hf["times"]),
             cpu_s(hf), rate,
             "%.0f" % b["rss"] if b["rss"] is not None else "?", speed))
+    nosearch_rate = {b["n"]: b["pages"] / b["hf"]["median"] for b in builds
+                     if b["tool"] == "fieldbook (search off)" and b["hf"]}
+    if nosearch_rate:
+        w("")
+        w("Like for like, fieldbook without its search index (`search = false`; Hugo builds none), pages/s")
+        w("divided by the other tool's at the same N:")
+        w("")
+        for b in builds:
+            if b["tool"].startswith("fieldbook") or not b["hf"] or b["n"] not in nosearch_rate:
+                continue
+            w("- N = %s: %.2fx %s" % (b["n"], nosearch_rate[b["n"]] / (b["pages"] / b["hf"]["median"]), b["tool"]))
     w("")
     w("### fieldbook serve: one-page edit")
     w("")
@@ -456,8 +475,8 @@ def render(info, builds, edits, stages, problems):
     w("### fieldbook's own summary line (the `/usr/bin/time -v` build)")
     w("")
     for b in builds:
-        if b["tool"] == "fieldbook" and b.get("summary"):
-            w("- %s: `%s`" % (b["n"], b["summary"].splitlines()[-1]))
+        if b["tool"].startswith("fieldbook") and b.get("summary"):
+            w("- %s%s: `%s`" % (b["n"], b["tool"][len("fieldbook"):], b["summary"].splitlines()[-1]))
     w("")
     w("### Stage times")
     w("")

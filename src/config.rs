@@ -37,6 +37,8 @@ pub struct Config {
     /// Whether `build` minifies HTML unless told otherwise on the command line (`minify-html`,
     /// default false: served compressed, a minified page is about 1 % smaller).
     pub minify_html: bool,
+    /// Whether the site has a search page and index (`search`, default true).
+    pub search: bool,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +87,8 @@ struct RawFieldbook {
     publisher: Option<String>,
     #[serde(default)]
     minify_html: Option<bool>,
+    #[serde(default)]
+    search: Option<bool>,
 }
 
 fn default_language() -> String {
@@ -98,6 +102,7 @@ const FIELDBOOK_KEYS: &[&str] = &[
     "last-updated",
     "publisher",
     "minify-html",
+    "search",
 ];
 
 impl Config {
@@ -187,6 +192,7 @@ impl Config {
             last_updated,
             publisher: fieldbook.publisher.unwrap_or_default(),
             minify_html: fieldbook.minify_html.unwrap_or(false),
+            search: fieldbook.search.unwrap_or(true),
         })
     }
 

@@ -76,6 +76,8 @@ struct SiteCx<'a> {
     about: Option<String>,
     sections: Vec<Link>,
     chapters: Vec<Link>,
+    /// Whether the site has a search page (`search` in book.toml).
+    search: bool,
 }
 
 #[derive(Serialize)]
@@ -96,7 +98,12 @@ struct Meta {
 /// Builds every output file.
 pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let g = Gen::new(inp, None);
-    let records = g.search_records();
+    let search_on = inp.config.search;
+    let records = if search_on {
+        g.search_records()
+    } else {
+        Vec::new()
+    };
     let shards = crate::search::shard_count(records.len());
     let mut jobs: Vec<Box<dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync>> =
         Vec::new();
@@ -125,6 +132,9 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let (results, search): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _) =
         std::thread::scope(|scope| {
             let search = scope.spawn(|| {
+                if !search_on {
+                    return Ok(Vec::new());
+                }
                 inp.memo.search(
                     || {
                         crate::memo::Hasher::new()
@@ -268,6 +278,7 @@ impl<'a> Gen<'a> {
                     summary: p.meta.summary.clone(),
                 })
                 .collect(),
+            search: c.search,
         })
         .unwrap_or(Value::Null);
         // Backlinks: who mentions whom, from every rendered Markdown text.
@@ -972,19 +983,21 @@ impl<'a> Gen<'a> {
             "corrections/index.html".into(),
             json!({"site": self.site_cx, "meta": meta, "cite": cite, "corrections": corr}),
         )?);
-        // Search page and its index.
-        let meta = Meta {
-            url: self.link("/search/"),
-            canonical: c.absolute("/search/"),
-            ..self.meta(
-                Kind::Page,
-                "",
-                "Search",
-                "Search the pages, places, organizations, data, charts and key figures.",
-            )
-        };
-        let cite = self.cite_this("Search", "/search/", "fieldbook-search");
-        files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "bundle": self.link(&format!("/{}/", crate::search::DIR)), "shards": shards}))?);
+        // Search page (its index is built beside the pages).
+        if c.search {
+            let meta = Meta {
+                url: self.link("/search/"),
+                canonical: c.absolute("/search/"),
+                ..self.meta(
+                    Kind::Page,
+                    "",
+                    "Search",
+                    "Search the pages, places, organizations, data, charts and key figures.",
+                )
+            };
+            let cite = self.cite_this("Search", "/search/", "fieldbook-search");
+            files.push(self.render("search.html", "search/index.html".into(), json!({"site": self.site_cx, "meta": meta, "cite": cite, "bundle": self.link(&format!("/{}/", crate::search::DIR)), "shards": shards}))?);
+        }
         // 404.
         let meta = Meta {
             url: self.link("/404.html"),
@@ -1065,8 +1078,11 @@ impl<'a> Gen<'a> {
     fn all_urls(&self) -> Vec<String> {
         let mut urls: BTreeSet<String> = BTreeSet::new();
         urls.insert("/".into());
-        for p in ["/chapters/", "/timeline/", "/corrections/", "/search/"] {
+        for p in ["/chapters/", "/timeline/", "/corrections/"] {
             urls.insert(p.into());
+        }
+        if self.inp.config.search {
+            urls.insert("/search/".into());
         }
         for k in Kind::ALL {
             if let (Some(section), true) = (k.section(), k.has_own_page()) {

@@ -60,8 +60,8 @@ pub struct Report {
     pub files: usize,
     /// Files written and removed by the last write (a rebuild writes only what changed).
     pub written: Option<(usize, usize)>,
-    /// Bytes of the search index.
-    pub search_bytes: usize,
+    /// Bytes of the search index; None when `search = false`.
+    pub search_bytes: Option<usize>,
     /// (stage, milliseconds).
     pub stages: Vec<(&'static str, f64)>,
     /// Warnings and notes (a successful build may have some).
@@ -89,13 +89,16 @@ impl Report {
             Some((w, r)) => format!(" ({w} written, {r} removed)"),
             None => String::new(),
         };
+        let search = match self.search_bytes {
+            Some(bytes) => format!("{} KB search index", bytes / 1024),
+            None => "no search index".to_string(),
+        };
         format!(
-            "built {} pages, {} data files, {} charts, {} files{written}, {} KB search index, in {:.0} ms [{}] -> {}",
+            "built {} pages, {} data files, {} charts, {} files{written}, {search}, in {:.0} ms [{}] -> {}",
             self.pages,
             self.datasets,
             self.charts,
             self.files,
-            self.search_bytes / 1024,
             self.total_ms(),
             stages.join(", "),
             self.out.display()
@@ -244,7 +247,7 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         datasets: site.datasets.len(),
         charts: charts.len(),
         files: out.len(),
-        search_bytes: search::index_bytes(&out),
+        search_bytes: config.search.then(|| search::index_bytes(&out)),
         stages: t.stages,
         diagnostics,
         out: PathBuf::new(),

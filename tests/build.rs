@@ -396,6 +396,36 @@ fn minifies_when_book_toml_or_the_command_line_asks() {
 }
 
 #[test]
+fn a_site_without_search_has_no_search_page_index_or_link() {
+    let site = fixture("mini");
+    let r = site.path();
+    let out = r.join("public");
+    build_ok(r, &out);
+    assert!(out.join("search/index.html").is_file());
+    assert!(out.join("pagefind/pagefind.js").is_file());
+    edit(r, "book.toml", "licence =", "search = false\nlicence =");
+    let o = build(r, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stdout);
+    assert!(summary.contains(", no search index,"), "{summary}");
+    assert!(!out.join("search").exists(), "the search page is removed");
+    assert!(!out.join("pagefind").exists(), "the index is removed");
+    let files = hashes(&out);
+    for path in files
+        .keys()
+        .filter(|p| p.ends_with(".html") || p.ends_with(".xml"))
+    {
+        let text = std::fs::read_to_string(out.join(path)).unwrap();
+        assert!(
+            !text.contains("/search/"),
+            "{path} still names the search page"
+        );
+    }
+    let broken = broken_links(&out, "/mini");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
 fn unknown_anchor_on_a_linked_page() {
     assert_rejected(
         |r| {
