@@ -97,10 +97,9 @@ struct Meta {
 
 /// Builds every output file.
 pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let g = Gen::new(inp, None);
     let search_on = inp.config.search;
     let records = if search_on {
-        g.search_records()
+        search_records(inp)
     } else {
         Vec::new()
     };
@@ -126,8 +125,10 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         jobs.push(Box::new(move |g| g.figure(f)));
     }
     jobs.push(Box::new(move |g| g.site_files(shards)));
-    // The search index is built on a thread of its own while the pages render: Pagefind runs on a
-    // tokio runtime and uses rayon inside, so it must not run on (and block) a rayon worker.
+    // The search index is built on a thread of its own: Pagefind runs on a tokio runtime and uses
+    // rayon inside, so it must not run on (and block) a rayon worker. Its records come from the
+    // Markdown texts alone, so it starts before the page model (which formats every source's
+    // reference) and runs while the pages render.
     let language = &inp.config.language;
     let (results, search): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _) =
         std::thread::scope(|scope| {
@@ -145,6 +146,7 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
                     || crate::search::build(&records, language),
                 )
             });
+            let g = Gen::new(inp, None);
             let results = jobs.par_iter().map(|job| job(&g)).collect();
             let search = search
                 .join()
@@ -1156,87 +1158,89 @@ impl<'a> Gen<'a> {
         feed.push_str("</feed>\n");
         feed
     }
+}
 
-    /// One search record per page, entity, dataset, chart, key figure and source.
-    fn search_records(&self) -> Vec<crate::search::Record> {
-        let mut docs: Vec<crate::search::Record> = Vec::new();
-        let mut push =
-            |kind: Kind, id: &str, title: &str, summary: &str, text: &str, also: &[String]| {
-                docs.push(crate::search::Record {
-                    url: self.link(&kind.url(id)),
-                    title: title.to_string(),
-                    kind: kind.label().to_string(),
-                    text: [also.join(", ").as_str(), summary, text]
-                        .iter()
-                        .filter(|s| !s.is_empty())
-                        .copied()
-                        .collect::<Vec<&str>>()
-                        .join(" "),
-                });
-            };
-        for p in &self.inp.site.pages {
-            let text = self
-                .md(Kind::Page, &p.meta.id)
-                .map(|r| r.text.clone())
-                .unwrap_or_default();
-            push(
-                Kind::Page,
-                &p.meta.id,
-                &p.meta.title,
-                &p.meta.summary,
-                &text,
-                &[],
-            );
-        }
-        for e in &self.inp.site.entities {
-            let text = self
-                .md(e.kind.kind(), &e.id)
-                .map(|r| r.text.clone())
-                .unwrap_or_default();
-            push(e.kind.kind(), &e.id, &e.name, &e.summary, &text, &e.also);
-        }
-        for d in &self.inp.site.datasets {
-            push(
-                Kind::Dataset,
-                &d.id,
-                &d.title,
-                &d.description,
-                &d.locator,
-                &[],
-            );
-        }
-        for c in &self.inp.site.charts {
-            push(
-                Kind::Chart,
-                &c.id,
-                &c.title,
-                &c.description,
-                c.subtitle.as_deref().unwrap_or(""),
-                &[],
-            );
-        }
-        for f in &self.inp.site.figures {
-            push(
-                Kind::Figure,
-                &f.id,
-                &f.statement,
-                &f.shown(),
-                &f.locator,
-                &[],
-            );
-        }
-        for s in &self.inp.site.sources {
-            push(
-                Kind::Source,
-                &s.id,
-                &s.title,
-                &crate::cite::label(s),
-                &s.authors.join(" "),
-                &[],
-            );
-        }
-        docs
+/// One search record per page, entity, dataset, chart, key figure and source.
+fn search_records(inp: &Inputs) -> Vec<crate::search::Record> {
+    let mut docs: Vec<crate::search::Record> = Vec::new();
+    let mut push =
+        |kind: Kind, id: &str, title: &str, summary: &str, text: &str, also: &[String]| {
+            docs.push(crate::search::Record {
+                url: inp.config.link(&kind.url(id)),
+                title: title.to_string(),
+                kind: kind.label().to_string(),
+                text: [also.join(", ").as_str(), summary, text]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<&str>>()
+                    .join(" "),
+            });
+        };
+    for p in &inp.site.pages {
+        let text = inp
+            .markdown
+            .get(&(Kind::Page, p.meta.id.clone()))
+            .map(|r| r.text.clone())
+            .unwrap_or_default();
+        push(
+            Kind::Page,
+            &p.meta.id,
+            &p.meta.title,
+            &p.meta.summary,
+            &text,
+            &[],
+        );
     }
+    for e in &inp.site.entities {
+        let text = inp
+            .markdown
+            .get(&(e.kind.kind(), e.id.clone()))
+            .map(|r| r.text.clone())
+            .unwrap_or_default();
+        push(e.kind.kind(), &e.id, &e.name, &e.summary, &text, &e.also);
+    }
+    for d in &inp.site.datasets {
+        push(
+            Kind::Dataset,
+            &d.id,
+            &d.title,
+            &d.description,
+            &d.locator,
+            &[],
+        );
+    }
+    for c in &inp.site.charts {
+        push(
+            Kind::Chart,
+            &c.id,
+            &c.title,
+            &c.description,
+            c.subtitle.as_deref().unwrap_or(""),
+            &[],
+        );
+    }
+    for f in &inp.site.figures {
+        push(
+            Kind::Figure,
+            &f.id,
+            &f.statement,
+            &f.shown(),
+            &f.locator,
+            &[],
+        );
+    }
+    for s in &inp.site.sources {
+        push(
+            Kind::Source,
+            &s.id,
+            &s.title,
+            &crate::cite::label(s),
+            &s.authors.join(" "),
+            &[],
+        );
+    }
+    docs
 }
 
 /// Renders embeds (charts, data tables, key figures) inside Markdown pages through templates.
