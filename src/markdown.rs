@@ -764,29 +764,58 @@ pub fn html_to_text(html: &str) -> String {
             break;
         };
         let tag = &rest[lt + 1..lt + gt];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let name = tag.trim_start_matches('/');
+        let name = &name[..name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len())];
         if name == "a" && (tag.contains("data-copy-link") || tag.contains("fn-back")) {
             skip_anchor = true;
         } else if tag == "/a" && skip_anchor {
             skip_anchor = false;
         }
-        if BLOCK.contains(&name.as_str()) {
+        if BLOCK.contains(&name) {
             out.push(' ');
         }
         rest = &rest[lt + gt + 1..];
     }
     out.push_str(rest);
-    let decoded = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    decode_and_collapse(&out)
+}
+
+/// Decodes the character references the HTML writers emit (`&amp;` last, so `&amp;lt;` stays
+/// `&lt;`) and collapses each run of whitespace to one space, trimmed: one pass over the text.
+fn decode_and_collapse(text: &str) -> String {
+    const REFERENCES: [(&str, char); 5] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let (ch, len) = if c == '&' {
+            REFERENCES
+                .iter()
+                .find(|(reference, _)| rest.starts_with(reference))
+                .map_or(('&', 1), |(reference, ch)| (*ch, reference.len()))
+        } else {
+            (c, c.len_utf8())
+        };
+        rest = &rest[len..];
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// The anchor of an embedded item on a page.
@@ -1066,6 +1095,31 @@ mod tests {
             b.html.contains("<p id=\"p-first-para-here\">"),
             "ids survive edits elsewhere"
         );
+    }
+
+    #[test]
+    fn decoding_and_collapsing_in_one_pass_matches_replace_then_split() {
+        let reference = |s: &str| {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        for s in [
+            "",
+            "   ",
+            " a  b\n\tc ",
+            "&amp;lt; &lt;b&gt; &quot;q&quot; it&#39;s &amp;amp; & &x; &",
+            "\u{a0}Nakhodka\u{2003}&amp;\u{3000}Artyom\u{85}",
+            "뉴스&amp;&#39;",
+            "&&lt;&",
+        ] {
+            assert_eq!(decode_and_collapse(s), reference(s), "{s:?}");
+        }
     }
 
     #[test]
