@@ -95,6 +95,9 @@ struct Meta {
     og_type: String,
 }
 
+/// One unit of page rendering: some output files from the page model.
+type Job<'a> = dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'a;
+
 /// Builds every output file.
 pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let search_on = inp.config.search;
@@ -104,8 +107,7 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         Vec::new()
     };
     let shards = crate::search::shard_count(records.len());
-    let mut jobs: Vec<Box<dyn Fn(&Gen) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync>> =
-        Vec::new();
+    let mut jobs: Vec<Box<Job>> = Vec::new();
     for p in &inp.site.pages {
         jobs.push(Box::new(move |g| g.page(p)));
     }
@@ -542,7 +544,7 @@ impl<'a> Gen<'a> {
             "site": self.site_cx, "meta": meta, "cite": cite,
             "page": {"id": m.id, "title": m.title, "kind": m.kind, "part": m.part, "locator": m.locator, "summary": m.summary, "updated": m.updated,
                      "source": source.map(|s| json!({"label": crate::cite::label(s), "title": s.title, "url": self.link(&Kind::Source.url(&s.id))}))},
-            "body": rendered.html, "outline": outline, "bibliography": self.bibliography(&rendered), "named": self.named(&rendered),
+            "body": rendered.html, "outline": outline, "bibliography": self.bibliography(rendered), "named": self.named(rendered),
             "prev": prev, "next": next, "updates": updates, "updated_by": updated_by, "backlinks": self.backlinks_of(Kind::Page, &m.id),
             "citation_meta": citation_meta, "events": events, "words": rendered.text.split_whitespace().count(),
         });
@@ -585,7 +587,7 @@ impl<'a> Gen<'a> {
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
             "entity": {"id": e.id, "name": e.name, "also": e.also, "summary": e.summary, "category": e.category, "note": e.note, "romanized": e.romanized, "table_2_2": e.table_2_2},
-            "body": rendered.html, "bibliography": self.bibliography(&rendered), "parent": parent, "children": children, "sources": sources,
+            "body": rendered.html, "bibliography": self.bibliography(rendered), "parent": parent, "children": children, "sources": sources,
             "backlinks": self.backlinks_of(kind, &e.id),
         });
         let section = kind.section().unwrap_or("");

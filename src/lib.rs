@@ -132,7 +132,7 @@ fn fail_if_errors(diagnostics: &mut Vec<Diagnostic>) -> Result<(), Failure> {
         let mut all = std::mem::take(diagnostics);
         // Errors first, otherwise in discovery order: a file that fails to load comes before the
         // references to its items that fail because of it.
-        all.sort_by(|a, b| b.severity.cmp(&a.severity));
+        all.sort_by_key(|d| std::cmp::Reverse(d.severity));
         all.dedup();
         return Err(Failure { diagnostics: all });
     }

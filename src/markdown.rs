@@ -282,10 +282,10 @@ impl<'a, 'e> Renderer<'a, 'e> {
             if let Some((_, dest, _)) = Self::embed_at(events, i) {
                 if let Ok((kind, id, _)) = parse_ref(&dest) {
                     let key = (kind, id.to_string());
-                    if !self.numbers.contains_key(&key) {
+                    if let std::collections::btree_map::Entry::Vacant(e) = self.numbers.entry(key) {
                         let n = counters.entry(kind).or_insert(0);
                         *n += 1;
-                        self.numbers.insert(key, *n);
+                        e.insert(*n);
                         // Reserved before any heading takes it: an embed's id is its permalink.
                         self.used_ids.insert(embed_anchor(kind, id));
                     }

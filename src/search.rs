@@ -66,8 +66,8 @@ pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, Stri
         .map_or(1, |n| n.get())
         .min(parts.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<(usize, Result<Vec<OutputFile>, String>)>> =
-        std::sync::Mutex::new(Vec::new());
+    type Shard = Result<Vec<OutputFile>, String>;
+    let done: std::sync::Mutex<Vec<(usize, Shard)>> = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
