@@ -25,6 +25,9 @@ if [ -f tests/browser/run.sh ]; then
   site=$(mktemp -d)
   cargo run --release --quiet -- build --out "$site/public"
   bash tests/browser/run.sh "$site/public"
+  echo "== the HTML checker (vnu) on the same site built with --minify"
+  cargo run --release --quiet -- build --minify --out "$site/minified"
+  bash tests/browser/run.sh "$site/minified" vnu.test.mjs
   rm -rf "$site"
 fi
 echo "== all tests passed in $(( $(date +%s) - start )) s"
