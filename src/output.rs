@@ -2,19 +2,37 @@
 //!
 //! HTML is minified with minify-html (settings that keep the output valid HTML) when the build asks
 //! for it (`--minify`, or `minify-html = true` in book.toml; off by default). Nothing is written
-//! until every stage has succeeded, so a failed build leaves the previous output untouched. Then the
-//! output folder is brought up to date in place: only files whose bytes changed are written (in
-//! parallel), files no longer produced are removed, and a manifest of fingerprints in the marker
-//! file lets the next build compare without reading the site back. Creating files is the costly
-//! part on most file systems; an unchanged rebuild writes none.
+//! until every stage has succeeded, so bad input never touches the last good output. Then the
+//! output folder is brought up to date in place, under these rules:
+//!
+//! - **Only fieldbook's own files are touched.** The manifest in the [`MARKER`] file lists what
+//!   fieldbook wrote; a file the site no longer produces is removed only if the manifest lists it.
+//!   Anything else in the folder (a deploy checkout's `.git/`, `CNAME`, `.nojekyll`, a search
+//!   console's verification file) is left alone.
+//! - **Each file is whole.** A file is written to a temporary name in its own folder and renamed
+//!   over the old one, so after any failure (disk full, a kill) every file is either the old
+//!   version or the new one. Before the first change the marker lists every file the write may
+//!   touch, marked pending; the next build then checks each of them against the disk instead of
+//!   trusting the manifest, and finishes the job.
+//! - **No symlink is followed.** Every folder between the output folder and a file must be a real
+//!   folder; a symlink there fails the write. A symlink where a file goes is replaced, not written
+//!   through.
+//! - **One writer at a time.** The output folder is locked while it is written; a second build into
+//!   the same folder waits for the first.
+//!
+//! Creating files is the costly part on most file systems; an unchanged rebuild writes none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io;
-use std::path::{Component, Path};
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
+use std::time::SystemTime;
 
-/// The marker file that tells fieldbook a folder is its own output and may be replaced.
+/// The marker file that tells fieldbook a folder is its own output, and holds the manifest.
 pub const MARKER: &str = ".fieldbook-output";
+
+/// The suffix of the temporary name a file is written under before it is renamed into place.
+const TEMP_SUFFIX: &str = ".fieldbook-tmp";
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,48 +63,112 @@ pub fn is_safe_relative(path: &str) -> bool {
         && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// The site folders an output folder must never be inside: a build would copy its own output
+/// into itself (`static/`), or a rebuild would read what it wrote.
+pub const SOURCE_DIRS: &[&str] = &["content", "templates", "static"];
+
+/// Refuses an output folder that holds the site root or lies inside one of its source folders.
+/// `root` and `out` are compared as absolute paths, canonical where they exist.
+pub fn check_location(root: &Path, out: &Path) -> Result<(), String> {
+    let absolute = |p: &Path| -> PathBuf {
+        if let Ok(c) = fs::canonicalize(p) {
+            return c;
+        }
+        // A folder not yet created: its nearest existing ancestor, canonical, plus the rest.
+        let base = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        let mut existing = base.as_path();
+        let mut rest = Vec::new();
+        while let (Err(_), Some(parent)) = (fs::canonicalize(existing), existing.parent()) {
+            rest.push(existing.file_name().map(PathBuf::from).unwrap_or_default());
+            existing = parent;
+        }
+        let mut out = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+        for part in rest.into_iter().rev() {
+            match part.to_str() {
+                Some("..") => {
+                    out.pop();
+                }
+                Some(".") => {}
+                _ => out.push(part),
+            }
+        }
+        out
+    };
+    let (root, out) = (absolute(root), absolute(out));
+    if root.starts_with(&out) {
+        return Err(format!(
+            "the output folder {} holds the site itself; choose another --out folder",
+            out.display()
+        ));
+    }
+    if let Some(dir) = SOURCE_DIRS.iter().find(|d| out.starts_with(root.join(d))) {
+        return Err(format!(
+            "the output folder {} is inside the site's {dir}/ folder, so every build would copy its output into itself; choose another --out folder",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
 fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
-/// What the output folder holds: a BLAKE3 fingerprint of each file fieldbook wrote there. It is kept
-/// in the [`MARKER`] file after every complete write, so a later build compares in memory instead of
-/// reading the site back, and `serve` keeps it between rebuilds.
+/// What the output folder holds: for each file fieldbook wrote there, its fingerprint and length.
+/// It is kept in the [`MARKER`] file after every complete write, so a later build compares in
+/// memory, and `serve` keeps it between rebuilds. A file whose length differs, or that was modified
+/// after the marker (an edit by hand), is read back and compared.
 #[derive(Debug, Default)]
 pub struct Written(BTreeMap<String, Entry>);
 
-/// A written file's fingerprint and length (the length catches most edits made by hand).
-type Entry = ([u8; 32], u64);
+/// A written file: BLAKE3 fingerprint and length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    hash: [u8; 32],
+    len: u64,
+}
 
-const MARKER_HEADER: &str =
+/// What the marker says about the folder.
+enum Manifest {
+    /// A complete write: what is on disk, as written.
+    Complete(BTreeMap<String, Entry>),
+    /// A write that did not finish: every file it may have touched (none of them trusted).
+    Pending(BTreeSet<String>),
+    /// A marker without a manifest (older versions, serve's first marker): the files are unknown.
+    Unknown,
+}
+
+const COMPLETE_HEADER: &str =
     "This folder is written by fieldbook and updated on every build; the lines below list its files.\n";
+const PENDING_HEADER: &str = "This folder is being written by fieldbook; the lines below list every file the write may touch.\n";
 
-impl Written {
-    /// Reads the manifest saved in `out`'s marker; `None` when there is none (older output, or a
-    /// write that was interrupted).
-    fn load(out: &Path) -> Option<Written> {
-        let text = fs::read_to_string(out.join(MARKER)).ok()?;
-        let body = text.strip_prefix(MARKER_HEADER)?;
-        let mut map = BTreeMap::new();
-        for line in body.lines() {
-            let (hex, rest) = line.split_once(' ')?;
-            let (len, path) = rest.split_once(' ')?;
-            map.insert(path.to_string(), (parse_hex(hex)?, len.parse().ok()?));
+impl Manifest {
+    fn read(out: &Path) -> Option<Manifest> {
+        let text = read_regular(&out.join(MARKER)).ok()?;
+        let text = String::from_utf8(text).ok()?;
+        if let Some(body) = text.strip_prefix(PENDING_HEADER) {
+            return Some(Manifest::Pending(body.lines().map(str::to_string).collect()));
         }
-        Some(Written(map))
-    }
-
-    fn save(&self, out: &Path) -> io::Result<()> {
-        let mut text = String::from(MARKER_HEADER);
-        for (path, (hash, len)) in &self.0 {
-            for b in hash {
-                text.push_str(&format!("{b:02x}"));
-            }
-            text.push_str(&format!(" {len} "));
-            text.push_str(path);
-            text.push('\n');
-        }
-        fs::write(out.join(MARKER), text)
+        let Some(body) = text.strip_prefix(COMPLETE_HEADER) else {
+            return Some(Manifest::Unknown);
+        };
+        let parse = |line: &str| -> Option<(String, Entry)> {
+            let mut parts = line.splitn(3, ' ');
+            let hash = parse_hex(parts.next()?)?;
+            let len = parts.next()?.parse().ok()?;
+            let path = parts.next()?.to_string();
+            Some((path, Entry { hash, len }))
+        };
+        Some(
+            body.lines()
+                .map(parse)
+                .collect::<Option<BTreeMap<_, _>>>()
+                .map_or(Manifest::Unknown, Manifest::Complete),
+        )
     }
 }
 
@@ -101,41 +183,63 @@ fn parse_hex(hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// Makes `out` hold exactly `files` and nothing else, writing only the files whose bytes changed
-/// and removing the ones no longer produced (with folders left empty). Refuses a non-empty folder
-/// that is not fieldbook output. Used by `build`: every stage has already succeeded, so a bad
-/// input never reaches this point and the previous output stays as it was.
-///
-/// While files are being written the marker holds no manifest, so a write cut short (disk full, a
-/// kill) is detected by the next build, which then compares with the files on disk. Returns how
-/// many files were written and removed.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usize)> {
-    sync(out, files, &mut Written::default(), false)
+/// Writes the marker through a temporary name, so it is always one whole manifest.
+fn save_marker(out: &Path, text: &str) -> io::Result<()> {
+    replace_file(out, MARKER, text.as_bytes()).map(|_| ())
 }
 
-/// Like [`write_site`] for `serve`: `written` is what the previous rebuild of the session wrote (empty
-/// at first, then the manifest on disk is used), and each file is written to a temporary name and
-/// renamed, so the server never sends a half-written file.
+fn complete_text(entries: &BTreeMap<String, Entry>) -> String {
+    let mut text = String::from(COMPLETE_HEADER);
+    for (path, e) in entries {
+        for b in e.hash {
+            text.push_str(&format!("{b:02x}"));
+        }
+        text.push_str(&format!(" {} {path}\n", e.len));
+    }
+    text
+}
+
+fn pending_text<'a>(paths: impl IntoIterator<Item = &'a String>) -> String {
+    let mut text = String::from(PENDING_HEADER);
+    for p in paths {
+        text.push_str(p);
+        text.push('\n');
+    }
+    text
+}
+
+/// Brings `out` up to date with `files`: writes the files whose bytes changed, removes the files
+/// of the previous build that the site no longer produces, and leaves every other file alone.
+/// Refuses a non-empty folder that is not fieldbook output. Used by `build`: every stage has
+/// already succeeded, so bad input never reaches this point. Returns how many files were written
+/// and removed.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usize)> {
+    sync(out, files, &mut Written::default())
+}
+
+/// Like [`write_site`] for `serve`: `written` is what the previous rebuild of the session wrote
+/// (empty at first, then the manifest on disk is used), trusted without looking at the disk.
 pub fn write_changed(
     out: &Path,
     files: &[OutputFile],
     written: &mut Written,
 ) -> io::Result<(usize, usize)> {
-    sync(out, files, written, true)
+    sync(out, files, written)
 }
 
-/// Writes `files` alone (each to a temporary name, then renamed) into a folder kept by
-/// [`write_changed`], leaving every other file as it is, and records them in `written`. Returns how
-/// many files had new bytes. Used by `serve` to show an edited page before the full rebuild.
+/// Writes `files` alone into a folder kept by [`write_changed`], leaving every other file as it
+/// is, and records them in `written`. Returns how many files had new bytes. Used by `serve` to show
+/// an edited page before the full rebuild.
 pub fn write_some(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<usize> {
     check_paths(files)?;
+    let _lock = lock(out)?;
     let mut count = 0;
     for f in files {
-        let entry = entry_of(f);
-        if written.0.get(&f.path) == Some(&entry) {
+        let hash = *blake3::hash(&f.bytes).as_bytes();
+        if written.0.get(&f.path).is_some_and(|e| e.hash == hash) {
             continue;
         }
-        write_file(out, f, true)?;
+        let entry = replace_file(out, &f.path, &f.bytes)?;
         written.0.insert(f.path.clone(), entry);
         count += 1;
     }
@@ -144,263 +248,236 @@ pub fn write_some(out: &Path, files: &[OutputFile], written: &mut Written) -> io
 
 /// Refuses any path that would leave the output folder or overwrite the marker.
 fn check_paths(files: &[OutputFile]) -> io::Result<()> {
-    match files
-        .iter()
-        .find(|f| !is_safe_relative(&f.path) || f.path == MARKER)
-    {
+    let bad = |p: &str| {
+        !is_safe_relative(p)
+            || p == MARKER
+            || p.ends_with(TEMP_SUFFIX)
+    };
+    match files.iter().find(|f| bad(&f.path)) {
         Some(f) => Err(invalid(format!(
-            "refusing to write {:?}: it would leave the output folder",
+            "refusing to write {:?}: it would leave the output folder or overwrite fieldbook's own files",
             f.path
         ))),
         None => Ok(()),
     }
 }
 
-fn entry_of(f: &OutputFile) -> Entry {
-    (*blake3::hash(&f.bytes).as_bytes(), f.bytes.len() as u64)
+/// Holds the output folder's lock (an exclusive `flock` on the folder) until dropped.
+struct Lock(#[allow(dead_code)] Option<fs::File>);
+
+/// Locks `out` against other fieldbook processes writing it; waits while another holds it.
+fn lock(out: &Path) -> io::Result<Lock> {
+    // Only a folder can be locked this way; where folders cannot be opened (Windows), go on unlocked.
+    let Ok(dir) = fs::File::open(out) else {
+        return Ok(Lock(None));
+    };
+    dir.lock()?;
+    Ok(Lock(Some(dir)))
 }
 
-/// Writes one file, creating its folders; with `rename`, through a temporary name so a reader never
-/// sees it half-written.
-fn write_file(out: &Path, f: &OutputFile, rename: bool) -> io::Result<()> {
-    let path = out.join(&f.path);
-    if let Some(p) = path.parent() {
-        fs::create_dir_all(p)?;
+/// Makes sure every folder from `out` down to `rel`'s parent is a real folder (created when
+/// missing), never a symlink. Returns the file's full path.
+fn safe_parent(out: &Path, rel: &str) -> io::Result<PathBuf> {
+    let mut dir = out.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(invalid(format!(
+                    "refusing to write through {}: it is a symlink or a file, not a folder",
+                    dir.display()
+                )))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if !fs::symlink_metadata(&dir)?.is_dir() {
+                        return Err(invalid(format!("{} is not a folder", dir.display())));
+                    }
+                }
+                Err(e) => return Err(e),
+            },
+            Err(e) => return Err(e),
+        }
     }
-    if rename {
-        let tmp = temporary_name(&path);
-        fs::write(&tmp, &f.bytes)?;
-        fs::rename(&tmp, &path)
-    } else {
-        fs::write(&path, &f.bytes)
+    Ok(out.join(rel))
+}
+
+fn temporary_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}{TEMP_SUFFIX}"))
+}
+
+/// Writes one file whole: to a temporary name beside it (created new, never through a symlink),
+/// then renamed over the old file. Returns its manifest entry.
+fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
+    let path = safe_parent(out, rel)?;
+    let tmp = temporary_name(&path);
+    // A temporary file left by a write that was killed is removed first (never followed).
+    match fs::symlink_metadata(&tmp) {
+        Ok(_) => fs::remove_file(&tmp)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
     }
+    let written = (|| {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        file.write_all(bytes)?;
+        drop(file);
+        fs::rename(&tmp, &path)?;
+        Ok(Entry {
+            hash: *blake3::hash(bytes).as_bytes(),
+            len: bytes.len() as u64,
+        })
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    written
 }
 
-fn temporary_name(path: &Path) -> std::path::PathBuf {
-    path.with_file_name(format!(
-        ".{}.tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    ))
+fn mtime_of(meta: &fs::Metadata) -> Option<SystemTime> {
+    meta.modified().ok()
 }
 
-fn sync(
-    out: &Path,
-    files: &[OutputFile],
-    written: &mut Written,
-    rename_each: bool,
-) -> io::Result<(usize, usize)> {
+/// Reads a file that must be a regular file (a symlink is never followed).
+fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
+    if !fs::symlink_metadata(path)?.is_file() {
+        return Err(invalid(format!("{} is not a regular file", path.display())));
+    }
+    fs::read(path)
+}
+
+/// Whether a produced file's path already holds `new` on disk. The manifest vouches for a file
+/// only while its length matches and it was not modified after the marker was written (`since`);
+/// otherwise the file is read back and compared.
+fn is_current(out: &Path, rel: &str, new: &Entry, known: Option<&Entry>, since: Option<SystemTime>) -> bool {
+    let path = out.join(rel);
+    let Some(meta) = fs::symlink_metadata(&path).ok().filter(fs::Metadata::is_file) else {
+        return false;
+    };
+    if meta.len() != new.len {
+        return false;
+    }
+    let untouched = matches!((mtime_of(&meta), since), (Some(m), Some(s)) if m <= s);
+    if untouched && known == Some(new) {
+        return true;
+    }
+    read_regular(&path).is_ok_and(|bytes| *blake3::hash(&bytes).as_bytes() == new.hash)
+}
+
+/// Removes a file fieldbook wrote and no longer produces, and the folders that leaves empty;
+/// a symlink or a folder at its path, or a symlink on the way to it, is left alone.
+fn remove_stale(out: &Path, rel: &str) -> io::Result<bool> {
+    let mut dir = out.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        dir.push(part);
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            _ => return Ok(false),
+        }
+    }
+    let path = out.join(rel);
+    let removed = match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => {
+            fs::remove_file(&path)?;
+            true
+        }
+        _ => false,
+    };
+    let _ = fs::remove_file(temporary_name(&path));
+    let mut parent = path.parent();
+    while let Some(d) = parent {
+        if d == out || fs::remove_dir(d).is_err() {
+            break;
+        }
+        parent = d.parent();
+    }
+    Ok(removed)
+}
+
+fn sync(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<(usize, usize)> {
     use rayon::prelude::*;
     check_paths(files)?;
-    let exists = out.exists();
-    if exists {
-        let is_ours = out.join(MARKER).exists() || fs::read_dir(out)?.next().is_none();
-        if !is_ours {
-            return Err(invalid(format!(
-                "{} exists and is not fieldbook output (no {MARKER} file); refusing to replace it; choose another --out folder or empty it",
-                out.display()
-            )));
+    match fs::symlink_metadata(out) {
+        Ok(m) if !m.is_dir() && !out.is_dir() => {
+            return Err(invalid(format!("{} is not a folder", out.display())))
         }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(out)?,
+        Err(e) => return Err(e),
     }
-    let hashes: Vec<Entry> = files.par_iter().map(entry_of).collect();
-    // What is on disk now: from memory in a serve session, else the saved manifest checked against
-    // a listing of the folder, else the files themselves.
-    let mut before: BTreeMap<String, Entry> = if !written.0.is_empty() {
-        std::mem::take(&mut written.0)
-    } else if !exists {
-        BTreeMap::new()
+    let _lock = lock(out)?;
+    // What is on disk now: from memory in a serve session, else the marker's manifest.
+    let manifest = if written.0.is_empty() {
+        Manifest::read(out)
     } else {
-        let on_disk = list_files(out);
-        match Written::load(out) {
-            Some(manifest) => on_disk
-                .into_iter()
-                .map(|(p, len)| {
-                    let entry = manifest
-                        .0
-                        .get(&p)
-                        .copied()
-                        .filter(|e| e.1 == len)
-                        .unwrap_or(([0; 32], len));
-                    (p, entry)
-                })
-                .collect(),
-            None => on_disk
-                .into_par_iter()
-                .map(|(p, len)| {
-                    let hash = fs::read(out.join(&p))
-                        .map(|b| *blake3::hash(&b).as_bytes())
-                        .unwrap_or([0; 32]);
-                    (p, (hash, len))
-                })
-                .collect(),
+        Some(Manifest::Complete(std::mem::take(&mut written.0)))
+    };
+    let (known, previous, was_complete) = match manifest {
+        Some(Manifest::Complete(m)) => {
+            let paths = m.keys().cloned().collect();
+            (m, paths, true)
+        }
+        Some(Manifest::Pending(paths)) => (BTreeMap::new(), paths, false),
+        Some(Manifest::Unknown) => (BTreeMap::new(), BTreeSet::new(), false),
+        None if fs::read_dir(out)?.next().is_none() => (BTreeMap::new(), BTreeSet::new(), false),
+        None => {
+            return Err(invalid(format!(
+                "{} exists and is not fieldbook output (no {MARKER} file); refusing to write into it; choose another --out folder or empty it",
+                out.display()
+            )))
         }
     };
-    before.remove(MARKER);
-    let changed: Vec<&OutputFile> = files
-        .iter()
-        .zip(&hashes)
-        .filter(|(f, h)| before.get(&f.path) != Some(*h))
-        .map(|(f, _)| f)
-        .collect();
-    let produced: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<String> = before
-        .into_keys()
-        .filter(|p| !produced.contains(p.as_str()))
-        .collect();
-    fs::create_dir_all(out)?;
-    if !changed.is_empty() || !stale.is_empty() || !out.join(MARKER).exists() {
-        // No manifest while the folder is between two states.
-        fs::write(out.join(MARKER), "This folder is written by fieldbook.\n")?;
-    }
-    changed
+    let since = fs::symlink_metadata(out.join(MARKER)).ok().and_then(|m| mtime_of(&m));
+    let new: Vec<Entry> = files
         .par_iter()
-        .try_for_each(|f| write_file(out, f, rename_each))?;
-    for p in &stale {
-        let path = out.join(p);
-        let _ = fs::remove_file(&path);
-        // Remove the folders this leaves empty (remove_dir fails on a non-empty one).
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if d == out || fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    written.0 = files.iter().map(|f| f.path.clone()).zip(hashes).collect();
-    written.save(out)?;
-    Ok((changed.len(), stale.len()))
-}
-
-/// Every file under `out`, as `/`-separated relative paths, with its length.
-fn list_files(out: &Path) -> Vec<(String, u64)> {
-    walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(out)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some((rel, e.metadata().ok()?.len()))
+        .map(|f| Entry {
+            hash: *blake3::hash(&f.bytes).as_bytes(),
+            len: f.bytes.len() as u64,
         })
-        .collect()
+        .collect();
+    // Which produced files already hold their bytes (checked on disk unless the manifest vouches).
+    let current: Vec<bool> = files
+        .par_iter()
+        .zip(&new)
+        .map(|(f, n)| is_current(out, &f.path, n, known.get(&f.path), since))
+        .collect();
+    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let stale: Vec<&String> = previous
+        .iter()
+        .filter(|p| !produced.contains(p.as_str()) && is_safe_relative(p) && p.as_str() != MARKER)
+        .collect();
+    let changed = current.iter().filter(|c| !**c).count();
+    if changed > 0 || !stale.is_empty() {
+        // Before the first change: every file this write may touch, so a cut-short write is
+        // finished by the next build and nothing outside the list is ever removed.
+        save_marker(out, &pending_text(previous.iter().chain(files.iter().map(|f| &f.path))))?;
+    }
+    files
+        .par_iter()
+        .zip(&current)
+        .filter(|(_, current)| !**current)
+        .try_for_each(|(f, _)| replace_file(out, &f.path, &f.bytes).map(|_| ()))?;
+    let mut removed = 0;
+    for p in stale {
+        removed += usize::from(remove_stale(out, p)?);
+    }
+    written.0 = files.iter().map(|f| f.path.clone()).zip(new).collect();
+    // An unchanged folder whose manifest already says so is left as it is (no write at all).
+    if changed > 0 || removed > 0 || !was_complete || written.0 != known {
+        save_marker(out, &complete_text(&written.0))?;
+    }
+    Ok((changed, removed))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unsafe_paths_are_refused() {
-        assert!(is_safe_relative("a/b/index.html"));
-        assert!(!is_safe_relative("../x"));
-        assert!(!is_safe_relative("/etc/passwd"));
-        assert!(!is_safe_relative("a/../../x"));
-    }
-
-    #[test]
-    fn refuses_to_replace_a_foreign_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("site");
-        fs::create_dir_all(&out).unwrap();
-        fs::write(out.join("precious.txt"), "keep").unwrap();
-        let files = vec![OutputFile {
-            path: "index.html".into(),
-            bytes: b"x".to_vec(),
-        }];
-        assert!(write_site(&out, &files).is_err());
-        assert_eq!(
-            fs::read_to_string(out.join("precious.txt")).unwrap(),
-            "keep"
-        );
-    }
-
-    #[test]
-    fn write_replaces_previous_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(
-            &out,
-            &[OutputFile {
-                path: "a.html".into(),
-                bytes: b"1".to_vec(),
-            }],
-        )
-        .unwrap();
-        write_site(
-            &out,
-            &[OutputFile {
-                path: "b.html".into(),
-                bytes: b"2".to_vec(),
-            }],
-        )
-        .unwrap();
-        assert!(!out.join("a.html").exists());
-        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
-        let mut written = Written::default();
-        let b = |bytes: &[u8]| {
-            vec![OutputFile {
-                path: "b.html".into(),
-                bytes: bytes.to_vec(),
-            }]
-        };
-        // The first call compares with the disk, later ones with what was written.
-        assert_eq!(write_changed(&out, &b(b"2"), &mut written).unwrap(), (0, 0));
-        assert_eq!(write_changed(&out, &b(b"2"), &mut written).unwrap(), (0, 0));
-        assert_eq!(write_changed(&out, &b(b"3"), &mut written).unwrap(), (1, 0));
-        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"3");
-        assert_eq!(write_changed(&out, &[], &mut written).unwrap(), (0, 1));
-        assert!(!out.join("b.html").exists());
-    }
-
-    fn file(path: &str, bytes: &[u8]) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.to_vec(),
-        }
-    }
-
-    #[test]
-    fn a_rebuild_writes_only_what_changed_and_removes_the_rest() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let site = [file("a/index.html", b"a"), file("b/c/index.html", b"bc")];
-        assert_eq!(write_site(&out, &site).unwrap(), (2, 0));
-        assert_eq!(write_site(&out, &site).unwrap(), (0, 0));
-        // A file added or edited by hand is brought back to the site's content.
-        fs::write(out.join("stray.txt"), "x").unwrap();
-        fs::write(out.join("a/index.html"), "edited").unwrap();
-        assert_eq!(write_site(&out, &site).unwrap(), (1, 1));
-        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"a");
-        assert!(!out.join("stray.txt").exists());
-        // A page no longer produced goes, with the folders it leaves empty.
-        assert_eq!(write_site(&out, &site[..1]).unwrap(), (0, 1));
-        assert!(!out.join("b").exists());
-        assert!(out.join(MARKER).exists());
-    }
-
-    #[test]
-    fn an_interrupted_write_is_repaired_by_comparing_with_the_disk() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        let site = [file("a.html", b"one"), file("b.html", b"two")];
-        write_site(&out, &site).unwrap();
-        // As left by a write cut short: no manifest, one file half-written (same length).
-        fs::write(out.join(MARKER), "This folder is written by fieldbook.\n").unwrap();
-        fs::write(out.join("b.html"), "tw").unwrap();
-        assert_eq!(write_site(&out, &site).unwrap(), (1, 0));
-        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"two");
-        assert_eq!(write_site(&out, &site).unwrap(), (0, 0));
-    }
-
-    #[test]
-    fn the_marker_cannot_be_overwritten_by_a_page() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(write_site(dir.path(), &[file(MARKER, b"x")]).is_err());
-    }
-}
+mod tests;
