@@ -113,6 +113,19 @@ pub struct Failure {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// How the message of a failure during the write starts (every earlier failure leaves the output
+/// folder untouched; this one may have updated part of it, each file whole).
+pub const WRITE_FAILED: &str = "cannot write the site";
+
+impl Failure {
+    /// Whether the build failed while writing, after some files may have been updated.
+    pub fn during_write(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.message.starts_with(WRITE_FAILED))
+    }
+}
+
 struct Timer {
     start: Instant,
     stages: Vec<(&'static str, f64)>,
@@ -348,6 +361,10 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             })
         }
     };
+    output::check_location(&opts.root, &out).map_err(|message| Failure {
+        diagnostics: vec![Diagnostic::error(&out, 0, 0, message)
+            .with_hint("write the site outside content/, templates/ and static/, e.g. --out public")],
+    })?;
     let minify = opts
         .minify
         .unwrap_or_else(|| config.as_ref().is_ok_and(|c| c.minify_html));
@@ -356,8 +373,8 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let written = output::write_site(&out, &built.files).map_err(|e| Failure {
         diagnostics: vec![
-            Diagnostic::error(&out, 0, 0, format!("cannot write the site: {e}")).with_hint(
-                "check that the output folder is writable; the previous output was left as it was",
+            Diagnostic::error(&out, 0, 0, format!("{WRITE_FAILED}: {e}")).with_hint(
+                "free some space or fix the folder's permissions, then build again: each file is whole (the old version or the new one), and the next build finishes the update",
             ),
         ],
     })?;
@@ -652,16 +669,22 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
             out.push(diag.with_hint("keep the printed value; explain the difference in a dataset note that quotes the printed value (it then becomes a note)"));
         }
     }
+    let origins = built.site.origins_by_url();
     for (page, target) in check::broken_links(&built.files, &built.config.base_path) {
-        out.push(
-            Diagnostic::error(
-                PathBuf::from("public").join(&page),
-                0,
-                0,
-                format!("broken internal link {target}"),
-            )
-            .with_hint("a template or static file links to a path the site does not have"),
-        );
+        let url = format!("/{}", page.trim_end_matches("index.html"));
+        let message = format!("broken internal link {target} (on {url})");
+        let located = origins.get(url.as_str()).map(|origin| {
+            // Where the item's own file writes the target, else the item itself.
+            let written = target.strip_prefix(built.config.base_path.trim_end_matches('/')).unwrap_or(&target);
+            let text = std::fs::read_to_string(root.join(&origin.path)).unwrap_or_default();
+            let (line, col) = text.find(written).map_or((origin.line, origin.col), |o| diag::line_col(&text, o));
+            Diagnostic::error(&origin.path, line, col, message.clone())
+                .with_hint("link to an item with [text](@kind/id), which is checked; if the link is not in this file, it comes from a template")
+        });
+        out.push(located.unwrap_or_else(|| {
+            Diagnostic::error(PathBuf::from("templates"), 0, 0, message)
+                .with_hint(format!("the page {url} is made by a template (or is a static file); find the link there"))
+        }));
     }
     out.extend(built.orphans);
     out.sort_by(|a, b| {

@@ -119,7 +119,11 @@ fn main() -> ExitCode {
                         diag::render(&failure.diagnostics, &root, Style::for_stderr())
                     );
                     let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-                    eprintln!("error: build failed with {errors} error(s); the previous output was left untouched");
+                    if failure.during_write() {
+                        eprintln!("error: the write stopped part way; every file in the output folder is whole (the previous version or the new one); build again to finish");
+                    } else {
+                        eprintln!("error: build failed with {errors} error(s); the previous output was left untouched");
+                    }
                     ExitCode::from(1)
                 }
             }
