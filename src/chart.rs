@@ -152,6 +152,12 @@ pub fn svg(
     source_line: &str,
 ) -> Result<String, String> {
     let rows = chart_rows(chart, dataset);
+    // Validation reports these at their rows (`index::chart_data_problems`); this guard keeps any
+    // caller from reaching the axis code, which never ends on values near f64::MAX.
+    let out_of_range = rows.iter().flat_map(|r| r.values()).filter_map(Cell::as_f64).any(|v| !v.is_finite() || v.abs() > crate::index::CHART_VALUE_LIMIT);
+    if rows.is_empty() || out_of_range {
+        return Err("the chart has no rows, or a value too large to draw".to_string());
+    }
     let series_names = distinct(&rows, chart.series.as_deref());
     let categories = distinct(&rows, Some(&chart.x.field));
     let horizontal = chart.kind == ChartKind::Bar && chart.orientation == Orientation::Horizontal;

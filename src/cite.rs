@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use hayagriva::citationberg::{IndependentStyle, Locale, Style};
 use hayagriva::{
-    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest, Elem,
+    ElemChild, ElemChildren, Formatted as StyledText,
 };
 use serde_json::{json, Value};
 
@@ -201,7 +202,7 @@ impl Styles {
         let mut out = String::new();
         if let Some(bib) = rendered.bibliography {
             for item in bib.items {
-                let _ = item.content.write_buf(&mut out, BufWriteFormat::Html);
+                let _ = escaped(item.content).write_buf(&mut out, BufWriteFormat::Html);
             }
         }
         if out.is_empty() {
@@ -282,10 +283,36 @@ impl SiteCiter {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::render::escape_html(s)
+}
+
+/// The formatter's output with every text it carries HTML-escaped. hayagriva writes its text and
+/// link targets into the HTML as they are, so a source's title, author or URL could carry markup;
+/// this is the one place its output is made safe, and nothing it prints reaches a page otherwise.
+fn escaped(children: ElemChildren) -> ElemChildren {
+    let text = |t: StyledText| StyledText {
+        text: html_escape(&t.text),
+        ..t
+    };
+    ElemChildren(
+        children
+            .0
+            .into_iter()
+            .map(|child| match child {
+                ElemChild::Text(t) => ElemChild::Text(text(t)),
+                ElemChild::Elem(e) => ElemChild::Elem(Elem {
+                    children: escaped(e.children),
+                    ..e
+                }),
+                ElemChild::Markup(m) => ElemChild::Markup(html_escape(&m)),
+                ElemChild::Link { text: t, url } => ElemChild::Link {
+                    text: text(t),
+                    url: html_escape(&url),
+                },
+                other @ ElemChild::Transparent { .. } => other,
+            })
+            .collect(),
+    )
 }
 
 /// Builds the hayagriva entry through its own YAML format, so its parser checks every field.

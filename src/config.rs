@@ -56,7 +56,7 @@ struct RawFile {
     rust: Option<toml::Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBook {
     title: String,
@@ -72,7 +72,7 @@ struct RawBook {
     text_direction: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFieldbook {
     #[serde(default)]
@@ -89,6 +89,25 @@ struct RawFieldbook {
     minify_html: Option<bool>,
     #[serde(default)]
     search: Option<bool>,
+}
+
+/// The JSON Schema of `book.toml`'s two tables, generated from the types that read them:
+/// (`"book"`, schema of `[book]`) and (`"output.fieldbook"`, schema of `[output.fieldbook]`).
+pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
+    vec![
+        ("book", schemars::schema_for!(RawBook).to_value()),
+        ("output.fieldbook", schemars::schema_for!(RawFieldbook).to_value()),
+    ]
+}
+
+/// Whether `s` looks like a BCP 47 language tag: a 2-3 letter language, then subtags of 1-8
+/// letters or digits (`en`, `ko`, `pt-BR`, `zh-Hant-TW`).
+pub fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let lang = parts.next().unwrap_or("");
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 fn default_language() -> String {
@@ -118,6 +137,9 @@ impl Config {
 
     /// Parses the text of a `book.toml`; `path` is used in diagnostics.
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
+        if let Some(d) = crate::load::control_character(text) {
+            return Err(d.relocated(path));
+        }
         let toml_error = |e: toml::de::Error, offset_base: usize| {
             let (line, col) = e
                 .span()
@@ -161,11 +183,19 @@ impl Config {
                 }
             }
         };
-        let base_url = fieldbook.base_url.unwrap_or_else(|| "/".to_string());
-        let base_url = if base_url.ends_with('/') {
-            base_url
-        } else {
-            format!("{base_url}/")
+        let base_url = match fieldbook.base_url {
+            None => "/".to_string(),
+            Some(given) => {
+                let offset = text
+                    .find("base-url")
+                    .and_then(|k| text[k..].find(['"', '\'']).map(|q| k + q))
+                    .unwrap_or(0);
+                check_base_url(&given).map_err(|why| {
+                    let (line, col) = line_col(text, offset);
+                    Diagnostic::error(path, line, col, format!("base-url `{given}` {why}"))
+                        .with_hint("write the address the site is published at, e.g. base-url = \"https://example.org/report/\"")
+                })?
+            }
         };
         let base_path = base_path_of(&base_url);
         let last_updated = fieldbook.last_updated.unwrap_or_default();
@@ -179,6 +209,37 @@ impl Config {
                 "last-updated must be a date YYYY-MM-DD",
             )
             .with_hint("write e.g. last-updated = \"2026-11-25\""));
+        }
+        // Values the TOML escapes can carry past the check of the file's own characters.
+        let mut strings: Vec<(&str, &str)> = vec![
+            ("title", &raw.book.title),
+            ("description", &raw.book.description),
+            ("language", &raw.book.language),
+        ];
+        strings.extend(raw.book.authors.iter().map(|a| ("authors", a.as_str())));
+        for (key, value) in [("licence", &fieldbook.licence), ("publisher", &fieldbook.publisher), ("output-dir", &fieldbook.output_dir)] {
+            if let Some(v) = value {
+                strings.push((key, v));
+            }
+        }
+        let at_key = |key: &str| {
+            let offset = text
+                .match_indices(key)
+                .find(|(i, _)| *i == 0 || text[..*i].ends_with('\n'))
+                .map_or(0, |(i, _)| i);
+            line_col(text, offset)
+        };
+        for (key, value) in &strings {
+            if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+                let (line, col) = at_key(key);
+                return Err(Diagnostic::error(path, line, col, format!("{key} holds the control character U+{:04X}", c as u32))
+                    .with_hint("remove the escape that writes it (such as \\u0000)"));
+            }
+        }
+        if !is_language_tag(&raw.book.language) {
+            let (line, col) = at_key("language");
+            return Err(Diagnostic::error(path, line, col, format!("language `{}` is not a language tag", raw.book.language))
+                .with_hint("write a BCP 47 tag such as \"en\", \"ko\" or \"pt-BR\""));
         }
         Ok(Config {
             title: raw.book.title,
@@ -218,6 +279,33 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     ))
 }
 
+/// Checks a `base-url` and returns it normalized to end in `/`: an absolute `http` or `https` URL
+/// with a host, no spaces, no query or fragment (every link and permalink is built from it).
+pub fn check_base_url(given: &str) -> Result<String, &'static str> {
+    if given.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains a space or a control character");
+    }
+    let url = url::Url::parse(given).map_err(|_| "is not an absolute URL")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("must start with http:// or https://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("has no host");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a query (?) or a fragment (#)");
+    }
+    if url.path().contains("//") || !url.username().is_empty() || url.password().is_some() {
+        return Err("has an empty path segment (//) or a user name");
+    }
+    let normalized = url.as_str().to_string();
+    Ok(if normalized.ends_with('/') {
+        normalized
+    } else {
+        format!("{normalized}/")
+    })
+}
+
 fn base_path_of(base_url: &str) -> String {
     match base_url.split_once("://") {
         Some((_, rest)) => match rest.find('/') {
@@ -234,21 +322,34 @@ fn base_path_of(base_url: &str) -> String {
     }
 }
 
-/// Whether `s` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with plausible numbers.
+/// Whether `s` is `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real year, month or day (no
+/// 2007-02-30; February 29 only in leap years).
 pub fn is_iso_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
-    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let number = |p: &str, n: usize| -> Option<u32> {
+        (p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let month = |m: &str| number(m, 2).filter(|m| (1..=12).contains(m));
     match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
-        [y, m, d] => {
-            digits(y, 4)
-                && digits(m, 2)
-                && digits(d, 2)
-                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-                && (1..=31).contains(&d.parse::<u32>().unwrap_or(0))
-        }
+        [y] => number(y, 4).is_some(),
+        [y, m] => number(y, 4).is_some() && month(m).is_some(),
+        [y, m, d] => match (number(y, 4), month(m), number(d, 2)) {
+            (Some(y), Some(m), Some(d)) => (1..=days_in_month(y, m)).contains(&d),
+            _ => false,
+        },
         _ => false,
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 

@@ -42,6 +42,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The same problem, in the file `path`.
+    pub fn relocated(self, path: impl Into<PathBuf>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            ..self
+        }
+    }
+
     /// An error at `path:line:col`.
     pub fn error(
         path: impl Into<PathBuf>,

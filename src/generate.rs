@@ -1323,31 +1323,32 @@ fn xml_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// RFC 4180 CSV with a header row of column names; blanks stay empty.
+/// RFC 4180 CSV (the `csv` crate) with a header row of column names; blanks stay empty. A text
+/// cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading `'`, as OWASP recommends; numbers are written as they are and
+/// the JSON download keeps every value exactly.
 pub fn csv(d: &Dataset) -> String {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = d
-        .columns
-        .iter()
-        .map(|c| quote(&c.name))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(d.columns.iter().map(|c| c.name.as_str()));
     for r in &d.rows {
-        out.push_str(
-            &d.columns
-                .iter()
-                .map(|c| quote(&r.get(&c.name).map(Cell::raw).unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        let _ = w.write_record(d.columns.iter().map(|c| match r.get(&c.name) {
+            Some(Cell::Text(t)) => neutralize_formula(t),
+            Some(cell) => cell.raw(),
+            None => String::new(),
+        }));
     }
-    out
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A text cell as written to CSV: with a leading `'` when a spreadsheet would read it as a formula.
+pub fn neutralize_formula(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }

@@ -76,6 +76,7 @@ impl Index {
         let mut index = Index::default();
         let mut problems = Vec::new();
         let mut origins: BTreeMap<(Kind, String), Origin> = BTreeMap::new();
+        let mut alias_origins: BTreeMap<String, (Origin, String)> = BTreeMap::new();
         let mut add = |kind: Kind, id: &str, origin: &Origin, entry: Entry, aliases: &[String]| {
             if !is_valid_id(id) {
                 problems.push(
@@ -118,18 +119,20 @@ impl Index {
                 return;
             }
             for alias in aliases {
-                if !is_valid_id(alias) {
-                    problems.push(
-                        Diagnostic::error(
-                            &origin.path,
-                            origin.line,
-                            origin.col,
-                            format!("alias `{alias}` is not a valid id"),
-                        )
-                        .with_hint("aliases are old ids: lowercase letters, digits and `-`"),
-                    );
+                let problem = if !is_valid_id(alias) {
+                    Some((format!("alias `{alias}` is not a valid id"), "aliases are old ids: lowercase letters, digits and `-`".to_string()))
+                } else if kind == Kind::Page && RESERVED_PAGE_IDS.contains(&alias.as_str()) {
+                    Some((format!("alias `{alias}` is reserved"), format!("/{alias}/ is where the site keeps its own pages; remove the alias")))
+                } else {
+                    alias_origins.get(&kind.url(alias)).map(|(o, of): &(Origin, String)| {
+                        (format!("alias `{alias}` is already an alias of `{of}`"), format!("{}:{} declares it first; an old URL can redirect to one item only", o.path.display(), o.line))
+                    })
+                };
+                if let Some((message, hint)) = problem {
+                    problems.push(Diagnostic::error(&origin.path, origin.line, origin.col, message).with_hint(hint));
                     continue;
                 }
+                alias_origins.insert(kind.url(alias), (origin.clone(), format!("{}/{id}", kind.ref_name())));
                 index.redirects.insert(kind.url(alias), entry.url.clone());
             }
             origins.insert(key.clone(), origin.clone());
@@ -217,12 +220,13 @@ impl Index {
             .cloned()
             .collect();
         for url in shadowed {
+            let (origin, of) = alias_origins.get(&url).cloned().unwrap_or_default();
             problems.push(
                 Diagnostic::error(
-                    "content",
-                    0,
-                    0,
-                    format!("alias {url} is also the URL of an existing item"),
+                    &origin.path,
+                    origin.line,
+                    origin.col,
+                    format!("an alias of `{of}` makes {url} a redirect, but it is the URL of an existing item"),
                 )
                 .with_hint("remove the alias or rename the item that uses that id"),
             );
@@ -395,6 +399,14 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
             problems.push(Diagnostic::warning(&c.origin.path, c.origin.line, c.origin.col, "chart has an empty description").with_hint("write one or two sentences saying what the chart shows; screen readers read it"));
         }
     }
+    for c in &site.charts {
+        if let Some(d) = site.datasets.iter().find(|d| d.id == c.dataset) {
+            problems.extend(chart_data_problems(c, d));
+        }
+    }
+    problems.extend(date_and_url_problems(site));
+    problems.extend(site.figures.iter().flat_map(|f| figure_problems(f, site)));
+    problems.extend(parent_cycles(site));
     for e in &site.entities {
         if let Some(parent) = &e.parent {
             need!(Kind::Place, parent, &e.origin, "parent");
@@ -457,6 +469,214 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
                 )
                 .with_hint(hint),
             ),
+        }
+    }
+    problems
+}
+
+/// The largest magnitude a chart draws. Axis ticks are computed from the data, and a value near
+/// `f64::MAX` overflows them (a build once looped forever on 1.7e308); no printed table needs more.
+pub const CHART_VALUE_LIMIT: f64 = 1e15;
+
+/// Problems in the data a chart draws: values out of range, zero or negative values on a log
+/// scale, and a chart whose filters leave no row. Each is located at the dataset row.
+pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let rows = crate::chart::chart_rows(c, d);
+    if rows.is_empty() {
+        problems.push(
+            Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("chart draws no row of dataset `{}`", d.id))
+                .with_hint("check `filter` and `exclude` against the dataset's values; a chart with no data would be published as empty axes"),
+        );
+        return problems;
+    }
+    let mut axes: Vec<(&Axis, bool)> = vec![(&c.x, false)];
+    if c.panels.is_empty() {
+        axes.push((&c.y, true));
+    } else {
+        axes.extend(c.panels.iter().map(|p| (p, true)));
+    }
+    let drawn: std::collections::HashSet<*const Row> = rows.iter().map(|r| *r as *const Row).collect();
+    let rows_with_lines = d.rows.iter().enumerate().filter(|(_, r)| drawn.contains(&(*r as *const Row)));
+    for (i, row) in rows_with_lines {
+        let line = d.row_lines.get(i).copied().unwrap_or(d.origin.line);
+        for (axis, is_value) in &axes {
+            let log = *is_value && axis.scale.as_deref() == Some("log");
+            let fields = [Some(&axis.field), axis.low.as_ref(), axis.high.as_ref()];
+            for field in fields.into_iter().flatten() {
+                let Some(v) = row.get(field).and_then(Cell::as_f64) else {
+                    continue;
+                };
+                let problem = if !v.is_finite() || v.abs() > CHART_VALUE_LIMIT {
+                    Some((
+                        format!("`{field}` = {v} is too large to chart"),
+                        "a chart draws values up to 1e15 in size; check the value, or give the column a larger unit (millions, billions)",
+                    ))
+                } else if log && v <= 0.0 {
+                    Some((
+                        format!("`{field}` = {v} cannot be drawn on a log scale"),
+                        "a log scale shows only values above 0; remove `scale: log`, or leave the cell blank (null) if it is not a value",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((message, hint)) = problem {
+                    problems.push(
+                        Diagnostic::error(&d.origin.path, line, 1, format!("chart `{}`: {message}", c.id))
+                            .with_hint(hint),
+                    );
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Dates that name no real day (`2007-02-30`) and web addresses that are not `http(s)` (a
+/// `javascript:` or `data:` URL in a source would be a live link on every page citing it).
+fn date_and_url_problems(site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut date = |value: &str, origin: &Origin, field: &str, full: bool| {
+        let shape_ok = !full || value.len() == 10;
+        if !shape_ok || !crate::config::is_iso_date(value) {
+            let form = if full { "YYYY-MM-DD" } else { "YYYY, YYYY-MM or YYYY-MM-DD" };
+            problems.push(
+                Diagnostic::error(&origin.path, origin.line, origin.col, format!("{field} `{value}` is not a real date of the form {form}"))
+                    .with_hint("write a date that exists, e.g. \"2007-08-31\" (months 01-12, days up to the month's last)"),
+            );
+        }
+    };
+    for p in &site.pages {
+        if let Some(u) = &p.meta.updated {
+            date(u, &p.origin, "updated", true);
+        }
+    }
+    for c in &site.corrections {
+        date(&c.date, &c.origin, "date", true);
+    }
+    for s in &site.sources {
+        if let Some(d) = &s.date {
+            date(d, &s.origin, "date", false);
+        }
+    }
+    for (value, origin, field) in site.web_addresses() {
+        if let Err(why) = check_web_address(value) {
+            problems.push(
+                Diagnostic::error(&origin.path, origin.line, origin.col, format!("{field} `{}` {why}", value.trim()))
+                    .with_hint("give the full web address, starting with https:// or http://"),
+            );
+        }
+    }
+    problems
+}
+
+/// The one policy for a web address written in content: an absolute `http` or `https` URL with a
+/// host, no spaces or control characters. Everything else (`javascript:`, `data:`, `file:`, relative
+/// paths) is refused, whatever its case or leading blanks.
+pub fn check_web_address(value: &str) -> Result<(), &'static str> {
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains a space or a control character");
+    }
+    let url = url::Url::parse(value).map_err(|_| "is not a full web address")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("is not an http(s) address");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("has no host");
+    }
+    Ok(())
+}
+
+/// Places whose `parent` chain comes back to themselves (a place inside itself).
+fn parent_cycles(site: &Site) -> Vec<Diagnostic> {
+    let parents: BTreeMap<&str, &str> = site
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place)
+        .filter_map(|e| Some((e.id.as_str(), e.parent.as_deref()?)))
+        .collect();
+    let mut problems = Vec::new();
+    for e in site.entities.iter().filter(|e| e.kind == EntityKind::Place) {
+        let mut seen = BTreeSet::from([e.id.as_str()]);
+        let mut at = e.id.as_str();
+        while let Some(&parent) = parents.get(at) {
+            if parent == e.id {
+                let chain = if at == e.id { "itself".to_string() } else { format!("`{at}`, which lies in it") };
+                problems.push(
+                    Diagnostic::error(&e.origin.path, e.origin.line, e.origin.col, format!("place `{}` lies inside {chain}", e.id))
+                        .with_hint("a place's `parent` is the larger place containing it; remove or correct one `parent` so the chain ends"),
+                );
+                break;
+            }
+            if !seen.insert(parent) {
+                break; // a cycle further up, reported at its own places
+            }
+            at = parent;
+        }
+    }
+    problems
+}
+
+/// The numbers written in a text: digit runs with thousands commas and a decimal point
+/// ("20,000-30,000" gives 20000 and 30000; "$4.5 million" gives 4.5).
+pub fn numbers_in(text: &str) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let joins = matches!(c, ',' | '.')
+            && !current.is_empty()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c.is_ascii_digit() {
+            current.push(c);
+        } else if joins {
+            if c == '.' {
+                current.push('.');
+            }
+        } else if !current.is_empty() {
+            out.extend(current.parse::<f64>().ok());
+            current.clear();
+        }
+    }
+    out.extend(current.parse::<f64>().ok());
+    out
+}
+
+/// A key figure whose printed `display` does not show its `value` (or `low` and `high`), and,
+/// as a warning, one whose value is not in the dataset it names.
+fn figure_problems(f: &KeyFigure, site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let values: Vec<f64> = match (f.value, f.low, f.high) {
+        (Some(v), _, _) => vec![v],
+        (None, Some(l), Some(h)) => vec![l, h],
+        _ => Vec::new(),
+    };
+    let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+    if let Some(display) = &f.display {
+        let mut shown = numbers_in(display);
+        let lower = display.to_lowercase();
+        for (word, factor) in [("thousand", 1e3), ("million", 1e6), ("billion", 1e9)] {
+            if lower.contains(word) {
+                shown.extend(numbers_in(display).iter().map(|n| n * factor));
+            }
+        }
+        let missing: Vec<f64> = values.iter().copied().filter(|v| !shown.iter().any(|s| same(*s, *v))).collect();
+        if !shown.is_empty() && !missing.is_empty() {
+            problems.push(
+                Diagnostic::error(&f.origin.path, f.origin.line, f.origin.col, format!("key figure `{}`: display \"{display}\" does not show {}", f.id, missing.iter().map(|v| crate::model::format_number(*v, None)).collect::<Vec<_>>().join(" and ")))
+                    .with_hint("`display` is the figure as printed and `value` (or `low`/`high`) the same figure as a number; make them agree"),
+            );
+        }
+    }
+    let dataset = f.dataset.as_ref().and_then(|id| site.datasets.iter().find(|d| &d.id == id));
+    if let Some(d) = dataset {
+        let cells: Vec<f64> = d.rows.iter().flat_map(|r| r.values()).filter_map(Cell::as_f64).collect();
+        let absent: Vec<f64> = values.iter().copied().filter(|v| !cells.iter().any(|c| same(*c, *v))).collect();
+        if !absent.is_empty() {
+            problems.push(
+                Diagnostic::warning(&f.origin.path, f.origin.line, f.origin.col, format!("key figure `{}`: {} is not a value of dataset `{}`", f.id, absent.iter().map(|v| crate::model::format_number(*v, None)).collect::<Vec<_>>().join(" and "), d.id))
+                    .with_hint("name the dataset that holds this figure, or add the row it comes from"),
+            );
         }
     }
     problems

@@ -115,10 +115,13 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
         match std::fs::read(entry.path()) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceFile {
-                    path: rel,
-                    text: crate::diag::normalize_line_breaks(text),
-                }),
+                Ok(text) => {
+                    let text = crate::diag::normalize_line_breaks(text);
+                    match control_character(&text) {
+                        Some(d) => problems.push(d.relocated(&rel)),
+                        None => files.push(SourceFile { path: rel, text }),
+                    }
+                }
                 Err(e) => {
                     let valid = e.utf8_error().valid_up_to();
                     let bytes = e.into_bytes();
@@ -135,6 +138,62 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, problems)
+}
+
+/// Control characters that YAML escapes put into an item's strings, located at the item.
+fn escaped_control_characters(parsed: &Parsed) -> Vec<Diagnostic> {
+    fn first_control(v: &serde_json::Value, path: &str) -> Option<(String, char)> {
+        match v {
+            serde_json::Value::String(s) => s
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                .map(|c| (path.to_string(), c)),
+            serde_json::Value::Array(items) => items.iter().find_map(|i| first_control(i, path)),
+            serde_json::Value::Object(m) => m.iter().find_map(|(k, v)| {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                first_control(v, &p)
+            }),
+            _ => None,
+        }
+    }
+    let check = |value: serde_json::Value, origin: &Origin| {
+        first_control(&value, "").map(|(field, c)| {
+            Diagnostic::error(&origin.path, origin.line, origin.col, format!("`{field}` holds the control character U+{:04X}", c as u32))
+                .with_hint("remove the escape that writes it (such as \\0 or \\e in a double-quoted YAML string)")
+        })
+    };
+    fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+        serde_json::to_value(v).unwrap_or_default()
+    }
+    let items: Vec<(serde_json::Value, &Origin)> = match parsed {
+        Parsed::Page(p) => vec![(json(&p.meta), &p.origin)],
+        Parsed::Dataset(d) => {
+            let mut v = vec![(serde_json::json!({"title": d.title, "description": d.description, "locator": d.locator, "table": d.table, "origin": d.origin_line, "columns": d.columns, "notes": d.notes}), &d.origin)];
+            v.extend(d.rows.iter().map(|r| (serde_json::json!({"rows": r}), &d.origin)));
+            v
+        }
+        Parsed::Chart(c) => vec![(json(c), &c.origin)],
+        Parsed::Entities(items) => items.iter().map(|i| (json(i), &i.origin)).collect(),
+        Parsed::Events(items) => items.iter().map(|i| (json(i), &i.origin)).collect(),
+        Parsed::Sources(items) => items.iter().map(|i| (json(i), &i.origin)).collect(),
+        Parsed::Figures(items) => items.iter().map(|i| (json(i), &i.origin)).collect(),
+        Parsed::Corrections(items) => items.iter().map(|i| (json(i), &i.origin)).collect(),
+        Parsed::Nothing => Vec::new(),
+    };
+    items.into_iter().filter_map(|(v, o)| check(v, o)).collect()
+}
+
+/// The first control character in a text file (NUL, escape, form feed, ...: anything but tab and
+/// line breaks), which would otherwise reach the HTML, the feeds and the CSV as it is.
+pub fn control_character(text: &str) -> Option<Diagnostic> {
+    let (offset, c) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+    let (line, col) = line_col(text, offset);
+    Some(
+        Diagnostic::error(PathBuf::new(), line, col, format!("control character U+{:04X} in the text", c as u32))
+            .with_hint("delete it (it is invisible in most editors; it often comes from copying out of a PDF)"),
+    )
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -224,7 +283,14 @@ pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
     let parsed: Vec<Result<Parsed, Diagnostic>> = files.par_iter().map(parse_file).collect();
     let mut site = Site::default();
     let mut problems = Vec::new();
-    for result in parsed {
+    for (file, result) in files.iter().zip(parsed) {
+        // A control character can only reach a parsed string through an escape (`"\0"`, `"\e"`):
+        // the file's own characters were checked when it was read.
+        if file.text.contains('\\') {
+            if let Ok(parsed) = &result {
+                problems.extend(escaped_control_characters(parsed));
+            }
+        }
         match result {
             Ok(Parsed::Page(p)) => site.pages.push(p),
             Ok(Parsed::Dataset(d)) => site.datasets.push(d),
@@ -462,6 +528,14 @@ fn parse_chart(file: &SourceFile) -> Result<Chart, Diagnostic> {
         serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
     chart.origin = origin_of(file, "id", &chart.id);
     Ok(chart)
+}
+
+/// A dataset file's text as `content/datasets/dataset.yaml` (for tools and the fuzz targets).
+pub fn parse_dataset_text(text: &str) -> Result<Dataset, Diagnostic> {
+    parse_dataset(&SourceFile {
+        path: PathBuf::from("content/datasets/dataset.yaml"),
+        text: text.to_string(),
+    })
 }
 
 fn parse_dataset(file: &SourceFile) -> Result<Dataset, Diagnostic> {

@@ -7,7 +7,7 @@
 //! footnotes collected at the end. Raw HTML is never passed through: it is shown as text, with a warning.
 //! Links with `javascript:`, `vbscript:` or `data:` targets are errors.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use pulldown_cmark::{html, BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -111,6 +111,7 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
         result: Rendered::default(),
         numbers: BTreeMap::new(),
         used_ids: BTreeSet::new(),
+        next_suffix: HashMap::new(),
         footnotes: BTreeMap::new(),
         footnote_order: Vec::new(),
     };
@@ -143,19 +144,32 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
 }
 
 /// `base` (or `fallback` when it is empty), then `base-2`, `base-3`, ...: the first that is not `taken`.
-fn free_id(base: String, fallback: &str, taken: impl Fn(&str) -> bool) -> String {
+/// The first of `base`, `base-2`, `base-3`, ... that is not `taken`. `next` remembers, per base, the
+/// suffix after the last one handed out (ids are never freed), so many headings or paragraphs with
+/// the same text cost linear time, not quadratic.
+fn free_id(
+    base: String,
+    fallback: &str,
+    next: &mut HashMap<String, usize>,
+    taken: impl Fn(&str) -> bool,
+) -> String {
     let base = if base.is_empty() {
         fallback.to_string()
     } else {
         base
     };
-    let mut id = base.clone();
-    let mut n = 2;
-    while taken(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if !taken(&base) {
+        return base;
     }
-    id
+    // Footnotes and other anchors are numbered apart (they test different names).
+    let n = next.entry(format!("{fallback}\0{base}")).or_insert(2);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if !taken(&id) {
+            return id;
+        }
+    }
 }
 
 struct Renderer<'a, 'e> {
@@ -165,6 +179,8 @@ struct Renderer<'a, 'e> {
     result: Rendered,
     numbers: BTreeMap<(Kind, String), usize>,
     used_ids: BTreeSet<String>,
+    /// Per id base, the next numeric suffix to try ([`free_id`]).
+    next_suffix: HashMap<String, usize>,
     footnotes: BTreeMap<String, String>,
     /// Footnote labels in order of first reference, each with the id its anchors use (`fn-ID`,
     /// `fnref-ID`): the label's slug, made unique (`[^a b]` and `[^a-b]` share a slug).
@@ -217,7 +233,7 @@ impl<'a, 'e> Renderer<'a, 'e> {
     /// The id of a new footnote's anchors: its label's slug, with `-2`, `-3`, ... when `fn-ID` or
     /// `fnref-ID` is already taken on the page (by another label with the same slug, or a heading).
     fn footnote_anchor_id(&mut self, label: &str) -> String {
-        let id = free_id(slug(label, 40), "note", |id| {
+        let id = free_id(slug(label, 40), "note", &mut self.next_suffix, |id| {
             self.used_ids.contains(&format!("fn-{id}"))
                 || self.used_ids.contains(&format!("fnref-{id}"))
         });
@@ -229,7 +245,9 @@ impl<'a, 'e> Renderer<'a, 'e> {
     }
 
     fn unique_id(&mut self, base: String) -> String {
-        let id = free_id(base, "section", |id| self.used_ids.contains(id));
+        let id = free_id(base, "section", &mut self.next_suffix, |id| {
+            self.used_ids.contains(id)
+        });
         self.used_ids.insert(id.clone());
         self.result.anchors.insert(id.clone());
         id
@@ -612,12 +630,12 @@ impl<'a, 'e> Renderer<'a, 'e> {
                             "put ![](@kind/id) on a line of its own with blank lines around it"
                                 .into(),
                         );
-                    } else if is_unsafe_url(dest_url) {
+                    } else if is_unsafe_url(dest_url) || is_remote(dest_url) {
                         self.error(
                             range.start,
                             range.len(),
-                            format!("unsafe image source `{dest_url}`"),
-                            "images may use relative paths or https".into(),
+                            format!("image source `{dest_url}` is not a file of this site"),
+                            "put the image in static/ and write its path, e.g. ![A map](/images/map.png): the site loads nothing from other hosts".into(),
                         );
                     } else {
                         self.out
@@ -893,6 +911,16 @@ fn pinned_id(inner: &[(Event, std::ops::Range<usize>)]) -> (Option<String>, Opti
         }
     }
     (None, None)
+}
+
+/// Whether a URL points to another host (`https://...`, `//host/...`, any other scheme).
+fn is_remote(url: &str) -> bool {
+    let url = url.trim_start();
+    url.starts_with("//")
+        || url.starts_with("\\\\")
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']))
 }
 
 fn is_unsafe_url(url: &str) -> bool {

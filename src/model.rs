@@ -193,6 +193,7 @@ pub const RESERVED_PAGE_IDS: &[&str] = &[
     "assets",
     "chapters",
     "pagefind",
+    "cards",
 ];
 
 /// Whether `id` is a valid id: lowercase ASCII letters, digits and `-`, not starting or ending with `-`.
@@ -227,8 +228,32 @@ pub struct Site {
     pub corrections: Vec<Correction>,
 }
 
+impl Site {
+    /// Where each item with a page of its own was declared, by its site path (`/places/x/`).
+    pub fn origins_by_url(&self) -> BTreeMap<String, &Origin> {
+        let mut out = BTreeMap::new();
+        out.extend(self.pages.iter().map(|p| (Kind::Page.url(&p.meta.id), &p.origin)));
+        out.extend(self.datasets.iter().map(|d| (Kind::Dataset.url(&d.id), &d.origin)));
+        out.extend(self.charts.iter().map(|c| (Kind::Chart.url(&c.id), &c.origin)));
+        out.extend(self.entities.iter().map(|e| (e.kind.kind().url(&e.id), &e.origin)));
+        out.extend(self.sources.iter().map(|s| (Kind::Source.url(&s.id), &s.origin)));
+        out.extend(self.figures.iter().map(|f| (Kind::Figure.url(&f.id), &f.origin)));
+        out
+    }
+
+    /// Every web address written in content, with where it was declared and its field name: the
+    /// URL-valued fields of every kind, so one policy (`index::check_web_address`) covers them all.
+    /// A new URL field of any kind is added here.
+    pub fn web_addresses(&self) -> Vec<(&str, &Origin, &'static str)> {
+        self.sources
+            .iter()
+            .filter_map(|s| Some((s.url.as_deref()?, &s.origin, "url")))
+            .collect()
+    }
+}
+
 /// What a Markdown page is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// A chapter of the report, in reading order.
@@ -241,7 +266,7 @@ pub enum PageKind {
 }
 
 /// Front matter of a Markdown page.
-#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Stable id.
@@ -288,7 +313,7 @@ pub struct Page {
 }
 
 /// A column's value type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnType {
     /// Whole numbers.
@@ -309,7 +334,7 @@ impl ColumnType {
 }
 
 /// One column of a dataset.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     /// Machine name, `[a-z0-9_]+`.
@@ -415,7 +440,7 @@ pub fn format_number(value: f64, decimals: Option<u8>) -> String {
 pub type Row = BTreeMap<String, Cell>;
 
 /// Arithmetic a printed table implies, recomputed by `check`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Check {
     /// `printed` should equal 100 * part / whole, at the printed decimals.
@@ -448,7 +473,7 @@ pub enum Check {
 }
 
 /// A data note shown on a dataset page.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// Optional anchor id.
@@ -459,7 +484,7 @@ pub struct Note {
 }
 
 /// The header of a dataset file: everything but the rows, which need the columns to be read.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetHeader {
     /// Stable id.
@@ -480,14 +505,16 @@ pub struct DatasetHeader {
     pub origin: Option<String>,
     /// Columns.
     pub columns: Vec<Column>,
-    /// Rows (read in a second pass).
+    /// Rows (read in a second pass): one mapping of column name to value per observation.
     #[serde(default)]
+    #[schemars(with = "Vec<BTreeMap<String, serde_json::Value>>")]
     pub rows: serde::de::IgnoredAny,
     /// Data notes.
     #[serde(default)]
     pub notes: Vec<Note>,
     /// Consistency checks.
     #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    #[schemars(with = "Vec<Check>")]
     pub checks: Vec<Check>,
     /// Old ids that redirect here.
     #[serde(default)]
@@ -558,7 +585,7 @@ impl Dataset {
 }
 
 /// Chart kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartKind {
     /// Lines with markers.
@@ -570,7 +597,7 @@ pub enum ChartKind {
 }
 
 /// Bar orientation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
     /// Bars grow upwards.
@@ -581,7 +608,7 @@ pub enum Orientation {
 }
 
 /// One axis of a chart: a dataset column.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Axis {
     /// Column name.
@@ -603,7 +630,7 @@ pub struct Axis {
 }
 
 /// A chart spec.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chart {
     /// Stable id.
@@ -656,7 +683,7 @@ pub struct Chart {
 }
 
 /// Entity kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum EntityKind {
     /// A place.
@@ -682,7 +709,7 @@ impl EntityKind {
 }
 
 /// A citation with a locator.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
     /// Source id.
@@ -693,7 +720,7 @@ pub struct SourceRef {
 }
 
 /// A place, organization, person or glossary term.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entity {
     /// Stable id, unique per kind.
@@ -740,7 +767,7 @@ pub struct Entity {
 }
 
 /// A dated event on the timeline.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// Stable id.
@@ -768,7 +795,7 @@ pub struct Event {
 }
 
 /// A bibliography entry.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Source {
     /// Stable id (the citation key).
@@ -831,7 +858,7 @@ pub struct Source {
 }
 
 /// Source types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceType {
     /// A research report.
@@ -855,7 +882,7 @@ pub enum SourceType {
 }
 
 /// A figure a journalist would quote.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyFigure {
     /// Stable id.
@@ -913,7 +940,7 @@ impl KeyFigure {
 }
 
 /// An entry in the corrections log.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     /// Stable id.
@@ -927,6 +954,35 @@ pub struct Correction {
     /// Where it was declared.
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// How a content folder's files hold their items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileShape {
+    /// Markdown with YAML front matter (the schema is the front matter's).
+    FrontMatter,
+    /// One YAML mapping per file.
+    One,
+    /// A YAML list of items per file.
+    List,
+}
+
+/// The JSON Schema of every content kind, generated from the model types: (content folder, how
+/// its files hold items, schema). Editors can validate YAML with them (`fieldbook schema`), and the
+/// hostile-input tests take every field from them, so a new field is covered without editing a test.
+pub fn content_schemas() -> Vec<(&'static str, FileShape, serde_json::Value)> {
+    use schemars::schema_for;
+    let value = |s: schemars::Schema| s.to_value();
+    vec![
+        ("pages", FileShape::FrontMatter, value(schema_for!(FrontMatter))),
+        ("datasets", FileShape::One, value(schema_for!(DatasetHeader))),
+        ("charts", FileShape::One, value(schema_for!(Chart))),
+        ("entities", FileShape::List, value(schema_for!(Vec<Entity>))),
+        ("events", FileShape::List, value(schema_for!(Vec<Event>))),
+        ("sources", FileShape::List, value(schema_for!(Vec<Source>))),
+        ("figures", FileShape::List, value(schema_for!(Vec<KeyFigure>))),
+        ("corrections", FileShape::List, value(schema_for!(Vec<Correction>))),
+    ]
 }
 
 #[cfg(test)]
