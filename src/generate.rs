@@ -1325,7 +1325,7 @@ fn xml_escape(s: &str) -> String {
 
 /// RFC 4180 CSV (the `csv` crate) with a header row of column names; blanks stay empty. A text
 /// cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return) gets a leading `'`, as OWASP recommends; numbers are written as they are and
+/// carriage return, and is more than that sign or a number) gets a leading `'`, as OWASP recommends; numbers are written as they are and
 /// the JSON download keeps every value exactly.
 pub fn csv(d: &Dataset) -> String {
     let mut w = ::csv::WriterBuilder::new()
@@ -1345,8 +1345,10 @@ pub fn csv(d: &Dataset) -> String {
 }
 
 /// A text cell as written to CSV: with a leading `'` when a spreadsheet would read it as a formula.
+/// A lone sign (`-`, printed for "none") and a plain number (`-5.3`) cannot run and stay as printed.
 pub fn neutralize_formula(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let inert = text.chars().count() == 1 || text.trim().parse::<f64>().is_ok();
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !inert {
         format!("'{text}")
     } else {
         text.to_string()
