@@ -29,5 +29,7 @@ if [ -f tests/browser/run.sh ]; then
   cargo run --release --quiet -- build --minify --out "$site/minified"
   bash tests/browser/run.sh "$site/minified" vnu.test.mjs
   rm -rf "$site"
+  echo "== the hostile-input site (every field of every kind carries a script) in Chromium"
+  bash tests/browser/run.sh target/tmp/hostile-site/public hostile.check.mjs
 fi
 echo "== all tests passed in $(( $(date +%s) - start )) s"
