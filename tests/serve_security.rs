@@ -590,3 +590,38 @@ fn an_output_folder_that_is_a_symbolic_link_is_refused() {
         "serve wrote through the link"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_private_folder_is_removed_when_serve_is_stopped() {
+    let _one = one_at_a_time();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = make_site(tmp.path());
+    let tmpdir = tmp.path().join("tmp");
+    fs::create_dir_all(&tmpdir).unwrap();
+    let mut served = serve(&site, &[], &tmpdir);
+    assert!(served.files.join("a/index.html").is_file());
+    // Ctrl-C.
+    let status = Command::new("kill")
+        .args(["-INT", &served.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(exit) = served.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve still runs 15 s after Ctrl-C"
+        );
+        thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}\n{}", served.log());
+    assert!(
+        !served.files.exists(),
+        "{} is still there after serve stopped",
+        served.files.display()
+    );
+}
