@@ -2,9 +2,9 @@
 //! over HTTP on 127.0.0.1, watches `content/`, `templates/`, `static/` and `book.toml`, rebuilds on
 //! every change and tells open pages to reload through Server-Sent Events.
 //!
-//! The parts: [`http`] (axum on hyper: routes, limits, the `Host` check, files and path security),
-//! [`reload`] (the live-reload script and the event stream), [`watch`] (the file watcher) and
-//! [`rebuild`] (preview and rebuild, apart from HTTP). This file starts and stops them and owns the
+//! The parts: `http` (axum on hyper: routes, limits, the `Host` check, files and path security),
+//! `reload` (the live-reload script and the event stream), `watch` (the file watcher) and
+//! `rebuild` (preview and rebuild, apart from HTTP). This file starts and stops them and owns the
 //! output folder: by default a new private folder (mode 0700 on Unix, checked to be ours, under a
 //! name nobody can predict) that is removed when the server stops; an `--out` folder must be a real
 //! folder (not a symbolic link) that is empty or fieldbook output. Serve never writes into the
