@@ -42,7 +42,8 @@ use crate::output;
 use rebuild::Shared;
 use watch::WATCHED_DIRS;
 
-/// How long [`Server::stop`] gives open connections (event streams, files being sent) to end.
+/// How long [`Server::stop`] waits for file reads under way; open connections (event streams
+/// included) are closed at once.
 const STOP_GRACE: Duration = Duration::from_secs(1);
 
 /// What to serve.
@@ -313,9 +314,8 @@ impl Server {
         self.shutdown();
     }
 
-    /// Stops serving, watching and rebuilding: the listener closes, open connections (event
-    /// streams included) are closed within a second, a rebuild under way is finished, and a
-    /// private output folder is removed.
+    /// Stops serving, watching and rebuilding: the listener and open connections (event streams
+    /// included) close, a rebuild under way is finished, and a private output folder is removed.
     pub fn stop(mut self) {
         self.shutdown();
     }
