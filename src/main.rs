@@ -71,8 +71,8 @@ enum Command {
         /// Port on 127.0.0.1; 0 picks a free one.
         #[arg(long, default_value_t = 3000)]
         port: u16,
-        /// Folder to write the served site to (default: a fieldbook-serve folder in the system
-        /// temporary directory).
+        /// Folder to write the served site to (default: a new private folder in the system
+        /// temporary directory, removed when serve stops).
         #[arg(long)]
         out: Option<PathBuf>,
     },
