@@ -9,7 +9,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(front_matter data_yaml markdown)
+  targets=(front_matter data_yaml markdown book_toml chart_numbers)
 fi
 
 export RUSTC_BOOTSTRAP=1
@@ -23,6 +23,7 @@ fi
 dict_for() {
   case "$1" in
     markdown) echo fuzz/dicts/markdown.dict ;;
+    book_toml) echo fuzz/dicts/toml.dict ;;
     *) echo fuzz/dicts/yaml.dict ;;
   esac
 }

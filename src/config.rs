@@ -137,7 +137,7 @@ impl Config {
 
     /// Parses the text of a `book.toml`; `path` is used in diagnostics.
     pub fn parse(text: &str, path: &Path) -> Result<Config, Diagnostic> {
-        if let Some(d) = crate::load::control_character(text) {
+        if let Some(d) = crate::diag::control_character(text) {
             return Err(d.relocated(path));
         }
         let toml_error = |e: toml::de::Error, offset_base: usize| {

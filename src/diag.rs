@@ -301,6 +301,19 @@ fn offset_of_len(text: &str, start: usize, len: usize) -> usize {
     start + end.min(line_end.max(1)).min(rest.len())
 }
 
+/// The first control character in a text file (NUL, escape, form feed, ...: anything but tab and
+/// line breaks), which would otherwise reach the HTML, the feeds and the CSV as it is.
+pub fn control_character(text: &str) -> Option<Diagnostic> {
+    let (offset, c) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
+    let (line, col) = line_col(text, offset);
+    Some(
+        Diagnostic::error(PathBuf::new(), line, col, format!("control character U+{:04X} in the text", c as u32))
+            .with_hint("delete it (it is invisible in most editors; it often comes from copying out of a PDF)"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

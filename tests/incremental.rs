@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use fieldbook::memo::Memo;
+use fieldbook::build::memo::Memo;
 use fieldbook::{compile, compile_with};
 use proptest::prelude::*;
 
@@ -165,7 +165,7 @@ fn apply(root: &Path, edit: &Edit, entity_id: &mut String, memo: &Memo) {
     }
 }
 
-fn assert_same_as_full_build(root: &Path, memo: &Memo, after: &str) -> fieldbook::memo::Stats {
+fn assert_same_as_full_build(root: &Path, memo: &Memo, after: &str) -> fieldbook::build::memo::Stats {
     let incremental = match compile_with(root, false, memo) {
         Ok(b) => b,
         Err(f) => panic!(

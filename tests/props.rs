@@ -62,16 +62,16 @@ proptest! {
     #[test]
     fn markdown_never_panics_and_never_emits_script(body in markdownish()) {
         let (site, _) = parse_site(&[page(&body)]);
-        let (index, _) = fieldbook::index::Index::build(&site);
+        let (index, _) = fieldbook::validate::index::Index::build(&site);
         struct NoEmbed;
-        impl fieldbook::markdown::Embedder for NoEmbed {
+        impl fieldbook::render::markdown::Embedder for NoEmbed {
             fn embed(&self, _: fieldbook::model::Kind, _: &str, _: usize, _: Option<&str>) -> String { String::new() }
         }
         let link = |p: &str| p.to_string();
         let path = PathBuf::from("content/pages/p.md");
-        let cx = fieldbook::markdown::Context { index: &index, embedder: &NoEmbed, link: &link, path: &path, paragraph_ids: true, embeds: true };
+        let cx = fieldbook::render::markdown::Context { index: &index, embedder: &NoEmbed, link: &link, path: &path, paragraph_ids: true, embeds: true };
         if let Some(p) = site.pages.first() {
-            let r = fieldbook::markdown::render(&p.body, &cx);
+            let r = fieldbook::render::markdown::render(&p.body, &cx);
             let lower = r.html.to_lowercase();
             prop_assert!(!lower.contains("<script"), "raw script in {}", r.html);
             prop_assert!(!lower.contains("<img src=x"), "raw img in {}", r.html);
@@ -87,8 +87,8 @@ proptest! {
         let ext = if folder == "pages" { "md" } else { "yaml" };
         let file = SourceFile { path: PathBuf::from(format!("content/{folder}/x.{ext}")), text };
         let (site, problems) = parse_site(&[file]);
-        let (index, more) = fieldbook::index::Index::build(&site);
-        let refs = fieldbook::index::check_references(&site, &index);
+        let (index, more) = fieldbook::validate::index::Index::build(&site);
+        let refs = fieldbook::validate::index::check_references(&site, &index);
         for d in problems.iter().chain(&more).chain(&refs) {
             prop_assert!(!d.message.is_empty());
         }

@@ -100,7 +100,7 @@ fn the_six_charts_are_accessible_svg_with_one_mark_per_value() {
             .iter()
             .find(|d| d.id == chart.dataset)
             .unwrap();
-        let expected = fieldbook::chart::expected_marks(chart, dataset);
+        let expected = fieldbook::render::chart::expected_marks(chart, dataset);
         assert!(expected > 0);
         assert_eq!(marks, expected, "{id}: one mark per drawn value");
     }

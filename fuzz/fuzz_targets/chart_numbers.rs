@@ -4,7 +4,7 @@
 //! validated or not (a value near f64::MAX once made the axis code loop forever).
 #![no_main]
 
-use fieldbook::chart::{self, Size};
+use fieldbook::render::chart::{self, Size};
 use fieldbook::model::{Cell, Chart, Dataset};
 use libfuzzer_sys::fuzz_target;
 
@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         dataset.rows.push(row);
         dataset.row_lines.push(i + 12);
     }
-    let problems = fieldbook::index::chart_data_problems(&chart, &dataset);
+    let problems = fieldbook::validate::index::chart_data_problems(&chart, &dataset);
     for p in &problems {
         assert!(p.line > 0, "an unlocated problem: {p:?}");
     }

@@ -9,8 +9,8 @@
 
 mod common;
 
-use fieldbook::chart::{self, Size};
-use fieldbook::cite::{Styles, Work};
+use fieldbook::render::chart::{self, Size};
+use fieldbook::render::cite::{Styles, Work};
 use fieldbook::model::{Cell, Kind};
 use libfuzzer_sys::fuzz_target;
 
@@ -52,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        let _ = fieldbook::consistency::mismatches(d);
-        let _ = fieldbook::generate::csv(d);
+        let _ = fieldbook::validate::consistency::mismatches(d);
+        let _ = fieldbook::site::csv(d);
     }
     if folder == "sources" {
         STYLES.with(|styles| {

@@ -42,8 +42,8 @@ fuzz_target!(|data: &[u8]| {
     for r in markdown.values() {
         diagnostics.extend(r.diagnostics.iter().cloned());
     }
-    diagnostics.extend(fieldbook::check::fragments(&site, &markdown));
-    diagnostics.extend(fieldbook::check::orphans(&site, &markdown));
+    diagnostics.extend(fieldbook::build::verify::fragments(&site, &markdown));
+    diagnostics.extend(fieldbook::build::verify::orphans(&site, &markdown));
     common::check_diagnostics(&files, &diagnostics);
     common::render_diagnostics(&files, &diagnostics);
 });

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use fieldbook::index::Index;
+use fieldbook::validate::index::Index;
 use fieldbook::model::Located;
 use libfuzzer_sys::fuzz_target;
 
@@ -44,13 +44,13 @@ fuzz_target!(|data: &[u8]| {
             let id = &rest[..end];
             assert!(
                 r.anchors.contains(id)
-                    || r.anchors.contains(&fieldbook::markdown::escape_attr(id))
+                    || r.anchors.contains(&fieldbook::render::markdown::escape_attr(id))
                     || id.contains('&'),
                 "id `{id}` not in anchors: {}",
                 r.html
             );
         }
         // Search text is tag-free.
-        let _ = fieldbook::markdown::html_to_text(&r.html);
+        let _ = fieldbook::render::markdown::html_to_text(&r.html);
     });
 });

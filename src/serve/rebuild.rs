@@ -40,11 +40,11 @@ pub(super) struct Shared {
     session: String,
     on_build: Box<dyn Fn(&BuildEvent) + Send + Sync>,
     /// What the last builds rendered, reused when its inputs did not change.
-    memo: crate::memo::Memo,
+    memo: crate::build::memo::Memo,
     /// What the last builds wrote into `out`.
     written: Mutex<output::Written>,
     /// The last successful build (model and rendered parts), for previews of edited pages.
-    last: Mutex<Option<crate::Built>>,
+    last: Mutex<Option<crate::build::Built>>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -68,7 +68,7 @@ impl Shared {
         );
         Shared {
             // PNGs left by an earlier session in the same folder are reused while their SVG matches.
-            memo: crate::memo::Memo::new().with_previous_output(&out),
+            memo: crate::build::memo::Memo::new().with_previous_output(&out),
             root,
             out,
             base_path: RwLock::new(base_path),
@@ -105,7 +105,7 @@ impl Shared {
         let _ = self.messages.send(message);
     }
 
-    /// Regenerates the edited pages among `changed` from the last build ([`crate::preview`]),
+    /// Regenerates the edited pages among `changed` from the last build ([`crate::build::preview`]),
     /// writes them and tells the open pages to reload; the full rebuild follows. Returns whether
     /// there was a preview.
     pub(super) fn preview(&self, changed: &[PathBuf]) -> bool {
@@ -113,7 +113,7 @@ impl Shared {
         let files = {
             let mut last = lock(&self.last);
             match last.as_mut() {
-                Some(built) => crate::preview(built, &self.root, changed),
+                Some(built) => crate::build::preview(built, &self.root, changed),
                 None => None,
             }
         };
@@ -142,7 +142,7 @@ impl Shared {
     /// Compiles, writes what changed, updates the live state and tells the open pages.
     pub(super) fn rebuild(&self, initial: bool) {
         let start = Instant::now();
-        let result = crate::compile_with(&self.root, false, &self.memo).and_then(|mut built| {
+        let result = crate::build::compile_with(&self.root, false, &self.memo).and_then(|mut built| {
             let base = built.config.base_path.clone();
             let files = with_live_reload(std::mem::take(&mut built.files));
             let memo = built.report.memo;
@@ -150,7 +150,7 @@ impl Shared {
             *lock(&self.last) = Some(built);
             match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
                 Ok((written, removed)) => Ok((base, written, removed, memo, warnings)),
-                Err(e) => Err(crate::Failure {
+                Err(e) => Err(crate::build::Failure {
                     diagnostics: vec![Diagnostic::error(
                         &self.out,
                         0,

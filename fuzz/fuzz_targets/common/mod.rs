@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fieldbook::diag::{self, Diagnostic, Style};
-use fieldbook::index::Index;
+use fieldbook::validate::index::Index;
 use fieldbook::load::{parse_site, SourceFile};
-use fieldbook::markdown::{self, Context, Embedder, Rendered};
+use fieldbook::render::markdown::{self, Context, Embedder, Rendered};
 use fieldbook::model::{Kind, Located, Site};
 
 macro_rules! fixture {
@@ -115,7 +115,7 @@ pub fn load_with(replace: &str, text: &str) -> (Vec<SourceFile>, Site, Vec<Diagn
 pub fn validate(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Index {
     let (index, problems) = Index::build(site);
     diagnostics.extend(problems);
-    diagnostics.extend(fieldbook::index::check_references(site, &index));
+    diagnostics.extend(fieldbook::validate::index::check_references(site, &index));
     index
 }
 

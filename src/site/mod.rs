@@ -11,15 +11,33 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::cite::{Formatted, Styles, Work};
+use crate::render::chart::ChartOut;
+use crate::render::cite::{Formatted, Styles, Work};
 use crate::config::Config;
-use crate::consistency::Mismatch;
+use crate::validate::consistency::Mismatch;
 use crate::diag::Diagnostic;
-use crate::index::Index;
-use crate::markdown::{escape_attr, Heading, Rendered};
+use crate::validate::index::Index;
+use crate::render::markdown::{escape_attr, Heading, Rendered};
 use crate::model::*;
 use crate::output::OutputFile;
-use crate::render::Templates;
+use crate::render::templates::Templates;
+
+/// A unit's input fingerprint, computed only when a cache asks for it.
+pub type KeyFn<'a> = Box<dyn FnOnce() -> crate::fingerprint::Fingerprint + 'a>;
+
+/// What this stage asks of a cache of rendered units. The stage defines it and never names the
+/// cache: `serve` passes its memo (`build::memo::Memo`), and a full build passes one that is off and
+/// computes every unit.
+pub trait Units: Sync {
+    /// Whether keys are worth computing (false in a full build).
+    fn enabled(&self) -> bool;
+    /// One HTML file: reused while its key is unchanged, else rendered.
+    fn file<'a>(&self, path: &str, key: KeyFn<'a>, render: Box<dyn FnOnce() -> Result<Vec<u8>, Diagnostic> + 'a>) -> Result<Vec<u8>, Diagnostic>;
+    /// The search index's files: reused while its key is unchanged, else built.
+    fn search<'a>(&self, key: KeyFn<'a>, build: Box<dyn FnOnce() -> Result<Vec<OutputFile>, String> + 'a>) -> Result<Vec<OutputFile>, String>;
+    /// A file of the previous output, when the build reuses one (the site card's PNG).
+    fn previous_file(&self, path: &str) -> Option<Vec<u8>>;
+}
 
 /// Everything rendered before pages are generated.
 pub struct Inputs<'a> {
@@ -42,19 +60,9 @@ pub struct Inputs<'a> {
     /// Whether to minify HTML.
     pub minify: bool,
     /// Units kept from the previous build (serve) or nothing (build).
-    pub memo: &'a crate::memo::Memo,
+    pub memo: &'a dyn Units,
 }
 
-/// A rendered chart.
-#[derive(Debug, Clone)]
-pub struct ChartOut {
-    /// 760-wide SVG.
-    pub wide: String,
-    /// 380-wide SVG.
-    pub narrow: String,
-    /// 1200x630 PNG.
-    pub png: Vec<u8>,
-}
 
 #[derive(Serialize, Clone)]
 struct Link {
@@ -139,13 +147,13 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
                     return Ok(Vec::new());
                 }
                 inp.memo.search(
-                    || {
-                        crate::memo::Hasher::new()
+                    Box::new(|| {
+                        crate::fingerprint::Hasher::new()
                             .debug(&records)
                             .str(language)
                             .finish()
-                    },
-                    || crate::search::build(&records, language),
+                    }),
+                    Box::new(|| crate::search::build(&records, language)),
                 )
             });
             let g = Gen::new(inp, None);
@@ -210,7 +218,7 @@ struct Gen<'a> {
     site_cx: Value,
     backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>>,
     chapters: Vec<&'a Page>,
-    citer: crate::cite::SiteCiter,
+    citer: crate::render::cite::SiteCiter,
     /// For each page id, the pages (in site order) whose `updates` name it.
     updated_by: BTreeMap<&'a str, Vec<&'a str>>,
     /// For each place id, the entities (in site order) whose `parent` it is.
@@ -218,7 +226,7 @@ struct Gen<'a> {
     /// For each page id, the events (in site order) that list it.
     events_of: BTreeMap<&'a str, Vec<&'a str>>,
     /// Each source in every "cite this" format (Chicago is also its reference-list entry).
-    references: BTreeMap<String, crate::cite::Formatted>,
+    references: BTreeMap<String, crate::render::cite::Formatted>,
 }
 
 impl<'a> Gen<'a> {
@@ -317,7 +325,7 @@ impl<'a> Gen<'a> {
             container: Some(c.title.clone()),
             ..Work::default()
         };
-        let citer = crate::cite::SiteCiter::new(inp.styles, &site_work);
+        let citer = crate::render::cite::SiteCiter::new(inp.styles, &site_work);
         let references = inp
             .site
             .sources
@@ -391,13 +399,13 @@ impl<'a> Gen<'a> {
         };
         let (og_image, alt, w, h) = match (kind, self.inp.charts.contains_key(id)) {
             (Kind::Chart, true) => (
-                format!("/{}", crate::chart::png_path(id)),
+                format!("/{}", crate::render::chart::png_path(id)),
                 format!("Chart: {title}"),
                 1200,
                 630,
             ),
             _ => (
-                format!("/{}", crate::chart::SITE_CARD_PATH),
+                format!("/{}", crate::render::chart::SITE_CARD_PATH),
                 format!("{} — {}", self.inp.config.title, title),
                 1200,
                 630,
@@ -437,7 +445,7 @@ impl<'a> Gen<'a> {
     fn render(&self, template: &str, path: String, cx: Value) -> Result<OutputFile, Diagnostic> {
         // Computed before the context moves into the renderer (only when the memo is on).
         let key = self.inp.memo.enabled().then(|| {
-            crate::memo::Hasher::new()
+            crate::fingerprint::Hasher::new()
                 .fingerprint(&self.inp.templates.fingerprint(template))
                 .str(template)
                 .bytes(&serde_json::to_vec(&cx).unwrap_or_default())
@@ -446,15 +454,15 @@ impl<'a> Gen<'a> {
         });
         let bytes = self.inp.memo.file(
             &path,
-            || key.unwrap_or_default(),
-            || {
+            Box::new(|| key.unwrap_or_default()),
+            Box::new(|| {
                 let html = self.inp.templates.render(template, cx)?;
                 Ok(if self.inp.minify {
                     crate::output::minify_html(&html)
                 } else {
                     html.into_bytes()
                 })
-            },
+            }),
         )?;
         Ok(OutputFile { path, bytes })
     }
@@ -465,7 +473,7 @@ impl<'a> Gen<'a> {
             .into_iter()
             .filter_map(|k| self.inp.site.sources.iter().find(|s| s.id == k))
             .map(|s| {
-                let label = crate::cite::label(s);
+                let label = s.label();
                 (label.clone(), json!({"id": s.id, "label": label, "html": self.references.get(&s.id).map(|f| &f.chicago), "url": self.link(&Kind::Source.url(&s.id))}))
             })
             .collect();
@@ -543,7 +551,7 @@ impl<'a> Gen<'a> {
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": cite,
             "page": {"id": m.id, "title": m.title, "kind": m.kind, "part": m.part, "locator": m.locator, "summary": m.summary, "updated": m.updated,
-                     "source": source.map(|s| json!({"label": crate::cite::label(s), "title": s.title, "url": self.link(&Kind::Source.url(&s.id))}))},
+                     "source": source.map(|s| json!({"label": s.label(), "title": s.title, "url": self.link(&Kind::Source.url(&s.id))}))},
             "body": rendered.html, "outline": outline, "bibliography": self.bibliography(rendered), "named": self.named(rendered),
             "prev": prev, "next": next, "updates": updates, "updated_by": updated_by, "backlinks": self.backlinks_of(Kind::Page, &m.id),
             "citation_meta": citation_meta, "events": events, "words": rendered.text.split_whitespace().count(),
@@ -610,7 +618,7 @@ impl<'a> Gen<'a> {
                         let cell = r.get(&c.name).unwrap_or(&Cell::Blank);
                         match (c.kind, cell) {
                             (ColumnType::Source, Cell::Text(id)) => {
-                                let label = self.inp.site.sources.iter().find(|s| &s.id == id).map(crate::cite::label).unwrap_or_else(|| id.clone());
+                                let label = self.inp.site.sources.iter().find(|s| &s.id == id).map(Source::label).unwrap_or_else(|| id.clone());
                                 json!({"text": label, "url": self.link(&Kind::Source.url(id))})
                             }
                             _ => json!({"text": c.format(cell), "blank": matches!(cell, Cell::Blank)}),
@@ -629,7 +637,7 @@ impl<'a> Gen<'a> {
             .sources
             .iter()
             .find(|s| s.id == d.source)
-            .map(crate::cite::label)
+            .map(Source::label)
             .unwrap_or_else(|| d.source.clone());
         format!("Source: {label}, {}", d.locator)
     }
@@ -704,12 +712,12 @@ impl<'a> Gen<'a> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .filter_map(|id| self.inp.site.sources.iter().find(|s| s.id == **id))
-            .map(|s| json!({"id": s.id, "citation": crate::cite::label(s), "title": s.title}))
+            .map(|s| json!({"id": s.id, "citation": s.label(), "title": s.title}))
             .collect();
         let doc = json!({
             "id": d.id, "title": d.title, "description": d.description,
             "url": self.inp.config.absolute(&Kind::Dataset.url(&d.id)),
-            "source": source.map(|s| json!({"id": s.id, "citation": crate::cite::label(s), "title": s.title})), "locator": d.locator, "table": d.table, "origin": d.origin_line,
+            "source": source.map(|s| json!({"id": s.id, "citation": s.label(), "title": s.title})), "locator": d.locator, "table": d.table, "origin": d.origin_line,
             "sources": sources,
             "licence": self.inp.config.licence,
             "columns": d.columns, "rows": d.rows, "notes": d.notes.iter().map(|n| &n.text).collect::<Vec<_>>(),
@@ -732,7 +740,7 @@ impl<'a> Gen<'a> {
             })
             .collect();
         // The data behind the chart: the chart's rows, with source/locator columns when present.
-        let rows = crate::chart::chart_rows(c, d);
+        let rows = c.rows(d);
         let sub = Dataset {
             rows: rows.into_iter().cloned().collect(),
             ..d.clone()
@@ -768,7 +776,7 @@ impl<'a> Gen<'a> {
                     .into_bytes(),
             },
             OutputFile {
-                path: crate::chart::png_path(&c.id),
+                path: crate::render::chart::png_path(&c.id),
                 bytes: out.png.clone(),
             },
         ])
@@ -780,7 +788,7 @@ impl<'a> Gen<'a> {
             Some(f) => f.clone(),
             None => self.inp.styles.formatted(&work),
         };
-        let meta = self.meta(Kind::Source, &s.id, &s.title, &crate::cite::label(s));
+        let meta = self.meta(Kind::Source, &s.id, &s.title, &s.label());
         let datasets: Vec<Link> = self
             .inp
             .site
@@ -804,7 +812,7 @@ impl<'a> Gen<'a> {
             .collect();
         let cx = json!({
             "site": self.site_cx, "meta": meta, "cite": formatted, "reference": formatted.chicago,
-            "source": s, "label": crate::cite::label(s), "datasets": datasets, "figures": figures, "backlinks": self.backlinks_of(Kind::Source, &s.id),
+            "source": s, "label": s.label(), "datasets": datasets, "figures": figures, "backlinks": self.backlinks_of(Kind::Source, &s.id),
         });
         Ok(vec![self.render(
             "source.html",
@@ -844,7 +852,7 @@ impl<'a> Gen<'a> {
         let mut figures: Vec<&KeyFigure> = inp.site.figures.iter().collect();
         figures.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
         let home_figures: Vec<Value> = figures.iter().take(8).map(|f| json!({"shown": f.shown(), "unit": f.unit, "statement": f.statement, "url": self.link(&Kind::Figure.url(&f.id)),
-            "source": inp.site.sources.iter().find(|s| s.id == f.source).map(crate::cite::label), "locator": f.locator})).collect();
+            "source": inp.site.sources.iter().find(|s| s.id == f.source).map(Source::label), "locator": f.locator})).collect();
         let charts: Vec<Value> = inp.site.charts.iter().filter(|ch| inp.charts.contains_key(&ch.id)).map(|ch| json!({"title": ch.title, "url": self.link(&Kind::Chart.url(&ch.id)), "svg": self.link(&format!("/charts/{}.svg", ch.id)), "description": ch.description})).collect();
         let sources: Vec<Value> = ["kinu2016", "rfa2019"].iter().filter_map(|id| inp.site.sources.iter().find(|s| s.id == *id)).map(|s| json!({"html": self.references.get(&s.id).map(|f| &f.chicago), "url": self.link(&Kind::Source.url(&s.id))})).collect();
         let counts: Vec<Value> = Kind::ALL.iter().filter(|k| k.section().is_some() && **k != Kind::Correction).map(|k| json!({"label": k.plural(), "url": self.link(&format!("/{}/", k.section().unwrap_or(""))), "count": inp.index.ids(*k).count()})).collect();
@@ -968,7 +976,7 @@ impl<'a> Gen<'a> {
         let mut corrections: Vec<&Correction> = inp.site.corrections.iter().collect();
         corrections.sort_by(|a, b| (&b.date, &a.id).cmp(&(&a.date, &b.id)));
         let corr: Vec<Value> = corrections.iter().map(|k| {
-            let target = k.target.strip_prefix('@').and_then(|t| crate::index::parse_ref(t).ok()).and_then(|(kind, id, _)| self.item_link(kind, id));
+            let target = k.target.strip_prefix('@').and_then(|t| crate::validate::index::parse_ref(t).ok()).and_then(|(kind, id, _)| self.item_link(kind, id));
             json!({"id": k.id, "date": k.date, "html": self.md(Kind::Correction, &k.id).map(|r| r.html.clone()), "target": target})
         }).collect();
         let meta = Meta {
@@ -1066,14 +1074,14 @@ impl<'a> Gen<'a> {
         // Stylesheet additions for charts in a forced theme, and the site card.
         files.push(OutputFile {
             path: "charts.css".into(),
-            bytes: crate::chart::theme_css().into_bytes(),
+            bytes: crate::render::chart::theme_css().into_bytes(),
         });
         files.push(OutputFile {
-            path: crate::chart::SITE_CARD_PATH.into(),
-            bytes: crate::chart::card_png(
+            path: crate::render::chart::SITE_CARD_PATH.into(),
+            bytes: crate::render::chart::card_png(
                 &c.title,
                 &c.description,
-                self.inp.memo.previous_file(crate::chart::SITE_CARD_PATH),
+                self.inp.memo.previous_file(crate::render::chart::SITE_CARD_PATH),
             )?,
         });
         Ok(files)
@@ -1237,7 +1245,7 @@ fn search_records(inp: &Inputs) -> Vec<crate::search::Record> {
             Kind::Source,
             &s.id,
             &s.title,
-            &crate::cite::label(s),
+            &s.label(),
             &s.authors.join(" "),
             &[],
         );
@@ -1257,10 +1265,10 @@ pub struct Embeds<'a> {
     pub charts: &'a BTreeMap<String, ChartOut>,
 }
 
-impl crate::markdown::Embedder for Embeds<'_> {
+impl crate::render::markdown::Embedder for Embeds<'_> {
     fn embed(&self, kind: Kind, id: &str, number: usize, caption: Option<&str>) -> String {
         let c = self.config;
-        let anchor = crate::markdown::embed_anchor(kind, id);
+        let anchor = crate::render::markdown::embed_anchor(kind, id);
         let cx = match kind {
             Kind::Chart => {
                 let (Some(chart), Some(out)) = (
@@ -1310,7 +1318,7 @@ impl crate::markdown::Embedder for Embeds<'_> {
         self.templates.render(template, cx).unwrap_or_else(|d| {
             format!(
                 "<p class=\"error\">{}</p>",
-                crate::markdown::escape_text(&d.message)
+                crate::render::markdown::escape_text(&d.message)
             )
         })
     }

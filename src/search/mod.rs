@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::output::OutputFile;
 // Escapes text the way Pagefind escapes what it extracts from HTML pages.
-use crate::render::escape_html as escape;
+use crate::render::templates::escape_html as escape;
 
 /// The folder of the index inside the output.
 pub const DIR: &str = "pagefind";

@@ -24,67 +24,11 @@
 //! from there instead of being rasterized again (see `chart::png`).
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use crate::fingerprint::Fingerprint;
 use crate::model::Kind;
-
-/// A BLAKE3 digest of a unit's inputs.
-pub type Fingerprint = [u8; 32];
-
-/// Builds a fingerprint from parts.
-#[derive(Default)]
-pub struct Hasher(blake3::Hasher);
-
-impl Hasher {
-    /// A new, empty fingerprint.
-    pub fn new() -> Hasher {
-        Hasher::default()
-    }
-
-    /// Adds bytes, length-prefixed so that parts cannot run into each other.
-    pub fn bytes(&mut self, b: &[u8]) -> &mut Hasher {
-        self.0.update(&(b.len() as u64).to_le_bytes());
-        self.0.update(b);
-        self
-    }
-
-    /// Adds a string.
-    pub fn str(&mut self, s: &str) -> &mut Hasher {
-        self.bytes(s.as_bytes())
-    }
-
-    /// Adds a value through its `Debug` form (the model's types print every field, in order).
-    pub fn debug<T: fmt::Debug + ?Sized>(&mut self, value: &T) -> &mut Hasher {
-        struct Sink<'a>(&'a mut blake3::Hasher);
-        impl fmt::Write for Sink<'_> {
-            fn write_str(&mut self, s: &str) -> fmt::Result {
-                self.0.update(s.as_bytes());
-                Ok(())
-            }
-        }
-        let _ = fmt::write(&mut Sink(&mut self.0), format_args!("{value:?}"));
-        self.0.update(&[0xff]);
-        self
-    }
-
-    /// Adds another fingerprint.
-    pub fn fingerprint(&mut self, f: &Fingerprint) -> &mut Hasher {
-        self.0.update(f);
-        self
-    }
-
-    /// The digest.
-    pub fn finish(&self) -> Fingerprint {
-        *self.0.finalize().as_bytes()
-    }
-}
-
-/// The fingerprint of one `Debug` value.
-pub fn of_debug<T: fmt::Debug + ?Sized>(value: &T) -> Fingerprint {
-    Hasher::new().debug(value).finish()
-}
 
 /// A cached value, the fingerprint it was made from, and whether this build used it.
 struct Entry<V> {
@@ -124,8 +68,8 @@ pub struct Stats {
 /// The memo of one `serve` session (or a disabled one, for full builds).
 pub struct Memo {
     enabled: bool,
-    charts: Table<crate::generate::ChartOut>,
-    markdown: Table<crate::markdown::Rendered>,
+    charts: Table<crate::render::chart::ChartOut>,
+    markdown: Table<crate::render::markdown::Rendered>,
     files: Table<Vec<u8>>,
     search: Table<Vec<crate::output::OutputFile>>,
     previous_output: Option<std::path::PathBuf>,
@@ -242,8 +186,8 @@ impl Memo {
         &self,
         id: &str,
         key: impl FnOnce() -> Fingerprint,
-        draw: impl FnOnce() -> Result<crate::generate::ChartOut, String>,
-    ) -> Result<crate::generate::ChartOut, String> {
+        draw: impl FnOnce() -> Result<crate::render::chart::ChartOut, String>,
+    ) -> Result<crate::render::chart::ChartOut, String> {
         self.get_or(&self.charts, id, key, draw)
     }
 
@@ -273,9 +217,9 @@ impl Memo {
         &self,
         key: &(Kind, String),
         input: impl FnOnce() -> Fingerprint,
-        dependencies: impl Fn(&crate::markdown::Rendered) -> Fingerprint,
-        render: impl FnOnce() -> crate::markdown::Rendered,
-    ) -> crate::markdown::Rendered {
+        dependencies: impl Fn(&crate::render::markdown::Rendered) -> Fingerprint,
+        render: impl FnOnce() -> crate::render::markdown::Rendered,
+    ) -> crate::render::markdown::Rendered {
         if !self.enabled {
             return render();
         }
@@ -306,6 +250,30 @@ impl Memo {
     }
 }
 
+impl crate::site::Units for Memo {
+    fn enabled(&self) -> bool {
+        self.enabled
+    }
+    fn file<'a>(
+        &self,
+        path: &str,
+        key: crate::site::KeyFn<'a>,
+        render: Box<dyn FnOnce() -> Result<Vec<u8>, crate::diag::Diagnostic> + 'a>,
+    ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
+        Memo::file(self, path, key, render)
+    }
+    fn search<'a>(
+        &self,
+        key: crate::site::KeyFn<'a>,
+        build: Box<dyn FnOnce() -> Result<Vec<crate::output::OutputFile>, String> + 'a>,
+    ) -> Result<Vec<crate::output::OutputFile>, String> {
+        Memo::search(self, key, build)
+    }
+    fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        Memo::previous_file(self, path)
+    }
+}
+
 impl Default for Memo {
     fn default() -> Memo {
         Memo::new()
@@ -316,13 +284,6 @@ impl Default for Memo {
 mod tests {
     use super::*;
 
-    #[test]
-    fn parts_do_not_run_into_each_other() {
-        assert_ne!(
-            Hasher::new().str("ab").str("c").finish(),
-            Hasher::new().str("a").str("bc").finish()
-        );
-    }
 
     #[test]
     fn reuses_only_for_the_same_key_and_forgets_unused_units() {

@@ -117,7 +117,7 @@ pub fn read_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => {
                     let text = crate::diag::normalize_line_breaks(text);
-                    match control_character(&text) {
+                    match crate::diag::control_character(&text) {
                         Some(d) => problems.push(d.relocated(&rel)),
                         None => files.push(SourceFile { path: rel, text }),
                     }
@@ -183,18 +183,6 @@ fn escaped_control_characters(parsed: &Parsed) -> Vec<Diagnostic> {
     items.into_iter().filter_map(|(v, o)| check(v, o)).collect()
 }
 
-/// The first control character in a text file (NUL, escape, form feed, ...: anything but tab and
-/// line breaks), which would otherwise reach the HTML, the feeds and the CSV as it is.
-pub fn control_character(text: &str) -> Option<Diagnostic> {
-    let (offset, c) = text
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
-    let (line, col) = line_col(text, offset);
-    Some(
-        Diagnostic::error(PathBuf::new(), line, col, format!("control character U+{:04X} in the text", c as u32))
-            .with_hint("delete it (it is invisible in most editors; it often comes from copying out of a PDF)"),
-    )
-}
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
     let rel = path.strip_prefix(root).unwrap_or(path);

@@ -682,6 +682,31 @@ pub struct Chart {
     pub origin: Origin,
 }
 
+impl Chart {
+    /// The rows this chart draws: the dataset's rows after `filter` and `exclude`.
+    pub fn rows<'a>(&self, dataset: &'a Dataset) -> Vec<&'a Row> {
+        dataset
+            .rows
+            .iter()
+            .filter(|r| {
+                self.filter
+                    .iter()
+                    .all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
+            })
+            .filter(|r| {
+                !self
+                    .exclude
+                    .iter()
+                    .any(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
+            })
+            .collect()
+    }
+}
+
+/// The largest magnitude a chart draws. Axis ticks are computed from the data, and a value near
+/// `f64::MAX` overflows them (a build once looped forever on 1.7e308); no printed table needs more.
+pub const CHART_VALUE_LIMIT: f64 = 1e15;
+
 /// Entity kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -855,6 +880,41 @@ pub struct Source {
     /// Where it was declared.
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Source {
+    /// The author-date label: "Lee and Lee 2016", "Song 2012", "Turner et al. 1997".
+    pub fn label(&self) -> String {
+            let s = self;
+        let who = match s.authors.as_slice() {
+            [] => s
+                .container
+                .clone()
+                .unwrap_or_else(|| s.publisher.clone().unwrap_or_else(|| short_title(&s.title))),
+            [a] => family(a).to_string(),
+            [a, b] => format!("{} and {}", family(a), family(b)),
+            [a, ..] => format!("{} et al.", family(a)),
+        };
+        match s.year {
+            Some(y) => format!("{who} {y}"),
+            None => format!("{who} n.d."),
+        }
+    }
+}
+
+/// Family name of "Family, Given", or the whole name of an organization.
+fn family(name: &str) -> &str {
+    name.split_once(',').map_or(name, |(f, _)| f).trim()
+}
+
+fn short_title(title: &str) -> String {
+    let words: Vec<&str> = title.split_whitespace().take(4).collect();
+    let short = words.join(" ");
+    if title.split_whitespace().count() > 4 {
+        format!("{short}…")
+    } else {
+        short
+    }
 }
 
 /// Source types.

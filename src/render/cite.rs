@@ -84,38 +84,6 @@ impl Work {
     }
 }
 
-/// Family name of "Family, Given", or the whole name of an organization.
-fn family(name: &str) -> &str {
-    name.split_once(',').map_or(name, |(f, _)| f).trim()
-}
-
-/// The author-date label: "Lee and Lee 2016", "Song 2012", "Turner et al. 1997".
-pub fn label(s: &Source) -> String {
-    let who = match s.authors.as_slice() {
-        [] => s
-            .container
-            .clone()
-            .unwrap_or_else(|| s.publisher.clone().unwrap_or_else(|| short_title(&s.title))),
-        [a] => family(a).to_string(),
-        [a, b] => format!("{} and {}", family(a), family(b)),
-        [a, ..] => format!("{} et al.", family(a)),
-    };
-    match s.year {
-        Some(y) => format!("{who} {y}"),
-        None => format!("{who} n.d."),
-    }
-}
-
-fn short_title(title: &str) -> String {
-    let words: Vec<&str> = title.split_whitespace().take(4).collect();
-    let short = words.join(" ");
-    if title.split_whitespace().count() > 4 {
-        format!("{short}…")
-    } else {
-        short
-    }
-}
-
 /// Loaded CSL styles; load once per process ([`Styles::shared`]).
 pub struct Styles {
     apa: IndependentStyle,
@@ -283,7 +251,7 @@ impl SiteCiter {
 }
 
 fn html_escape(s: &str) -> String {
-    crate::render::escape_html(s)
+    crate::render::templates::escape_html(s)
 }
 
 /// The formatter's output with every text it carries HTML-escaped. hayagriva writes its text and

@@ -16,6 +16,17 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::model::{Axis, Cell, Chart, ChartKind, Dataset, Orientation, Row};
 
+/// A rendered chart.
+#[derive(Debug, Clone)]
+pub struct ChartOut {
+    /// 760-wide SVG.
+    pub wide: String,
+    /// 380-wide SVG.
+    pub narrow: String,
+    /// 1200x630 PNG.
+    pub png: Vec<u8>,
+}
+
 /// Sentinel colours, replaced by classes after drawing.
 #[derive(Clone, Copy)]
 enum Paint {
@@ -89,29 +100,10 @@ impl Size {
     }
 }
 
-/// The rows a chart draws: the dataset's rows after `filter` and `exclude`.
-pub fn chart_rows<'a>(chart: &Chart, dataset: &'a Dataset) -> Vec<&'a Row> {
-    dataset
-        .rows
-        .iter()
-        .filter(|r| {
-            chart
-                .filter
-                .iter()
-                .all(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
-        })
-        .filter(|r| {
-            !chart
-                .exclude
-                .iter()
-                .any(|(k, v)| r.get(k).is_some_and(|c| c.matches(v)))
-        })
-        .collect()
-}
 
 /// How many marks the chart draws for these rows (one per row with a value or a range, per panel).
 pub fn expected_marks(chart: &Chart, dataset: &Dataset) -> usize {
-    let rows = chart_rows(chart, dataset);
+    let rows = chart.rows(dataset);
     let axes: Vec<&Axis> = if chart.panels.is_empty() {
         vec![&chart.y]
     } else {
@@ -151,10 +143,10 @@ pub fn svg(
     size: Size,
     source_line: &str,
 ) -> Result<String, String> {
-    let rows = chart_rows(chart, dataset);
+    let rows = chart.rows(dataset);
     // Validation reports these at their rows (`index::chart_data_problems`); this guard keeps any
     // caller from reaching the axis code, which never ends on values near f64::MAX.
-    let out_of_range = rows.iter().flat_map(|r| r.values()).filter_map(Cell::as_f64).any(|v| !v.is_finite() || v.abs() > crate::index::CHART_VALUE_LIMIT);
+    let out_of_range = rows.iter().flat_map(|r| r.values()).filter_map(Cell::as_f64).any(|v| !v.is_finite() || v.abs() > crate::model::CHART_VALUE_LIMIT);
     if rows.is_empty() || out_of_range {
         return Err("the chart has no rows, or a value too large to draw".to_string());
     }
@@ -828,7 +820,7 @@ fn restyle(svg: &str, chart: &Chart, size: Size) -> String {
         .and_then(|s| s.split('"').next())
         .unwrap_or("0 0 760 470")
         .to_string();
-    let esc = crate::markdown::escape_text;
+    let esc = crate::render::markdown::escape_text;
     let new_root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"fb-chart fb-chart-{}\" role=\"img\" aria-labelledby=\"t-{uid} d-{uid}\" font-family=\"DejaVu Sans, Verdana, sans-serif\"><title id=\"t-{uid}\">{}</title><desc id=\"d-{uid}\">{}</desc><style>{}</style><rect class=\"fb-bg\" width=\"100%\" height=\"100%\"/>",
         size.suffix(),
@@ -949,7 +941,7 @@ pub fn png(svg: &str, previous: Option<Vec<u8>>) -> Result<Vec<u8>, String> {
 }
 
 fn source_key(svg: &str) -> String {
-    crate::memo::Hasher::new()
+    crate::fingerprint::Hasher::new()
         .str(PNG_FORMAT)
         .str(svg)
         .finish()
@@ -986,8 +978,8 @@ fn rasterize(svg: &str, key: &str) -> Result<Vec<u8>, String> {
         std::sync::OnceLock::new();
     let fonts = FONTS.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
-        db.load_font_data(include_bytes!("assets/DejaVuSans.ttf").to_vec());
-        db.load_font_data(include_bytes!("assets/DejaVuSans-Bold.ttf").to_vec());
+        db.load_font_data(include_bytes!("../assets/DejaVuSans.ttf").to_vec());
+        db.load_font_data(include_bytes!("../assets/DejaVuSans-Bold.ttf").to_vec());
         db.set_sans_serif_family("DejaVu Sans");
         std::sync::Arc::new(db)
     });
@@ -1064,7 +1056,7 @@ pub fn card_png(
     subtitle: &str,
     previous: Option<Vec<u8>>,
 ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
-    let esc = crate::markdown::escape_text;
+    let esc = crate::render::markdown::escape_text;
     let mut lines = String::new();
     for (i, line) in at_most(wrap(title, 1040, 60.0 / 1.1), 3).iter().enumerate() {
         let _ = write!(

@@ -1,16 +1,15 @@
-//! Check: what `fieldbook check` adds to a build's own validation.
-//!
-//! In-page fragments (`@page/x#anchor` must name an anchor that exists on page x), data consistency
-//! (see [`crate::consistency`]) as warnings, orphan entities that no text mentions, and a walk of the
-//! built files that resolves every internal `href` and `src`.
+//! Verify: what `fieldbook check` reports beyond a build's own validation, once everything is
+//! rendered: in-page fragments (`@page/x#anchor` must name an anchor that exists on page x),
+//! entities no text mentions, and a walk of the built site that resolves every internal `href` and
+//! `src` (and its fragment) against the files the build produced.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
-use crate::index::parse_ref;
-use crate::markdown::Rendered;
 use crate::model::{Kind, Site};
 use crate::output::OutputFile;
+use crate::render::markdown::Rendered;
+use crate::validate::index::parse_ref;
 
 /// Every `@page/id#fragment` whose fragment is not an anchor of that page.
 pub fn fragments(site: &Site, markdown: &BTreeMap<(Kind, String), Rendered>) -> Vec<Diagnostic> {

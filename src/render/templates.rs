@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
-use crate::memo::{Fingerprint, Hasher};
+use crate::fingerprint::{Fingerprint, Hasher};
 
 /// Loaded templates.
 pub struct Templates {

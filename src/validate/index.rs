@@ -189,7 +189,7 @@ impl Index {
                 title: s.title.clone(),
                 url: Kind::Source.url(&s.id),
                 summary: s.title.clone(),
-                cite_label: Some(crate::cite::label(s)),
+                cite_label: Some(s.label()),
             };
             add(Kind::Source, &s.id, &s.origin, e, &s.aliases);
         }
@@ -474,15 +474,12 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
     problems
 }
 
-/// The largest magnitude a chart draws. Axis ticks are computed from the data, and a value near
-/// `f64::MAX` overflows them (a build once looped forever on 1.7e308); no printed table needs more.
-pub const CHART_VALUE_LIMIT: f64 = 1e15;
 
 /// Problems in the data a chart draws: values out of range, zero or negative values on a log
 /// scale, and a chart whose filters leave no row. Each is located at the dataset row.
 pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let rows = crate::chart::chart_rows(c, d);
+    let rows = c.rows(d);
     if rows.is_empty() {
         problems.push(
             Diagnostic::error(&c.origin.path, c.origin.line, c.origin.col, format!("chart draws no row of dataset `{}`", d.id))
