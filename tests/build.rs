@@ -906,3 +906,33 @@ fn stored_markup_in_a_source_is_escaped_in_cite_this_and_reference_lists() {
         assert!(!html.contains("<b onmouseover"), "{page}: the licence reached the page as markup");
     }
 }
+
+#[test]
+fn a_missing_chart_column_is_located_at_the_value() {
+    assert_rejected(
+        |r| edit(r, "content/charts/counts-chart.yaml", "y: {field: workers,", "y: {field: wrkers,"),
+        "content/charts/counts-chart.yaml:7:12",
+        "has no column `wrkers`",
+    );
+}
+
+#[test]
+fn a_duplicate_yaml_key_is_located_at_its_second_occurrence() {
+    assert_rejected(
+        |r| edit(r, "content/datasets/counts.yaml", "title: Counts by year\n", "title: Counts by year\ntitle: Again\n"),
+        "content/datasets/counts.yaml:3:1",
+        "duplicate field `title`",
+    );
+}
+
+#[test]
+fn a_tab_in_front_matter_is_located_without_a_contradicting_line_number() {
+    let site = fixture("mini");
+    let out = site.path().join("public");
+    edit(site.path(), "content/pages/second.md", "title: Second chapter", "\ttitle: Second chapter");
+    let o = build(site.path(), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("content/pages/second.md:3:"), "{stderr}");
+    assert!(!stderr.contains("at line"), "the message names another line than the location:\n{stderr}");
+    assert!(stderr.contains("spaces"), "{stderr}");
+}

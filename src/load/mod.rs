@@ -6,6 +6,7 @@
 //! that one run reports every broken file.
 
 use std::fmt;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -296,13 +297,31 @@ pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
 }
 
 /// Turns a serde_yaml error into a diagnostic. `line_offset` shifts lines (front matter starts at line 2).
-fn yaml_error(path: &Path, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
-    let (line, col) = e
+fn yaml_error(path: &Path, text: &str, e: &serde_yaml::Error, line_offset: usize) -> Diagnostic {
+    let (mut line, mut col) = e
         .location()
         .map_or((1, 1), |l| (l.line() + line_offset, l.column()));
+    // The location is shown beside the message; serde_yaml's own "at line N column M" counts from
+    // the start of the YAML (not the file, for front matter), so it is taken out.
     let mut message = e.to_string();
-    if let Some(i) = message.rfind(" at line ") {
-        message.truncate(i);
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    while let Some(i) = message.find(" at line ") {
+        let mut end = i + 9 + digits(&message[i + 9..]);
+        if let Some(rest) = message[end..].strip_prefix(" column ") {
+            end += 8 + digits(rest);
+        }
+        message.replace_range(i..end, "");
+    }
+    // A duplicate key is reported at the mapping; point at the second occurrence instead.
+    if let Some(key) = message.strip_prefix("duplicate field `").and_then(|r| r.split('`').next()) {
+        let at_key = |l: &&str| {
+            let t = l.trim_start_matches([' ', '-']);
+            t.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+        };
+        if let Some((i, l)) = text.lines().enumerate().filter(|(_, l)| at_key(l)).nth(1) {
+            line = i + 1 + line_offset;
+            col = l.len() - l.trim_start_matches([' ', '-']).len() + 1;
+        }
     }
     let hint = yaml_hint(&message);
     Diagnostic::error(path, line, col, message).with_hint(hint)
@@ -329,6 +348,12 @@ fn yaml_hint(message: &str) -> String {
             expected.iter().copied(),
             "remove the key; docs/authoring.md lists the keys of each kind",
         );
+    }
+    if message.contains("tab character") {
+        return "YAML indents with spaces only: replace the tab at the start of the line with spaces".to_string();
+    }
+    if message.starts_with("duplicate field") {
+        return "a key may appear once per item: remove or merge the second one".to_string();
     }
     if message.contains("missing field") {
         return "add the field; docs/authoring.md lists the required keys of each kind".to_string();
@@ -386,7 +411,7 @@ pub fn parse_page_file(path: PathBuf, text: String) -> Result<Page, Diagnostic> 
 fn parse_page(file: &SourceFile) -> Result<Page, Diagnostic> {
     let (yaml, body, body_line) = split_front_matter(file)?;
     let meta: FrontMatter =
-        serde_yaml::from_str(yaml).map_err(|e| yaml_error(&file.path, &e, 1))?;
+        serde_yaml::from_str(yaml).map_err(|e| yaml_error(&file.path, yaml, &e, 1))?;
     let origin = origin_of(file, "id", &meta.id);
     Ok(Page {
         meta,
@@ -479,7 +504,7 @@ where
         return Ok(Vec::new());
     }
     let items: Vec<T> =
-        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
     let mut out = Vec::with_capacity(items.len());
     let mut from = 0;
     for item in items {
@@ -513,9 +538,29 @@ has_id!(Entity, Event, Source, KeyFigure, Correction);
 
 fn parse_chart(file: &SourceFile) -> Result<Chart, Diagnostic> {
     let mut chart: Chart =
-        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
     chart.origin = origin_of(file, "id", &chart.id);
+    chart.value_positions = value_positions(&file.text);
     Ok(chart)
+}
+
+/// Where each scalar value written after a `key:` first appears (`field: workers` gives
+/// `workers` its line and column), so a problem with a value points at it, not at the item.
+fn value_positions(text: &str) -> BTreeMap<String, (usize, usize)> {
+    let mut out = BTreeMap::new();
+    for (n, line) in text.lines().enumerate() {
+        for (i, _) in line.match_indices(':') {
+            let rest = &line[i + 1..];
+            let value = rest.trim_start();
+            let end = value.find([',', '}', ']', '#']).unwrap_or(value.len());
+            let value = value[..end].trim().trim_matches(['"', '\'']);
+            if !value.is_empty() {
+                let col = line[..i + 1].chars().count() + rest.chars().count() - rest.trim_start().chars().count() + 1;
+                out.entry(value.to_string()).or_insert((n + 1, col));
+            }
+        }
+    }
+    out
 }
 
 /// A dataset file's text as `content/datasets/dataset.yaml` (for tools and the fuzz targets).
@@ -528,7 +573,7 @@ pub fn parse_dataset_text(text: &str) -> Result<Dataset, Diagnostic> {
 
 fn parse_dataset(file: &SourceFile) -> Result<Dataset, Diagnostic> {
     let header: DatasetHeader =
-        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &e, 0))?;
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
     for column in &header.columns {
         if column.name.is_empty()
             || !column
@@ -552,7 +597,7 @@ fn parse_dataset(file: &SourceFile) -> Result<Dataset, Diagnostic> {
     };
     let rows = seed
         .deserialize(serde_yaml::Deserializer::from_str(&file.text))
-        .map_err(|e| yaml_error(&file.path, &e, 0))?;
+        .map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
     let row_lines = row_lines(&file.text, rows.len());
     Ok(Dataset {
         origin: origin_of(file, "id", &header.id),

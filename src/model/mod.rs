@@ -680,9 +680,20 @@ pub struct Chart {
     /// Where it was declared.
     #[serde(skip)]
     pub origin: Origin,
+    /// Line and column of each value written in the file, for diagnostics about a value.
+    #[serde(skip)]
+    pub value_positions: BTreeMap<String, (usize, usize)>,
 }
 
 impl Chart {
+    /// Where `value` is written in the chart's file, else where the chart is declared.
+    pub fn position_of(&self, value: &str) -> (usize, usize) {
+        self.value_positions
+            .get(value)
+            .copied()
+            .unwrap_or((self.origin.line, self.origin.col))
+    }
+
     /// The rows this chart draws: the dataset's rows after `filter` and `exclude`.
     pub fn rows<'a>(&self, dataset: &'a Dataset) -> Vec<&'a Row> {
         dataset

@@ -367,11 +367,12 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
             match d.column(field) {
                 None => {
                     let cols = d.columns.iter().map(|c| c.name.as_str());
+                    let (line, col) = c.position_of(field);
                     problems.push(
                         Diagnostic::error(
                             &c.origin.path,
-                            c.origin.line,
-                            c.origin.col,
+                            line,
+                            col,
                             format!("{what}: dataset `{}` has no column `{field}`", d.id),
                         )
                         .with_hint(did_you_mean(
