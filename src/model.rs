@@ -849,6 +849,13 @@ pub struct Source {
     /// Where the report cites it.
     #[serde(default)]
     pub cited_in: Option<String>,
+    /// A local plain-text copy of the document, relative to the site root; read by `check`
+    /// (provenance), never published.
+    #[serde(default, skip_serializing)]
+    pub text: Option<String>,
+    /// Regions of `text` by the names locators use ("Table 2-1", "II.3"); see `provenance`.
+    #[serde(default, skip_serializing)]
+    pub sections: BTreeMap<String, crate::provenance::Section>,
     /// Old ids.
     #[serde(default)]
     pub aliases: Vec<String>,
