@@ -33,10 +33,10 @@ use crate::model::{format_number, Cell, ColumnType, Dataset, KeyFigure, Origin, 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    /// The line the region starts at: the one line that reads this (leading `#`, `*`, `\` and
-    /// blanks aside), else the one line that begins with it.
+    /// Its first line: the one line reading this (leading `#`, `*`, `\` and blanks aside), else the
+    /// one line beginning with it; `head … tail` matches a line from `head` to `tail`.
     pub start: String,
-    /// The region ends before the first later line that begins with this; absent: at the end.
+    /// It ends before the first later line beginning with this (or `head … tail`); absent: at the end.
     #[serde(default)]
     pub end: Option<String>,
     /// The printed pages it covers, `"31-55"` or `"33"`: a locator giving only pages names the
@@ -143,8 +143,7 @@ fn figure(cx: &Cx, r: &mut Report, f: &KeyFigure) {
     let needle = plain(display);
     let shown = look(r, &what("display"), &format!("\"{display}\""), &f.locator, &places, &|t, l| t.plain[l].contains(&needle), &at("display"));
     if searched.is_empty() {
-        r.missed += usize::from(!shown); // every value derived: a display not printed still counts
-        return;
+        return r.missed += usize::from(!shown); // every value derived: a display not printed still counts
     }
     let in_display = printed(display);
     for (field, v) in searched {
@@ -250,15 +249,15 @@ fn locate<'c>(cx: &'c Cx, r: &mut Report, what: &str, (locator, source): (&str, 
             _ => {}
         }
     }
-    if places.is_empty() {
-        let bad = parts.iter().any(|p| matches!(p, Part::Bad(_)));
-        match parts.iter().find_map(|p| if let Part::NoText(id) = p { Some(id) } else { None }) {
-            Some(id) if !bad => *r.skipped.entry(id.clone()).or_default() += n,
-            _ => r.missed += n,
-        }
-        return None;
+    if !places.is_empty() {
+        return Some(places);
     }
-    Some(places)
+    let no_text = parts.iter().find_map(|p| if let Part::NoText(id) = p { Some(id) } else { None });
+    match no_text.filter(|_| !parts.iter().any(|p| matches!(p, Part::Bad(_)))) {
+        Some(id) => *r.skipped.entry(id.clone()).or_default() += n,
+        None => r.missed += n,
+    }
+    None
 }
 
 /// Whether `hit` holds on a line of one of the places; if not, a warning at `at` names where it does.
@@ -293,10 +292,8 @@ fn part(cx: &Cx, clause: &str, own: &str) -> Part {
         let none = format!("no section of {source}'s text covers pp. {}-{}", p.0, p.1);
         return if hits.is_empty() { Part::Bad(none) } else { Part::Regions(source.to_string(), hits) };
     }
-    for (k, p, q) in keys.iter().filter_map(|k| Some((k, pages?, text.regions[*k].pages?))) {
-        if !overlap(p, q) {
-            return Part::Bad(format!("`{k}` covers pp. {}-{}, not pp. {}-{}", q.0, q.1, p.0, p.1));
-        }
+    if let Some((k, p, q)) = keys.iter().filter_map(|k| Some((k, pages?, text.regions[*k].pages?))).find(|(_, p, q)| !overlap(*p, *q)) {
+        return Part::Bad(format!("`{k}` covers pp. {}-{}, not pp. {}-{}", q.0, q.1, p.0, p.1));
     }
     Part::Regions(source.to_string(), keys.iter().map(|k| k.to_string()).collect())
 }
@@ -349,19 +346,27 @@ fn plain(line: &str) -> String {
     mapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a line begins with `marker`, or, for `head … tail` (or `...`), begins with `head` and ends with `tail`.
+fn begins(line: &str, marker: &str) -> bool {
+    match marker.split_once('…').or_else(|| marker.split_once("...")).map(|(h, t)| (h.trim_end(), t.trim_start())) {
+        Some((h, t)) => line.len() >= h.len() + t.len() && line.starts_with(h) && line.ends_with(t),
+        None => !marker.is_empty() && line.starts_with(marker),
+    }
+}
+
 /// The lines a section covers in `lines`.
 fn find_region(lines: &[&str], s: &Section) -> Result<Region, String> {
     let start = norm(&s.start);
     let numbered = |hit: &dyn Fn(&str) -> bool| -> Vec<usize> { (0..lines.len()).filter(|&i| hit(norm(lines[i]))).collect() };
-    let (equal, begins) = (numbered(&|l| l == start), numbered(&|l| !start.is_empty() && l.starts_with(start)));
-    let from = match (equal.as_slice(), begins.as_slice()) {
+    let (equal, begin) = (numbered(&|l| l == start), numbered(&|l| begins(l, start)));
+    let from = match (equal.as_slice(), begin.as_slice()) {
         ([one], _) | ([], [one]) => *one,
         ([], []) => return Err(format!("no line of the text begins with `{}`", s.start)),
         (e, b) => return Err(format!("`start` matches lines {} of the text; make it match one", if e.is_empty() { b } else { e }.iter().take(4).map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", "))),
     };
     let to = match s.end.as_deref().map(norm) {
         None => lines.len(),
-        Some(end) => (from + 1..lines.len()).find(|&i| !end.is_empty() && norm(lines[i]).starts_with(end)).ok_or_else(|| format!("no line after line {} begins with `{end}`", from + 1))?,
+        Some(end) => (from + 1..lines.len()).find(|&i| begins(norm(lines[i]), end)).ok_or_else(|| format!("no line after line {} begins with `{end}`", from + 1))?,
     };
     let pages = s.pages.as_deref().map(|p| parse_pages(p).ok_or_else(|| format!("`pages: {p}` is not a page or a range like 31-55"))).transpose()?;
     Ok(Region { from, to, pages })
@@ -543,7 +548,7 @@ mod tests {
     }
 
     #[test]
-    fn locator_parts_name_whole_keys_and_pages() {
+    fn locators_name_whole_keys_and_pages_and_yaml_keys_are_found() {
         let keys = [("II.3", Some((31, 55))), ("III.3", Some((69, 76))), ("Table 2-1", Some((33, 33))), ("opening section", None)];
         let g: BTreeMap<String, Region> = keys.iter().map(|(k, pages)| (k.to_string(), Region { from: 0, to: 1, pages: *pages })).collect();
         assert_eq!(keys_in("III.3, p. 70", &g), vec!["III.3"]);
@@ -554,6 +559,10 @@ mod tests {
         assert_eq!(pages_in("II.3, pp. 37-38; repeated p. 53"), Some((37, 53)));
         assert_eq!(pages_in("issue of August 1, 2011; app. 4"), None);
         assert_eq!((parse_pages("31–55"), parse_pages("55-31")), (Some((31, 55)), None));
+        let yaml = "- id: a\n  value: 5\n  locator: \"p. 2\"\n- id: b\n  value: 6\n";
+        assert_eq!((key_at(yaml, 1, "locator"), key_at(yaml, 4, "locator")), (Some((3, 3)), None));
+        assert_eq!(key_col("  - {year: 2000, total: 1000, \"share\": 10.0}", "share"), Some(32));
+        assert_eq!(key_col("  - {subtotal: 1, total: 2}", "total"), Some(19));
     }
 
     #[test]
@@ -564,6 +573,7 @@ mod tests {
         assert_eq!(s("3. Recent workers", Some("III.")).map(|r| (r.from, r.to)), Ok((1, 5)));
         assert!(s("Table", None).unwrap_err().contains("lines 1, 3"));
         assert!(s("Table 9-9", None).is_err() && s("3. Recent", Some("IV.")).is_err());
+        assert_eq!(s("Table 2-1. … Workers", Some("\\* Source")).map(|r| (r.from, r.to)), Ok((2, 4)));
     }
 
     #[test]
@@ -585,13 +595,5 @@ mod tests {
             recompute(&mut r, "x", printed, Some(1), eval("work / sum(work) * 100", &var), &Origin::default());
         }
         assert_eq!((r.derived, r.missed), (1, 1));
-    }
-
-    #[test]
-    fn yaml_keys_are_located() {
-        let yaml = "- id: a\n  value: 5\n  locator: \"p. 2\"\n- id: b\n  value: 6\n";
-        assert_eq!((key_at(yaml, 1, "locator"), key_at(yaml, 4, "locator")), (Some((3, 3)), None));
-        assert_eq!(key_col("  - {year: 2000, total: 1000, \"share\": 10.0}", "share"), Some(32));
-        assert_eq!(key_col("  - {subtotal: 1, total: 2}", "total"), Some(19));
     }
 }
