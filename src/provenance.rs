@@ -132,7 +132,7 @@ fn figure(cx: &Cx, r: &mut Report, f: &KeyFigure) {
     if searched.is_empty() && f.display.is_none() {
         return;
     }
-    let Some(places) = locate(cx, r, &what("locator"), (&f.locator, &f.source), &at("locator"), searched.len().max(1)) else { return };
+    let Some(places) = locate(cx, r, &format!("key figure `{}`", f.id), (&f.locator, &f.source), &at("locator"), searched.len().max(1)) else { return };
     let Some(display) = &f.display else {
         for (field, v) in searched {
             let found = look(r, &what(field), &format_number(v, None), &f.locator, &places, &prints(v), &at(field));
@@ -225,7 +225,7 @@ fn recompute(r: &mut Report, what: &str, stored: f64, decimals: Option<u8>, comp
     let scale = 10f64.powi(d as i32);
     let problem = match computed {
         Ok(c) if (c * scale).round() == (stored * scale).round() => return r.derived += 1,
-        Ok(c) => format!("{} is declared derived, but its formula gives {}", format_number(stored, None), format_number(c, Some(d as u8 + 2))),
+        Ok(c) => format!("{} is declared derived, but its formula gives {}", format_number(stored, None), format_number((c * 1e6).round() / 1e6, None)),
         Err(e) => format!("its derived formula cannot be computed: {e}"),
     };
     r.missed += 1;
