@@ -676,6 +676,8 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
                 .with_hint(format!("the page {url} is made by a template (or is a static file); find the link there"))
         }));
     }
+    // Every key figure and dataset cell against the source texts (sources with `text:`).
+    out.extend(crate::validate::provenance::check(&built.site, root));
     out.extend(built.orphans);
     out.sort_by(|a, b| {
         (b.severity, &a.path, a.line, a.col).cmp(&(a.severity, &b.path, b.line, b.col))

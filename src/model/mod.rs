@@ -885,6 +885,13 @@ pub struct Source {
     /// Where the report cites it.
     #[serde(default)]
     pub cited_in: Option<String>,
+    /// A local plain-text copy of the document, relative to the site root; read by `check`
+    /// (provenance), never published.
+    #[serde(default, skip_serializing)]
+    pub text: Option<String>,
+    /// Regions of `text` by the names locators use ("Table 2-1", "II.3"); see `provenance`.
+    #[serde(default, skip_serializing)]
+    pub sections: BTreeMap<String, Section>,
     /// Old ids.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -926,6 +933,22 @@ fn short_title(title: &str) -> String {
     } else {
         short
     }
+}
+
+/// One region of a source's text that locators name.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Its first line: the one line reading this (leading `#`, `*`, `\` and blanks aside), else the
+    /// one line beginning with it; `head … tail` matches a line from `head` to `tail`.
+    pub start: String,
+    /// It ends before the first later line beginning with this (or `head … tail`); absent: at the end.
+    #[serde(default)]
+    pub end: Option<String>,
+    /// The printed pages it covers, `"31-55"` or `"33"`: a locator giving only pages names the
+    /// sections covering them, and one naming this section must cite pages inside them.
+    #[serde(default)]
+    pub pages: Option<String>,
 }
 
 /// Source types.
