@@ -32,8 +32,21 @@ async function ran(rel, act) {
   await page.goto(url(rel.replace(/index\.html$/, "")), { waitUntil: "load" });
   if (act) await act(page);
   await page.waitForTimeout(50);
-  const mark = await page.evaluate((m) => window[m], MARK);
+  // A redirect page (an alias) moves on by itself: read the mark on the page it lands on, which
+  // must still be one of the site's.
+  let mark;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mark = await page.evaluate((m) => window[m], MARK);
+      break;
+    } catch (e) {
+      if (attempt > 3 || !/context was destroyed|navigat/i.test(String(e))) throw e;
+      await page.waitForLoadState("load");
+    }
+  }
+  const landed = page.url();
   await page.close();
+  assert.ok(landed.startsWith(url("")), `${rel} moved to ${landed}, outside the site`);
   return dialog || mark !== undefined;
 }
 
