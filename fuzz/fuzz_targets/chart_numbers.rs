@@ -24,9 +24,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
         return;
     };
-    let Ok(chart) = serde_yaml::from_str::<Chart>(&chart_yaml(flags)) else {
+    let Ok(mut chart) = serde_yaml::from_str::<Chart>(&chart_yaml(flags)) else {
         panic!("the generated chart spec does not load");
     };
+    // As the loader sets it: where the chart's id is written.
+    chart.origin = fieldbook::model::Origin { path: "content/charts/c.yaml".into(), line: 1, col: 5 };
     let mut dataset: Dataset = match fieldbook::load::parse_dataset_text(DATASET) {
         Ok(d) => d,
         Err(e) => panic!("the generated dataset does not load: {e:?}"),
