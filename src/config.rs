@@ -96,7 +96,10 @@ struct RawFieldbook {
 pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
     vec![
         ("book", schemars::schema_for!(RawBook).to_value()),
-        ("output.fieldbook", schemars::schema_for!(RawFieldbook).to_value()),
+        (
+            "output.fieldbook",
+            schemars::schema_for!(RawFieldbook).to_value(),
+        ),
     ]
 }
 
@@ -217,7 +220,11 @@ impl Config {
             ("language", &raw.book.language),
         ];
         strings.extend(raw.book.authors.iter().map(|a| ("authors", a.as_str())));
-        for (key, value) in [("licence", &fieldbook.licence), ("publisher", &fieldbook.publisher), ("output-dir", &fieldbook.output_dir)] {
+        for (key, value) in [
+            ("licence", &fieldbook.licence),
+            ("publisher", &fieldbook.publisher),
+            ("output-dir", &fieldbook.output_dir),
+        ] {
             if let Some(v) = value {
                 strings.push((key, v));
             }
@@ -230,16 +237,29 @@ impl Config {
             line_col(text, offset)
         };
         for (key, value) in &strings {
-            if let Some(c) = value.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+            if let Some(c) = value
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
                 let (line, col) = at_key(key);
-                return Err(Diagnostic::error(path, line, col, format!("{key} holds the control character U+{:04X}", c as u32))
-                    .with_hint("remove the escape that writes it (such as \\u0000)"));
+                return Err(Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("{key} holds the control character U+{:04X}", c as u32),
+                )
+                .with_hint("remove the escape that writes it (such as \\u0000)"));
             }
         }
         if !is_language_tag(&raw.book.language) {
             let (line, col) = at_key("language");
-            return Err(Diagnostic::error(path, line, col, format!("language `{}` is not a language tag", raw.book.language))
-                .with_hint("write a BCP 47 tag such as \"en\", \"ko\" or \"pt-BR\""));
+            return Err(Diagnostic::error(
+                path,
+                line,
+                col,
+                format!("language `{}` is not a language tag", raw.book.language),
+            )
+            .with_hint("write a BCP 47 tag such as \"en\", \"ko\" or \"pt-BR\""));
         }
         Ok(Config {
             title: raw.book.title,

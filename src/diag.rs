@@ -309,8 +309,15 @@ pub fn control_character(text: &str) -> Option<Diagnostic> {
         .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))?;
     let (line, col) = line_col(text, offset);
     Some(
-        Diagnostic::error(PathBuf::new(), line, col, format!("control character U+{:04X} in the text", c as u32))
-            .with_hint("delete it (it is invisible in most editors; it often comes from copying out of a PDF)"),
+        Diagnostic::error(
+            PathBuf::new(),
+            line,
+            col,
+            format!("control character U+{:04X} in the text", c as u32),
+        )
+        .with_hint(
+            "delete it (it is invisible in most editors; it often comes from copying out of a PDF)",
+        ),
     )
 }
 

@@ -151,7 +151,9 @@ impl Manifest {
         let text = read_regular(&out.join(MARKER)).ok()?;
         let text = String::from_utf8(text).ok()?;
         if let Some(body) = text.strip_prefix(PENDING_HEADER) {
-            return Some(Manifest::Pending(body.lines().map(str::to_string).collect()));
+            return Some(Manifest::Pending(
+                body.lines().map(str::to_string).collect(),
+            ));
         }
         let Some(body) = text.strip_prefix(COMPLETE_HEADER) else {
             return Some(Manifest::Unknown);
@@ -248,11 +250,7 @@ pub fn write_some(out: &Path, files: &[OutputFile], written: &mut Written) -> io
 
 /// Refuses any path that would leave the output folder or overwrite the marker.
 fn check_paths(files: &[OutputFile]) -> io::Result<()> {
-    let bad = |p: &str| {
-        !is_safe_relative(p)
-            || p == MARKER
-            || p.ends_with(TEMP_SUFFIX)
-    };
+    let bad = |p: &str| !is_safe_relative(p) || p == MARKER || p.ends_with(TEMP_SUFFIX);
     match files.iter().find(|f| bad(&f.path)) {
         Some(f) => Err(invalid(format!(
             "refusing to write {:?}: it would leave the output folder or overwrite fieldbook's own files",
@@ -358,9 +356,18 @@ fn read_regular(path: &Path) -> io::Result<Vec<u8>> {
 /// Whether a produced file's path already holds `new` on disk. The manifest vouches for a file
 /// only while its length matches and it was not modified after the marker was written (`since`);
 /// otherwise the file is read back and compared.
-fn is_current(out: &Path, rel: &str, new: &Entry, known: Option<&Entry>, since: Option<SystemTime>) -> bool {
+fn is_current(
+    out: &Path,
+    rel: &str,
+    new: &Entry,
+    known: Option<&Entry>,
+    since: Option<SystemTime>,
+) -> bool {
     let path = out.join(rel);
-    let Some(meta) = fs::symlink_metadata(&path).ok().filter(fs::Metadata::is_file) else {
+    let Some(meta) = fs::symlink_metadata(&path)
+        .ok()
+        .filter(fs::Metadata::is_file)
+    else {
         return false;
     };
     if meta.len() != new.len {
@@ -437,7 +444,9 @@ fn sync(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<(
             )))
         }
     };
-    let since = fs::symlink_metadata(out.join(MARKER)).ok().and_then(|m| mtime_of(&m));
+    let since = fs::symlink_metadata(out.join(MARKER))
+        .ok()
+        .and_then(|m| mtime_of(&m));
     let new: Vec<Entry> = files
         .par_iter()
         .map(|f| Entry {
@@ -460,7 +469,10 @@ fn sync(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<(
     if changed > 0 || !stale.is_empty() {
         // Before the first change: every file this write may touch, so a cut-short write is
         // finished by the next build and nothing outside the list is ever removed.
-        save_marker(out, &pending_text(previous.iter().chain(files.iter().map(|f| &f.path))))?;
+        save_marker(
+            out,
+            &pending_text(previous.iter().chain(files.iter().map(|f| &f.path))),
+        )?;
     }
     files
         .par_iter()

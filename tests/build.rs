@@ -715,14 +715,31 @@ fn a_chart_value_near_f64_max_is_refused_at_its_row_instead_of_hanging() {
     // Once, 1.7e308 made the axis code loop forever.
     assert_rejected(
         |r| {
-            edit(r, "content/datasets/counts.yaml", "{name: workers, title: Workers, type: integer", "{name: workers, title: Workers, type: number");
-            edit(r, "content/datasets/counts.yaml", "workers: 200,", "workers: 1.7e308,");
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "{name: workers, title: Workers, type: integer",
+                "{name: workers, title: Workers, type: number",
+            );
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "workers: 200,",
+                "workers: 1.7e308,",
+            );
         },
         "content/datasets/counts.yaml:15:",
         "too large to chart",
     );
     assert_rejected(
-        |r| edit(r, "content/datasets/counts.yaml", "workers: 200,", "workers: 9000000000000000000,"),
+        |r| {
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "workers: 200,",
+                "workers: 9000000000000000000,",
+            )
+        },
         "content/datasets/counts.yaml:15:",
         "too large to chart",
     );
@@ -732,8 +749,18 @@ fn a_chart_value_near_f64_max_is_refused_at_its_row_instead_of_hanging() {
 fn a_log_scale_chart_with_zero_is_refused() {
     assert_rejected(
         |r| {
-            edit(r, "content/datasets/counts.yaml", "workers: 200,", "workers: 0,");
-            edit(r, "content/charts/counts-chart.yaml", "unit: persons}", "unit: persons, scale: log}");
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "workers: 200,",
+                "workers: 0,",
+            );
+            edit(
+                r,
+                "content/charts/counts-chart.yaml",
+                "unit: persons}",
+                "unit: persons, scale: log}",
+            );
         },
         "content/datasets/counts.yaml:15:",
         "cannot be drawn on a log scale",
@@ -743,7 +770,14 @@ fn a_log_scale_chart_with_zero_is_refused() {
 #[test]
 fn a_chart_that_draws_no_row_is_refused() {
     assert_rejected(
-        |r| edit(r, "content/charts/counts-chart.yaml", "kind: line", "kind: line\nfilter: {year: \"1900\"}"),
+        |r| {
+            edit(
+                r,
+                "content/charts/counts-chart.yaml",
+                "kind: line",
+                "kind: line\nfilter: {year: \"1900\"}",
+            )
+        },
         "content/charts/counts-chart.yaml:1:",
         "chart draws no row",
     );
@@ -751,9 +785,23 @@ fn a_chart_that_draws_no_row_is_refused() {
 
 #[test]
 fn a_malformed_base_url_is_a_located_error_not_a_panic() {
-    for bad in ["x//", "https://", "/relative/", "javascript:alert(1)", "https://exa mple.org/", "ftp://example.org/"] {
+    for bad in [
+        "x//",
+        "https://",
+        "/relative/",
+        "javascript:alert(1)",
+        "https://exa mple.org/",
+        "ftp://example.org/",
+    ] {
         assert_rejected(
-            |r| edit(r, "book.toml", "base-url = \"https://example.org/mini/\"", &format!("base-url = \"{bad}\"")),
+            |r| {
+                edit(
+                    r,
+                    "book.toml",
+                    "base-url = \"https://example.org/mini/\"",
+                    &format!("base-url = \"{bad}\""),
+                )
+            },
             "book.toml:8:12",
             "base-url",
         );
@@ -763,7 +811,14 @@ fn a_malformed_base_url_is_a_located_error_not_a_panic() {
 #[test]
 fn an_impossible_date_is_refused() {
     assert_rejected(
-        |r| edit(r, "content/corrections/corrections.yaml", "2026-01-02", "2007-02-30"),
+        |r| {
+            edit(
+                r,
+                "content/corrections/corrections.yaml",
+                "2026-01-02",
+                "2007-02-30",
+            )
+        },
         "content/corrections/corrections.yaml:1:",
         "is not a real date",
     );
@@ -776,7 +831,11 @@ fn a_javascript_url_in_a_source_is_refused() {
             let p = r.join("content/sources/sources.yaml");
             let text = std::fs::read_to_string(&p).unwrap();
             let (first, rest) = text.split_once('\n').unwrap();
-            std::fs::write(&p, format!("{first}\n  url: \" \\tJaVaScRiPt:alert(1)\"\n{rest}")).unwrap();
+            std::fs::write(
+                &p,
+                format!("{first}\n  url: \" \\tJaVaScRiPt:alert(1)\"\n{rest}"),
+            )
+            .unwrap();
         },
         "content/sources/sources.yaml:1:",
         "url `JaVaScRiPt:alert(1)`",
@@ -786,13 +845,27 @@ fn a_javascript_url_in_a_source_is_refused() {
 #[test]
 fn a_control_character_is_refused_where_it_is_written() {
     assert_rejected(
-        |r| edit(r, "content/pages/second.md", "title: Second chapter", "title: Second\u{1b} chapter"),
+        |r| {
+            edit(
+                r,
+                "content/pages/second.md",
+                "title: Second chapter",
+                "title: Second\u{1b} chapter",
+            )
+        },
         "content/pages/second.md:3:14",
         "control character U+001B",
     );
     // Written as a YAML escape, it is caught in the parsed value.
     assert_rejected(
-        |r| edit(r, "content/entities/all.yaml", "summary: A port.", "summary: \"A port\\0.\""),
+        |r| {
+            edit(
+                r,
+                "content/entities/all.yaml",
+                "summary: A port.",
+                "summary: \"A port\\0.\"",
+            )
+        },
         "content/entities/all.yaml:1:",
         "control character U+0000",
     );
@@ -801,7 +874,19 @@ fn a_control_character_is_refused_where_it_is_written() {
 #[test]
 fn a_remote_image_is_refused() {
     assert_rejected(
-        |r| edit(r, "content/pages/second.md", "title: Second chapter\n", "title: Second chapter\n").then_append(r, "content/pages/second.md", "\n![A map](https://example.org/map.png)\n"),
+        |r| {
+            edit(
+                r,
+                "content/pages/second.md",
+                "title: Second chapter\n",
+                "title: Second chapter\n",
+            )
+            .then_append(
+                r,
+                "content/pages/second.md",
+                "\n![A map](https://example.org/map.png)\n",
+            )
+        },
         "content/pages/second.md:",
         "is not a file of this site",
     );
@@ -822,7 +907,14 @@ impl ThenAppend for () {
 #[test]
 fn a_place_inside_itself_is_refused() {
     assert_rejected(
-        |r| edit(r, "content/entities/all.yaml", "summary: A port.", "summary: A port.\n  parent: port-town"),
+        |r| {
+            edit(
+                r,
+                "content/entities/all.yaml",
+                "summary: A port.",
+                "summary: A port.\n  parent: port-town",
+            )
+        },
         "content/entities/all.yaml:1:7",
         "lies inside itself",
     );
@@ -831,7 +923,14 @@ fn a_place_inside_itself_is_refused() {
 #[test]
 fn two_items_with_the_same_alias_are_refused() {
     assert_rejected(
-        |r| edit(r, "content/pages/second.md", "title: Second chapter", "title: Second chapter\naliases: [old-first]"),
+        |r| {
+            edit(
+                r,
+                "content/pages/second.md",
+                "title: Second chapter",
+                "title: Second chapter\naliases: [old-first]",
+            )
+        },
         "content/pages/second.md:2:",
         "already an alias of `page/first`",
     );
@@ -841,7 +940,14 @@ fn two_items_with_the_same_alias_are_refused() {
 fn an_alias_named_after_the_sites_own_folders_is_refused() {
     for reserved in ["pagefind", "embed", "cards"] {
         assert_rejected(
-            |r| edit(r, "content/pages/first.md", "aliases: [old-first]", &format!("aliases: [{reserved}]")),
+            |r| {
+                edit(
+                    r,
+                    "content/pages/first.md",
+                    "aliases: [old-first]",
+                    &format!("aliases: [{reserved}]"),
+                )
+            },
             "content/pages/first.md:2:",
             "is reserved",
         );
@@ -851,7 +957,14 @@ fn an_alias_named_after_the_sites_own_folders_is_refused() {
 #[test]
 fn a_key_figure_whose_display_disagrees_with_its_value_is_refused() {
     assert_rejected(
-        |r| edit(r, "content/figures/figures.yaml", "value: 100", "value: 100\n  display: \"1,000\""),
+        |r| {
+            edit(
+                r,
+                "content/figures/figures.yaml",
+                "value: 100",
+                "value: 100\n  display: \"1,000\"",
+            )
+        },
         "content/figures/figures.yaml:1:",
         "does not show 100",
     );
@@ -863,9 +976,18 @@ fn out_inside_static_or_content_is_refused() {
         let site = fixture("mini");
         let o = build(site.path(), &site.path().join(inside));
         assert_eq!(o.status.code(), Some(1), "{inside}");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("choose another --out folder"), "{inside}");
-        let copied = walkdir::WalkDir::new(site.path().join("static")).into_iter().flatten().count();
-        assert!(copied < 10, "{inside}: the output was written into the sources");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("choose another --out folder"),
+            "{inside}"
+        );
+        let copied = walkdir::WalkDir::new(site.path().join("static"))
+            .into_iter()
+            .flatten()
+            .count();
+        assert!(
+            copied < 10,
+            "{inside}: the output was written into the sources"
+        );
     }
 }
 
@@ -884,7 +1006,11 @@ fn thousands_of_headings_with_the_same_text_build_in_linear_time() {
     let html = std::fs::read_to_string(site.path().join("public/notes/index.html")).unwrap();
     assert!(html.contains("id=\"notes-30000\""));
     // Generous for a slow machine: the quadratic version took over a minute.
-    assert!(started.elapsed().as_secs() < 40, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 40,
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -894,23 +1020,63 @@ fn stored_markup_in_a_source_is_escaped_in_cite_this_and_reference_lists() {
     let p = r.join("content/sources/sources.yaml");
     let text = std::fs::read_to_string(&p).unwrap();
     let (first, rest) = text.split_once('\n').unwrap();
-    std::fs::write(&p, format!("{first}\n{}", rest.replace("publisher: Fixture Institute", "publisher: \"<img src=x onerror=alert(1)>\""))).unwrap();
-    edit(r, "book.toml", "title = \"Mini fixture\"", "title = \"Mini <script>alert(2)</script>\"");
-    edit(r, "book.toml", "licence = \"CC BY 4.0\"", "licence = \"<b onmouseover=alert(3)>CC</b>\"");
+    std::fs::write(
+        &p,
+        format!(
+            "{first}\n{}",
+            rest.replace(
+                "publisher: Fixture Institute",
+                "publisher: \"<img src=x onerror=alert(1)>\""
+            )
+        ),
+    )
+    .unwrap();
+    edit(
+        r,
+        "book.toml",
+        "title = \"Mini fixture\"",
+        "title = \"Mini <script>alert(2)</script>\"",
+    );
+    edit(
+        r,
+        "book.toml",
+        "licence = \"CC BY 4.0\"",
+        "licence = \"<b onmouseover=alert(3)>CC</b>\"",
+    );
     let out = r.join("public");
     build_ok(r, &out);
-    for page in ["first/index.html", "sources/doc2016/index.html", "index.html"] {
+    for page in [
+        "first/index.html",
+        "sources/doc2016/index.html",
+        "index.html",
+    ] {
         let html = std::fs::read_to_string(out.join(page)).unwrap();
-        assert!(!html.contains("<img src=x"), "{page}: a source field reached the page as markup");
-        assert!(!html.contains("<script>alert(2)"), "{page}: the site title reached the page as markup");
-        assert!(!html.contains("<b onmouseover"), "{page}: the licence reached the page as markup");
+        assert!(
+            !html.contains("<img src=x"),
+            "{page}: a source field reached the page as markup"
+        );
+        assert!(
+            !html.contains("<script>alert(2)"),
+            "{page}: the site title reached the page as markup"
+        );
+        assert!(
+            !html.contains("<b onmouseover"),
+            "{page}: the licence reached the page as markup"
+        );
     }
 }
 
 #[test]
 fn a_missing_chart_column_is_located_at_the_value() {
     assert_rejected(
-        |r| edit(r, "content/charts/counts-chart.yaml", "y: {field: workers,", "y: {field: wrkers,"),
+        |r| {
+            edit(
+                r,
+                "content/charts/counts-chart.yaml",
+                "y: {field: workers,",
+                "y: {field: wrkers,",
+            )
+        },
         "content/charts/counts-chart.yaml:7:12",
         "has no column `wrkers`",
     );
@@ -919,7 +1085,14 @@ fn a_missing_chart_column_is_located_at_the_value() {
 #[test]
 fn a_duplicate_yaml_key_is_located_at_its_second_occurrence() {
     assert_rejected(
-        |r| edit(r, "content/datasets/counts.yaml", "title: Counts by year\n", "title: Counts by year\ntitle: Again\n"),
+        |r| {
+            edit(
+                r,
+                "content/datasets/counts.yaml",
+                "title: Counts by year\n",
+                "title: Counts by year\ntitle: Again\n",
+            )
+        },
         "content/datasets/counts.yaml:3:1",
         "duplicate field `title`",
     );
@@ -929,10 +1102,18 @@ fn a_duplicate_yaml_key_is_located_at_its_second_occurrence() {
 fn a_tab_in_front_matter_is_located_without_a_contradicting_line_number() {
     let site = fixture("mini");
     let out = site.path().join("public");
-    edit(site.path(), "content/pages/second.md", "title: Second chapter", "\ttitle: Second chapter");
+    edit(
+        site.path(),
+        "content/pages/second.md",
+        "title: Second chapter",
+        "\ttitle: Second chapter",
+    );
     let o = build(site.path(), &out);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("content/pages/second.md:3:"), "{stderr}");
-    assert!(!stderr.contains("at line"), "the message names another line than the location:\n{stderr}");
+    assert!(
+        !stderr.contains("at line"),
+        "the message names another line than the location:\n{stderr}"
+    );
     assert!(stderr.contains("spaces"), "{stderr}");
 }

@@ -19,11 +19,16 @@ fn plant_user_files(out: &Path) {
     std::fs::write(out.join(".git/refs/heads/gh-pages"), "0123456789abcdef\n").unwrap();
     std::fs::write(out.join("CNAME"), "report.example.org\n").unwrap();
     std::fs::write(out.join(".nojekyll"), "").unwrap();
-    std::fs::write(out.join("google1234abcd.html"), "google-site-verification: google1234abcd.html").unwrap();
+    std::fs::write(
+        out.join("google1234abcd.html"),
+        "google-site-verification: google1234abcd.html",
+    )
+    .unwrap();
 }
 
 fn assert_user_files(out: &Path) {
-    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p} lost: {e}"));
+    let read =
+        |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p} lost: {e}"));
     assert_eq!(read(".git/HEAD"), "ref: refs/heads/gh-pages\n");
     assert_eq!(read(".git/refs/heads/gh-pages"), "0123456789abcdef\n");
     assert_eq!(read("CNAME"), "report.example.org\n");
@@ -38,20 +43,42 @@ fn site_files(out: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_entry(|e| e.file_name() != ".git")
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned(), e.path().to_path_buf()))
-        .filter(|(rel, _)| !matches!(rel.as_str(), "CNAME" | ".nojekyll" | "google1234abcd.html" | ".fieldbook-output"))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                e.path().to_path_buf(),
+            )
+        })
+        .filter(|(rel, _)| {
+            !matches!(
+                rel.as_str(),
+                "CNAME" | ".nojekyll" | "google1234abcd.html" | ".fieldbook-output"
+            )
+        })
         .map(|(rel, p)| (rel, std::fs::read(p).unwrap()))
         .collect()
 }
 
 /// Every file is whole: byte for byte the old site's or the new site's version of it.
-fn assert_each_file_old_or_new(got: &BTreeMap<String, Vec<u8>>, old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, Vec<u8>>) {
+fn assert_each_file_old_or_new(
+    got: &BTreeMap<String, Vec<u8>>,
+    old: &BTreeMap<String, Vec<u8>>,
+    new: &BTreeMap<String, Vec<u8>>,
+) {
     for (path, bytes) in got {
         if path.ends_with(".fieldbook-tmp") {
             continue; // a killed write's temporary file: not a file of the site; the next build removes it
         }
         let whole = old.get(path) == Some(bytes) || new.get(path) == Some(bytes);
-        assert!(whole, "{path} is neither the old nor the new version ({} bytes)", bytes.len());
+        assert!(
+            whole,
+            "{path} is neither the old nor the new version ({} bytes)",
+            bytes.len()
+        );
     }
 }
 
@@ -60,36 +87,59 @@ fn grown(root: &Path) {
     let big = "Many words of a long page. ".repeat(20_000);
     std::fs::write(
         root.join("content/pages/big.md"),
-        format!("---\nid: big\ntitle: A big page\nsummary: Large enough to need room.\n---\n\n{big}\n"),
+        format!(
+            "---\nid: big\ntitle: A big page\nsummary: Large enough to need room.\n---\n\n{big}\n"
+        ),
     )
     .unwrap();
     let p = root.join("book.toml");
-    let text = std::fs::read_to_string(&p).unwrap().replace("Mini fixture", "Mini fixture, second edition");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("Mini fixture", "Mini fixture, second edition");
     std::fs::write(p, text).unwrap();
 }
 
 /// The old and the new site, each built into a folder of its own.
-fn references() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+fn references() -> (
+    tempfile::TempDir,
+    BTreeMap<String, Vec<u8>>,
+    BTreeMap<String, Vec<u8>>,
+) {
     let site = fixture("mini");
     let refs = tempfile::tempdir().unwrap();
     build_ok(site.path(), &refs.path().join("old"));
     grown(site.path());
     build_ok(site.path(), &refs.path().join("new"));
-    let (old, new) = (site_files(&refs.path().join("old")), site_files(&refs.path().join("new")));
+    let (old, new) = (
+        site_files(&refs.path().join("old")),
+        site_files(&refs.path().join("new")),
+    );
     (site, old, new)
 }
 
 fn sh(script: &str) -> std::process::Output {
-    Command::new("bash").arg("-c").arg(script).env("NO_COLOR", "1").output().unwrap()
+    Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn a_full_disk_leaves_every_file_whole_and_the_next_build_finishes() {
     let (site, old, new) = references();
     // tmpfs counts whole 4 KiB pages per file: room for the old site and little more.
-    let old_size: usize = old.values().map(|b| b.len().div_ceil(4096) * 4096 + 4096).sum();
+    let old_size: usize = old
+        .values()
+        .map(|b| b.len().div_ceil(4096) * 4096 + 4096)
+        .sum();
     let work = tempfile::tempdir().unwrap();
-    let (mnt, after_fail, after_fix) = (work.path().join("mnt"), work.path().join("fail"), work.path().join("fix"));
+    let (mnt, after_fail, after_fix) = (
+        work.path().join("mnt"),
+        work.path().join("fail"),
+        work.path().join("fix"),
+    );
     std::fs::create_dir_all(&mnt).unwrap();
     let first = fixture("mini");
     // In a private mount namespace: a small tmpfs holds the old site and the user's files; the
@@ -123,16 +173,33 @@ cp -a {mnt}/public {fix}
         fix = after_fix.display(),
     );
     let o = sh(&format!("unshare -Urm bash -c {}", shell_quote(&script)));
-    assert!(o.status.success(), "the scenario did not run: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "the scenario did not run: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let status = std::fs::read_to_string(work.path().join("status")).unwrap();
     let stderr = std::fs::read_to_string(work.path().join("stderr")).unwrap();
     assert_ne!(status.trim(), "0", "the build into a full disk must fail");
-    assert!(stderr.contains("No space left") || stderr.contains("space"), "{stderr}");
-    assert!(!stderr.contains("left untouched"), "the message must not claim the folder is untouched:\n{stderr}");
-    assert!(stderr.contains("whole"), "the message says each file is whole:\n{stderr}");
+    assert!(
+        stderr.contains("No space left") || stderr.contains("space"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("left untouched"),
+        "the message must not claim the folder is untouched:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("whole"),
+        "the message says each file is whole:\n{stderr}"
+    );
     assert_each_file_old_or_new(&site_files(&after_fail), &old, &new);
     assert_user_files(&after_fail);
-    assert_eq!(site_files(&after_fix), new, "the next build finishes the update");
+    assert_eq!(
+        site_files(&after_fix),
+        new,
+        "the next build finishes the update"
+    );
     assert_user_files(&after_fix);
 }
 
@@ -156,7 +223,12 @@ fn a_build_killed_mid_write_leaves_every_file_whole_and_the_next_build_finishes(
     ));
     assert!(!o.status.success(), "the build should have been killed");
     use std::os::unix::process::ExitStatusExt;
-    assert_eq!(o.status.signal(), Some(25), "killed by SIGXFSZ: {:?}", o.status);
+    assert_eq!(
+        o.status.signal(),
+        Some(25),
+        "killed by SIGXFSZ: {:?}",
+        o.status
+    );
     assert_each_file_old_or_new(&site_files(&out), &old, &new);
     assert_user_files(&out);
     build_ok(site.path(), &out);
@@ -172,7 +244,10 @@ fn two_builds_into_one_folder_leave_one_whole_site() {
     let refs = tempfile::tempdir().unwrap();
     build_ok(a.path(), &refs.path().join("a"));
     build_ok(b.path(), &refs.path().join("b"));
-    let (site_a, site_b) = (site_files(&refs.path().join("a")), site_files(&refs.path().join("b")));
+    let (site_a, site_b) = (
+        site_files(&refs.path().join("a")),
+        site_files(&refs.path().join("b")),
+    );
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("public");
     build_ok(a.path(), &out);
@@ -180,7 +255,13 @@ fn two_builds_into_one_folder_leave_one_whole_site() {
     for round in 0..4 {
         let spawn = |root: &Path| {
             Command::new(BIN)
-                .args(["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+                .args([
+                    "build",
+                    "--root",
+                    root.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
                 .output()
         };
         let (ra, rb) = std::thread::scope(|s| {
@@ -188,9 +269,18 @@ fn two_builds_into_one_folder_leave_one_whole_site() {
             let tb = s.spawn(|| spawn(b.path()));
             (ta.join().unwrap().unwrap(), tb.join().unwrap().unwrap())
         });
-        assert!(ra.status.success() && rb.status.success(), "round {round}: {}{}", String::from_utf8_lossy(&ra.stderr), String::from_utf8_lossy(&rb.stderr));
+        assert!(
+            ra.status.success() && rb.status.success(),
+            "round {round}: {}{}",
+            String::from_utf8_lossy(&ra.stderr),
+            String::from_utf8_lossy(&rb.stderr)
+        );
         let got = site_files(&out);
-        assert!(got == site_a || got == site_b, "round {round}: a mix of two sites ({} files)", got.len());
+        assert!(
+            got == site_a || got == site_b,
+            "round {round}: a mix of two sites ({} files)",
+            got.len()
+        );
         assert_user_files(&out);
     }
     build_ok(a.path(), &out);
@@ -215,11 +305,19 @@ fn a_deploy_checkout_in_the_output_folder_survives_ten_rebuilds() {
             if extra.exists() {
                 std::fs::remove_file(extra).unwrap();
             } else {
-                std::fs::write(extra, "---\nid: extra\ntitle: Extra\nsummary: Comes and goes.\n---\n\nText.\n").unwrap();
+                std::fs::write(
+                    extra,
+                    "---\nid: extra\ntitle: Extra\nsummary: Comes and goes.\n---\n\nText.\n",
+                )
+                .unwrap();
             }
         }
         build_ok(site.path(), &out);
         assert_user_files(&out);
     }
-    assert_eq!(hashes(&out.join(".git")), git_before, "the deploy checkout changed");
+    assert_eq!(
+        hashes(&out.join(".git")),
+        git_before,
+        "the deploy checkout changed"
+    );
 }

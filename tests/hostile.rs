@@ -120,10 +120,16 @@ fn all_fields() -> Vec<Field> {
             fields.push(Field { file: folder, path });
         }
         if folder == "pages" {
-            fields.push(Field { file: folder, path: vec!["<body>".into()] });
+            fields.push(Field {
+                file: folder,
+                path: vec!["<body>".into()],
+            });
         }
         if folder == "datasets" {
-            fields.push(Field { file: folder, path: vec!["rows".into(), "[]".into(), "label".into()] });
+            fields.push(Field {
+                file: folder,
+                path: vec!["rows".into(), "[]".into(), "label".into()],
+            });
         }
     }
     for (table, schema) in fieldbook::config::schemas() {
@@ -132,7 +138,10 @@ fn all_fields() -> Vec<Field> {
         for path in paths {
             let mut full: Vec<String> = table.split('.').map(String::from).collect();
             full.extend(path);
-            fields.push(Field { file: "book.toml", path: full });
+            fields.push(Field {
+                file: "book.toml",
+                path: full,
+            });
         }
     }
     fields
@@ -226,7 +235,11 @@ fn plant(root: &Path, field: &Field, text: &str) {
         cols.push(serde_yaml::from_str("{name: label, title: Label, type: text}").unwrap());
     }
     if v.is_sequence() {
-        set_yaml(&mut v, &[&["[]".to_string()][..], &field.path[..]].concat(), text);
+        set_yaml(
+            &mut v,
+            &[&["[]".to_string()][..], &field.path[..]].concat(),
+            text,
+        );
     } else {
         set_yaml(&mut v, &field.path, text);
     }
@@ -238,7 +251,11 @@ fn problems_in(rel: &str, bytes: &[u8], payload: &str) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let lower = text.to_lowercase();
     let mut out = Vec::new();
-    let markup = ["<script>window.fbpwned", "<img src=x onerror", "<svg onload"];
+    let markup = [
+        "<script>window.fbpwned",
+        "<img src=x onerror",
+        "<svg onload",
+    ];
     let is_markup = rel.ends_with(".html") || rel.ends_with(".svg") || rel.ends_with(".xml");
     if is_markup {
         for m in markup {
@@ -250,15 +267,24 @@ fn problems_in(rel: &str, bytes: &[u8], payload: &str) -> Vec<String> {
         for attr in ["href=", "src=", "action=", "xlink:href="] {
             for (i, _) in lower.match_indices(attr) {
                 let v = lower[i + attr.len()..].trim_start_matches(['"', '\'']);
-                let v: String = v.chars().take(40).filter(|c| !c.is_whitespace() && !c.is_control()).collect();
-                if (v.starts_with("javascript:") || v.starts_with("data:") || v.starts_with("vbscript:"))
+                let v: String = v
+                    .chars()
+                    .take(40)
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect();
+                if (v.starts_with("javascript:")
+                    || v.starts_with("data:")
+                    || v.starts_with("vbscript:"))
                     && v.contains("fbpwned")
                 {
                     out.push(format!("{rel}: live link `{attr}{v}`"));
                 }
             }
         }
-        if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        if text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
             out.push(format!("{rel}: a control character"));
         }
     }
@@ -276,13 +302,18 @@ fn problems_in(rel: &str, bytes: &[u8], payload: &str) -> Vec<String> {
         }
     }
     if rel.ends_with(".csv") {
-        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes);
         for rec in r.records() {
             match rec {
                 Ok(rec) => {
                     for cell in rec.iter() {
                         let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-                        if formula && cell.chars().count() > 1 && cell.trim().parse::<f64>().is_err() {
+                        if formula
+                            && cell.chars().count() > 1
+                            && cell.trim().parse::<f64>().is_err()
+                        {
                             out.push(format!("{rel}: a cell a spreadsheet runs: {cell:?}"));
                         }
                     }
@@ -313,8 +344,17 @@ fn output_problems(out: &Path, payload: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for e in walkdir::WalkDir::new(out).into_iter().flatten() {
         if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(out).unwrap().to_string_lossy().into_owned();
-            problems.extend(problems_in(&rel, &std::fs::read(e.path()).unwrap(), payload));
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            problems.extend(problems_in(
+                &rel,
+                &std::fs::read(e.path()).unwrap(),
+                payload,
+            ));
         }
     }
     problems
@@ -334,8 +374,20 @@ fn located(stderr: &str) -> bool {
 fn every_field_of_every_kind_is_refused_with_a_location_or_published_inert() {
     let fields = all_fields();
     // The schemas must reach the fields one expects of them (a guard against an empty walk).
-    for must in ["sources:title", "sources:url", "sources:authors.[]", "book.toml:book.title", "charts:x.title", "datasets:columns.[].title", "pages:summary"] {
-        assert!(fields.iter().any(|f| f.name() == must), "the schema walk lost {must}: {:?}", fields.iter().map(Field::name).collect::<Vec<_>>());
+    for must in [
+        "sources:title",
+        "sources:url",
+        "sources:authors.[]",
+        "book.toml:book.title",
+        "charts:x.title",
+        "datasets:columns.[].title",
+        "pages:summary",
+    ] {
+        assert!(
+            fields.iter().any(|f| f.name() == must),
+            "the schema walk lost {must}: {:?}",
+            fields.iter().map(Field::name).collect::<Vec<_>>()
+        );
     }
     let mut failures = Vec::new();
     let mut accepted_markup: Vec<Field> = Vec::new();
@@ -359,14 +411,28 @@ fn every_field_of_every_kind_is_refused_with_a_location_or_published_inert() {
             } else {
                 t.1 += 1;
                 if stderr.contains("panicked") || !located(&stderr) {
-                    failures.push(format!("{} with {class}: refused without a file:line:col\n{stderr}", field.name()));
+                    failures.push(format!(
+                        "{} with {class}: refused without a file:line:col\n{stderr}",
+                        field.name()
+                    ));
                 }
             }
         }
     }
-    eprintln!("{} fields; (accepted, refused) per payload: {tally:?}", fields.len());
-    assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n"));
-    assert!(accepted_markup.len() > 20, "too few fields took markup: {accepted_markup:?}");
+    eprintln!(
+        "{} fields; (accepted, refused) per payload: {tally:?}",
+        fields.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        accepted_markup.len() > 20,
+        "too few fields took markup: {accepted_markup:?}"
+    );
 
     // Every field that took the markup at once, left for the browser test.
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile-site");

@@ -165,7 +165,11 @@ fn apply(root: &Path, edit: &Edit, entity_id: &mut String, memo: &Memo) {
     }
 }
 
-fn assert_same_as_full_build(root: &Path, memo: &Memo, after: &str) -> fieldbook::build::memo::Stats {
+fn assert_same_as_full_build(
+    root: &Path,
+    memo: &Memo,
+    after: &str,
+) -> fieldbook::build::memo::Stats {
     let incremental = match compile_with(root, false, memo) {
         Ok(b) => b,
         Err(f) => panic!(

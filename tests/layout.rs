@@ -14,11 +14,16 @@ fn modules() -> BTreeMap<String, String> {
             continue;
         }
         let rel = p.strip_prefix(&src).unwrap().with_extension("");
-        let mut parts: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+        let mut parts: Vec<String> = rel
+            .iter()
+            .map(|c| c.to_string_lossy().into_owned())
+            .collect();
         if parts.last().is_some_and(|l| l == "mod") {
             parts.pop();
         }
-        if matches!(parts.as_slice(), [x] if x == "lib" || x == "main") || parts.last().is_some_and(|l| l == "tests") {
+        if matches!(parts.as_slice(), [x] if x == "lib" || x == "main")
+            || parts.last().is_some_and(|l| l == "tests")
+        {
             continue;
         }
         let text = std::fs::read_to_string(p).unwrap();
@@ -32,12 +37,21 @@ fn edges(mods: &BTreeMap<String, String>, stage_level: bool) -> BTreeMap<String,
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (m, code) in mods {
         for (i, _) in code.match_indices("crate::") {
-            let path: String = code[i + 7..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':').collect();
+            let path: String = code[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
+                .collect();
             let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
-            let target = (1..=parts.len()).rev().map(|k| parts[..k].join("::")).find(|c| mods.contains_key(c));
+            let target = (1..=parts.len())
+                .rev()
+                .map(|k| parts[..k].join("::"))
+                .find(|c| mods.contains_key(c));
             let Some(t) = target else { continue };
             let (a, b) = if stage_level {
-                (m.split("::").next().unwrap().to_string(), t.split("::").next().unwrap().to_string())
+                (
+                    m.split("::").next().unwrap().to_string(),
+                    t.split("::").next().unwrap().to_string(),
+                )
             } else {
                 (m.clone(), t)
             };
@@ -51,7 +65,12 @@ fn edges(mods: &BTreeMap<String, String>, stage_level: bool) -> BTreeMap<String,
 }
 
 fn a_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(u: &str, edges: &BTreeMap<String, BTreeSet<String>>, state: &mut BTreeMap<String, u8>, stack: &mut Vec<String>) -> Option<Vec<String>> {
+    fn visit(
+        u: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        state: &mut BTreeMap<String, u8>,
+        stack: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
         state.insert(u.to_string(), 1);
         stack.push(u.to_string());
         for v in edges.get(u).into_iter().flatten() {
@@ -93,7 +112,11 @@ fn no_module_imports_a_module_that_imports_it() {
         let e = edges(&mods, stage_level);
         assert!(!e.is_empty());
         if let Some(c) = a_cycle(&e) {
-            panic!("an import circle ({}): {}", if stage_level { "stages" } else { "modules" }, c.join(" -> "));
+            panic!(
+                "an import circle ({}): {}",
+                if stage_level { "stages" } else { "modules" },
+                c.join(" -> ")
+            );
         }
     }
 }

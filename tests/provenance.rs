@@ -13,9 +13,16 @@ use std::path::Path;
 /// `fieldbook check` on `root`: whether it exited 0, and what it printed on stderr.
 fn check(root: &Path, strict: bool) -> (bool, String) {
     let root = root.to_str().unwrap();
-    let args: &[&str] = if strict { &["check", "--root", root, "--strict"] } else { &["check", "--root", root] };
+    let args: &[&str] = if strict {
+        &["check", "--root", root, "--strict"]
+    } else {
+        &["check", "--root", root]
+    };
     let o = fieldbook(args);
-    (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -29,7 +36,11 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 /// from the program under test.
 fn position(root: &Path, file: &str, marker: &str, key: &str) -> String {
     let text = std::fs::read_to_string(root.join(file)).unwrap();
-    let (n, line) = text.lines().enumerate().find(|(_, l)| l.contains(marker)).unwrap();
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(marker))
+        .unwrap();
     let col = line.find(key).unwrap() + 1;
     format!("{file}:{}:{col}", n + 1)
 }
@@ -41,18 +52,34 @@ fn the_fixture_passes_and_says_what_it_checked() {
     assert!(ok, "{stderr}");
     // Two figures and seven cells found, one derived figure recomputed; other2010 has no text.
     assert!(stderr.contains("provenance: 10 values checked against the source texts: 9 printed where their locators say, 1 derived and recomputed, 0 not found"), "{stderr}");
-    assert!(stderr.contains("1 values not checked: source `other2010` has no text"), "{stderr}");
+    assert!(
+        stderr.contains("1 values not checked: source `other2010` has no text"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_wrong_value_is_reported_at_its_cell() {
     let site = fixture("provenance");
-    edit(site.path(), "content/datasets/counts.yaml", "workers: 200,", "workers: 210,");
+    edit(
+        site.path(),
+        "content/datasets/counts.yaml",
+        "workers: 200,",
+        "workers: 210,",
+    );
     let (ok, stderr) = check(site.path(), true);
     assert!(!ok, "--strict fails on a value the text does not print");
-    let at = position(site.path(), "content/datasets/counts.yaml", "workers: 210", "workers:");
+    let at = position(
+        site.path(),
+        "content/datasets/counts.yaml",
+        "workers: 210",
+        "workers:",
+    );
     assert!(stderr.contains(&at), "expected {at}:\n{stderr}");
-    assert!(stderr.contains("dataset `counts`, row 2 (`workers`): 210 is not printed in `Table 1`"), "{stderr}");
+    assert!(
+        stderr.contains("dataset `counts`, row 2 (`workers`): 210 is not printed in `Table 1`"),
+        "{stderr}"
+    );
     // Without --strict the miss is a warning: check exits 0.
     assert!(check(site.path(), false).0);
 }
@@ -60,22 +87,50 @@ fn a_wrong_value_is_reported_at_its_cell() {
 #[test]
 fn a_wrong_display_is_reported_at_the_display() {
     let site = fixture("provenance");
-    edit(site.path(), "content/figures/figures.yaml", "value: 120\n", "value: 125\n");
-    edit(site.path(), "content/figures/figures.yaml", "display: \"$120\"", "display: \"$125\"");
+    edit(
+        site.path(),
+        "content/figures/figures.yaml",
+        "value: 120\n",
+        "value: 125\n",
+    );
+    edit(
+        site.path(),
+        "content/figures/figures.yaml",
+        "display: \"$120\"",
+        "display: \"$125\"",
+    );
     let (ok, stderr) = check(site.path(), true);
     assert!(!ok);
-    let at = position(site.path(), "content/figures/figures.yaml", "display: \"$125\"", "display");
+    let at = position(
+        site.path(),
+        "content/figures/figures.yaml",
+        "display: \"$125\"",
+        "display",
+    );
     assert!(stderr.contains(&at), "expected {at}:\n{stderr}");
-    assert!(stderr.contains("key figure `wage-2000` (display): \"$125\" is not printed in `Chapter 2`"), "{stderr}");
+    assert!(
+        stderr.contains("key figure `wage-2000` (display): \"$125\" is not printed in `Chapter 2`"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_locator_outside_its_section_is_reported_at_the_locator() {
     let site = fixture("provenance");
-    edit(site.path(), "content/figures/figures.yaml", "locator: \"Table 1, p. 2\"\n  dataset", "locator: \"Table 1, p. 4\"\n  dataset");
+    edit(
+        site.path(),
+        "content/figures/figures.yaml",
+        "locator: \"Table 1, p. 2\"\n  dataset",
+        "locator: \"Table 1, p. 4\"\n  dataset",
+    );
     let (ok, stderr) = check(site.path(), true);
     assert!(!ok);
-    let at = position(site.path(), "content/figures/figures.yaml", "Table 1, p. 4", "locator");
+    let at = position(
+        site.path(),
+        "content/figures/figures.yaml",
+        "Table 1, p. 4",
+        "locator",
+    );
     assert!(stderr.contains(&at), "expected {at}:\n{stderr}");
     assert!(stderr.contains("key figure `count-2000`: locator `Table 1, p. 4`: `Table 1` covers pp. 2-2, not pp. 4-4"), "{stderr}");
 }
@@ -83,30 +138,75 @@ fn a_locator_outside_its_section_is_reported_at_the_locator() {
 #[test]
 fn a_locator_naming_the_wrong_section_is_reported_with_where_the_value_is() {
     let site = fixture("provenance");
-    edit(site.path(), "content/figures/figures.yaml", "locator: \"Chapter 2, p. 3\"", "locator: \"Table 1, p. 2\"");
+    edit(
+        site.path(),
+        "content/figures/figures.yaml",
+        "locator: \"Chapter 2, p. 3\"",
+        "locator: \"Table 1, p. 2\"",
+    );
     let (ok, stderr) = check(site.path(), true);
     assert!(!ok);
-    let at = position(site.path(), "content/figures/figures.yaml", "display: \"$120\"", "display");
+    let at = position(
+        site.path(),
+        "content/figures/figures.yaml",
+        "display: \"$120\"",
+        "display",
+    );
     assert!(stderr.contains(&at), "expected {at}:\n{stderr}");
-    assert!(stderr.contains("\"$120\" is not printed in `Table 1` (lines 14-20)"), "{stderr}");
-    assert!(stderr.contains("sources/doc.txt prints it at line 25 (`Chapter 2`)"), "{stderr}");
+    assert!(
+        stderr.contains("\"$120\" is not printed in `Table 1` (lines 14-20)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sources/doc.txt prints it at line 25 (`Chapter 2`)"),
+        "{stderr}"
+    );
     // A section the source does not declare, and no pages: nothing to look in.
-    edit(site.path(), "content/figures/figures.yaml", "locator: \"Table 1, p. 2\"\n  dataset", "locator: \"Appendix\"\n  dataset");
+    edit(
+        site.path(),
+        "content/figures/figures.yaml",
+        "locator: \"Table 1, p. 2\"\n  dataset",
+        "locator: \"Appendix\"\n  dataset",
+    );
     let (_, stderr) = check(site.path(), true);
-    let at = position(site.path(), "content/figures/figures.yaml", "\"Appendix\"", "locator");
-    assert!(stderr.contains(&at) && stderr.contains("`Appendix` names no section of doc2016's text"), "{stderr}");
+    let at = position(
+        site.path(),
+        "content/figures/figures.yaml",
+        "\"Appendix\"",
+        "locator",
+    );
+    assert!(
+        stderr.contains(&at) && stderr.contains("`Appendix` names no section of doc2016's text"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_derived_value_is_recomputed() {
     let site = fixture("provenance");
-    edit(site.path(), "content/figures/figures.yaml", "`value = 200 - 100`", "`value = 200 - 90`");
+    edit(
+        site.path(),
+        "content/figures/figures.yaml",
+        "`value = 200 - 100`",
+        "`value = 200 - 90`",
+    );
     let (ok, stderr) = check(site.path(), true);
     assert!(!ok);
     let text = std::fs::read_to_string(site.path().join("content/figures/figures.yaml")).unwrap();
-    let id = text.lines().position(|l| l.contains("id: count-rise-2001")).unwrap();
-    let value = id + text.lines().skip(id).position(|l| l.starts_with("  value:")).unwrap();
-    assert!(stderr.contains(&format!("content/figures/figures.yaml:{}:3", value + 1)), "{stderr}");
+    let id = text
+        .lines()
+        .position(|l| l.contains("id: count-rise-2001"))
+        .unwrap();
+    let value = id
+        + text
+            .lines()
+            .skip(id)
+            .position(|l| l.starts_with("  value:"))
+            .unwrap();
+    assert!(
+        stderr.contains(&format!("content/figures/figures.yaml:{}:3", value + 1)),
+        "{stderr}"
+    );
     assert!(stderr.contains("key figure `count-rise-2001` (value): 100 is declared derived, but its formula gives 110"), "{stderr}");
 }
 
@@ -116,14 +216,32 @@ fn a_missing_text_is_a_warning_naming_it_and_the_site_still_builds() {
     std::fs::remove_file(site.path().join("sources/doc.txt")).unwrap();
     let (ok, stderr) = check(site.path(), false);
     assert!(ok, "{stderr}");
-    let at = position(site.path(), "content/sources/sources.yaml", "text: sources/doc.txt", "text");
-    assert!(stderr.contains(&at) && stderr.contains("text file sources/doc.txt not found"), "{stderr}");
-    assert!(!check(site.path(), true).0, "--strict fails while the text is missing");
+    let at = position(
+        site.path(),
+        "content/sources/sources.yaml",
+        "text: sources/doc.txt",
+        "text",
+    );
+    assert!(
+        stderr.contains(&at) && stderr.contains("text file sources/doc.txt not found"),
+        "{stderr}"
+    );
+    assert!(
+        !check(site.path(), true).0,
+        "--strict fails while the text is missing"
+    );
     build_ok(site.path(), &site.path().join("public"));
-    let published = walkdir::WalkDir::new(site.path().join("public")).into_iter().flatten().filter(|e| e.file_type().is_file());
+    let published = walkdir::WalkDir::new(site.path().join("public"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file());
     for e in published {
         let bytes = std::fs::read(e.path()).unwrap();
-        assert!(!String::from_utf8_lossy(&bytes).contains("sources/doc.txt"), "{} names the text", e.path().display());
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("sources/doc.txt"),
+            "{} names the text",
+            e.path().display()
+        );
     }
 }
 
@@ -132,9 +250,15 @@ fn the_repo_site_has_no_unexplained_value() {
     // The repo itself, so that `../shared/seeds/` resolves as in CI.
     let (ok, stderr) = check(&repo(), true);
     assert!(ok, "check --strict on the repo's site:\n{stderr}");
-    let summary = stderr.lines().find(|l| l.contains("provenance:")).unwrap_or_else(|| panic!("no provenance summary:\n{stderr}"));
+    let summary = stderr
+        .lines()
+        .find(|l| l.contains("provenance:"))
+        .unwrap_or_else(|| panic!("no provenance summary:\n{stderr}"));
     assert!(summary.ends_with(", 0 not found"), "{summary}");
-    assert!(!stderr.contains("values not checked"), "a value the site prints has no source text:\n{stderr}");
+    assert!(
+        !stderr.contains("values not checked"),
+        "a value the site prints has no source text:\n{stderr}"
+    );
 }
 
 #[test]
@@ -143,14 +267,40 @@ fn the_repo_site_check_catches_a_planted_wrong_value() {
     let site = repo_site();
     let seeds = repo().join("../shared/seeds");
     let sources = site.path().join("content/sources/sources.yaml");
-    let text = std::fs::read_to_string(&sources).unwrap().replace("text: ../shared/seeds/", &format!("text: {}/", seeds.display()));
+    let text = std::fs::read_to_string(&sources).unwrap().replace(
+        "text: ../shared/seeds/",
+        &format!("text: {}/", seeds.display()),
+    );
     std::fs::write(&sources, text).unwrap();
-    assert!(check(site.path(), true).0, "the copy passes before the plant");
-    edit(site.path(), "content/figures/key-figures.yaml", "  value: 7336\n", "  value: 7436\n");
-    edit(site.path(), "content/figures/key-figures.yaml", "display: \"7,336\"", "display: \"7,436\"");
+    assert!(
+        check(site.path(), true).0,
+        "the copy passes before the plant"
+    );
+    edit(
+        site.path(),
+        "content/figures/key-figures.yaml",
+        "  value: 7336\n",
+        "  value: 7436\n",
+    );
+    edit(
+        site.path(),
+        "content/figures/key-figures.yaml",
+        "display: \"7,336\"",
+        "display: \"7,436\"",
+    );
     let (ok, stderr) = check(site.path(), true);
     assert!(!ok);
-    let at = position(site.path(), "content/figures/key-figures.yaml", "display: \"7,436\"", "display");
+    let at = position(
+        site.path(),
+        "content/figures/key-figures.yaml",
+        "display: \"7,436\"",
+        "display",
+    );
     assert!(stderr.contains(&at), "expected {at}:\n{stderr}");
-    assert!(stderr.contains("key figure `registered-maritime-2014` (display): \"7,436\" is not printed in `II.3`"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "key figure `registered-maritime-2014` (display): \"7,436\" is not printed in `II.3`"
+        ),
+        "{stderr}"
+    );
 }

@@ -284,7 +284,6 @@ impl Default for Memo {
 mod tests {
     use super::*;
 
-
     #[test]
     fn reuses_only_for_the_same_key_and_forgets_unused_units() {
         let memo = Memo::new();

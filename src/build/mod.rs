@@ -15,16 +15,16 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::render::{chart, cite, markdown, templates};
-use crate::validate::{consistency, index};
-use crate::{diag, load, model, output, search, site};
 use crate::diag::Diagnostic;
-use crate::render::chart::ChartOut;
-use crate::site::{Embeds, Inputs};
-use crate::validate::index::Index;
-use crate::render::markdown::Rendered;
 use crate::model::{Kind, Located, Site};
 use crate::output::OutputFile;
+use crate::render::chart::ChartOut;
+use crate::render::markdown::Rendered;
+use crate::render::{chart, cite, markdown, templates};
+use crate::site::{Embeds, Inputs};
+use crate::validate::index::Index;
+use crate::validate::{consistency, index};
+use crate::{diag, load, model, output, search, site};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -352,8 +352,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         }
     };
     output::check_location(&opts.root, &out).map_err(|message| Failure {
-        diagnostics: vec![Diagnostic::error(&out, 0, 0, message)
-            .with_hint("write the site outside content/, templates/ and static/, e.g. --out public")],
+        diagnostics: vec![Diagnostic::error(&out, 0, 0, message).with_hint(
+            "write the site outside content/, templates/ and static/, e.g. --out public",
+        )],
     })?;
     let minify = opts
         .minify
@@ -386,7 +387,11 @@ fn render_charts(
     BTreeMap<String, ChartOut>,
     BTreeMap<String, crate::fingerprint::Fingerprint>,
 ) {
-    let results: Vec<(String, crate::fingerprint::Fingerprint, Result<ChartOut, String>)> = site
+    let results: Vec<(
+        String,
+        crate::fingerprint::Fingerprint,
+        Result<ChartOut, String>,
+    )> = site
         .charts
         .par_iter()
         .filter_map(|c| {
@@ -672,8 +677,9 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
                 .with_hint("link to an item with [text](@kind/id), which is checked; if the link is not in this file, it comes from a template")
         });
         out.push(located.unwrap_or_else(|| {
-            Diagnostic::error(PathBuf::from("templates"), 0, 0, message)
-                .with_hint(format!("the page {url} is made by a template (or is a static file); find the link there"))
+            Diagnostic::error(PathBuf::from("templates"), 0, 0, message).with_hint(format!(
+                "the page {url} is made by a template (or is a static file); find the link there"
+            ))
         }));
     }
     // Every key figure and dataset cell against the source texts (sources with `text:`).

@@ -5,8 +5,8 @@
 //! corrections. Every problem becomes a [`Diagnostic`] with file, line and column; loading goes on so
 //! that one run reports every broken file.
 
-use std::fmt;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -151,7 +151,11 @@ fn escaped_control_characters(parsed: &Parsed) -> Vec<Diagnostic> {
                 .map(|c| (path.to_string(), c)),
             serde_json::Value::Array(items) => items.iter().find_map(|i| first_control(i, path)),
             serde_json::Value::Object(m) => m.iter().find_map(|(k, v)| {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 first_control(v, &p)
             }),
             _ => None,
@@ -169,8 +173,15 @@ fn escaped_control_characters(parsed: &Parsed) -> Vec<Diagnostic> {
     let items: Vec<(serde_json::Value, &Origin)> = match parsed {
         Parsed::Page(p) => vec![(json(&p.meta), &p.origin)],
         Parsed::Dataset(d) => {
-            let mut v = vec![(serde_json::json!({"title": d.title, "description": d.description, "locator": d.locator, "table": d.table, "origin": d.origin_line, "columns": d.columns, "notes": d.notes}), &d.origin)];
-            v.extend(d.rows.iter().map(|r| (serde_json::json!({"rows": r}), &d.origin)));
+            let mut v = vec![(
+                serde_json::json!({"title": d.title, "description": d.description, "locator": d.locator, "table": d.table, "origin": d.origin_line, "columns": d.columns, "notes": d.notes}),
+                &d.origin,
+            )];
+            v.extend(
+                d.rows
+                    .iter()
+                    .map(|r| (serde_json::json!({"rows": r}), &d.origin)),
+            );
             v
         }
         Parsed::Chart(c) => vec![(json(c), &c.origin)],
@@ -183,7 +194,6 @@ fn escaped_control_characters(parsed: &Parsed) -> Vec<Diagnostic> {
     };
     items.into_iter().filter_map(|(v, o)| check(v, o)).collect()
 }
-
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -313,10 +323,14 @@ fn yaml_error(path: &Path, text: &str, e: &serde_yaml::Error, line_offset: usize
         message.replace_range(i..end, "");
     }
     // A duplicate key is reported at the mapping; point at the second occurrence instead.
-    if let Some(key) = message.strip_prefix("duplicate field `").and_then(|r| r.split('`').next()) {
+    if let Some(key) = message
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.split('`').next())
+    {
         let at_key = |l: &&str| {
             let t = l.trim_start_matches([' ', '-']);
-            t.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+            t.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
         };
         if let Some((i, l)) = text.lines().enumerate().filter(|(_, l)| at_key(l)).nth(1) {
             line = i + 1 + line_offset;
@@ -555,7 +569,9 @@ fn value_positions(text: &str) -> BTreeMap<String, (usize, usize)> {
             let end = value.find([',', '}', ']', '#']).unwrap_or(value.len());
             let value = value[..end].trim().trim_matches(['"', '\'']);
             if !value.is_empty() {
-                let col = line[..i + 1].chars().count() + rest.chars().count() - rest.trim_start().chars().count() + 1;
+                let col = line[..i + 1].chars().count() + rest.chars().count()
+                    - rest.trim_start().chars().count()
+                    + 1;
                 out.entry(value.to_string()).or_insert((n + 1, col));
             }
         }

@@ -232,12 +232,36 @@ impl Site {
     /// Where each item with a page of its own was declared, by its site path (`/places/x/`).
     pub fn origins_by_url(&self) -> BTreeMap<String, &Origin> {
         let mut out = BTreeMap::new();
-        out.extend(self.pages.iter().map(|p| (Kind::Page.url(&p.meta.id), &p.origin)));
-        out.extend(self.datasets.iter().map(|d| (Kind::Dataset.url(&d.id), &d.origin)));
-        out.extend(self.charts.iter().map(|c| (Kind::Chart.url(&c.id), &c.origin)));
-        out.extend(self.entities.iter().map(|e| (e.kind.kind().url(&e.id), &e.origin)));
-        out.extend(self.sources.iter().map(|s| (Kind::Source.url(&s.id), &s.origin)));
-        out.extend(self.figures.iter().map(|f| (Kind::Figure.url(&f.id), &f.origin)));
+        out.extend(
+            self.pages
+                .iter()
+                .map(|p| (Kind::Page.url(&p.meta.id), &p.origin)),
+        );
+        out.extend(
+            self.datasets
+                .iter()
+                .map(|d| (Kind::Dataset.url(&d.id), &d.origin)),
+        );
+        out.extend(
+            self.charts
+                .iter()
+                .map(|c| (Kind::Chart.url(&c.id), &c.origin)),
+        );
+        out.extend(
+            self.entities
+                .iter()
+                .map(|e| (e.kind.kind().url(&e.id), &e.origin)),
+        );
+        out.extend(
+            self.sources
+                .iter()
+                .map(|s| (Kind::Source.url(&s.id), &s.origin)),
+        );
+        out.extend(
+            self.figures
+                .iter()
+                .map(|f| (Kind::Figure.url(&f.id), &f.origin)),
+        );
         out
     }
 
@@ -253,7 +277,9 @@ impl Site {
 }
 
 /// What a Markdown page is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PageKind {
     /// A chapter of the report, in reading order.
@@ -597,7 +623,9 @@ pub enum ChartKind {
 }
 
 /// Bar orientation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Orientation {
     /// Bars grow upwards.
@@ -903,7 +931,7 @@ pub struct Source {
 impl Source {
     /// The author-date label: "Lee and Lee 2016", "Song 2012", "Turner et al. 1997".
     pub fn label(&self) -> String {
-            let s = self;
+        let s = self;
         let who = match s.authors.as_slice() {
             [] => s
                 .container
@@ -1068,14 +1096,30 @@ pub fn content_schemas() -> Vec<(&'static str, FileShape, serde_json::Value)> {
     use schemars::schema_for;
     let value = |s: schemars::Schema| s.to_value();
     vec![
-        ("pages", FileShape::FrontMatter, value(schema_for!(FrontMatter))),
-        ("datasets", FileShape::One, value(schema_for!(DatasetHeader))),
+        (
+            "pages",
+            FileShape::FrontMatter,
+            value(schema_for!(FrontMatter)),
+        ),
+        (
+            "datasets",
+            FileShape::One,
+            value(schema_for!(DatasetHeader)),
+        ),
         ("charts", FileShape::One, value(schema_for!(Chart))),
         ("entities", FileShape::List, value(schema_for!(Vec<Entity>))),
         ("events", FileShape::List, value(schema_for!(Vec<Event>))),
         ("sources", FileShape::List, value(schema_for!(Vec<Source>))),
-        ("figures", FileShape::List, value(schema_for!(Vec<KeyFigure>))),
-        ("corrections", FileShape::List, value(schema_for!(Vec<Correction>))),
+        (
+            "figures",
+            FileShape::List,
+            value(schema_for!(Vec<KeyFigure>)),
+        ),
+        (
+            "corrections",
+            FileShape::List,
+            value(schema_for!(Vec<Correction>)),
+        ),
     ]
 }
 

@@ -92,7 +92,11 @@ fn a_cut_short_write_is_finished_by_the_next_build() {
     fs::write(out.join("mine.txt"), "user file").unwrap();
     // As a killed write leaves it: the pending list, one file new, a temporary file beside another.
     let new = [file("a.html", b"two"), file("b.html", b"new page")];
-    save_marker(&out, &pending_text(["a.html", "gone.html", "b.html"].map(String::from).iter())).unwrap();
+    save_marker(
+        &out,
+        &pending_text(["a.html", "gone.html", "b.html"].map(String::from).iter()),
+    )
+    .unwrap();
     fs::write(out.join("a.html"), "two").unwrap();
     fs::write(out.join(".b.html.fieldbook-tmp"), "new p").unwrap();
     assert_eq!(write_site(&out, &new).unwrap(), (1, 1));
@@ -128,7 +132,10 @@ fn writes_never_follow_a_symlink() {
     write_site(&out, &[file("f.html", b"2")]).unwrap();
     assert_eq!(read(&outside.join("index.html")), b"outside");
     assert_eq!(read(&out.join("f.html")), b"2");
-    assert!(!fs::symlink_metadata(out.join("f.html")).unwrap().file_type().is_symlink());
+    assert!(!fs::symlink_metadata(out.join("f.html"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 #[test]
@@ -137,7 +144,10 @@ fn output_inside_a_source_folder_is_refused() {
     let root = dir.path();
     for d in SOURCE_DIRS {
         fs::create_dir_all(root.join(d)).unwrap();
-        assert!(check_location(root, &root.join(d).join("out")).is_err(), "{d}");
+        assert!(
+            check_location(root, &root.join(d).join("out")).is_err(),
+            "{d}"
+        );
         assert!(check_location(root, &root.join(d)).is_err(), "{d}");
     }
     assert!(check_location(root, &root.join("static/../static/x")).is_err());

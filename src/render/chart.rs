@@ -100,7 +100,6 @@ impl Size {
     }
 }
 
-
 /// How many marks the chart draws for these rows (one per row with a value or a range, per panel).
 pub fn expected_marks(chart: &Chart, dataset: &Dataset) -> usize {
     let rows = chart.rows(dataset);
@@ -146,7 +145,11 @@ pub fn svg(
     let rows = chart.rows(dataset);
     // Validation reports these at their rows (`index::chart_data_problems`); this guard keeps any
     // caller from reaching the axis code, which never ends on values near f64::MAX.
-    let out_of_range = rows.iter().flat_map(|r| r.values()).filter_map(Cell::as_f64).any(|v| !v.is_finite() || v.abs() > crate::model::CHART_VALUE_LIMIT);
+    let out_of_range = rows
+        .iter()
+        .flat_map(|r| r.values())
+        .filter_map(Cell::as_f64)
+        .any(|v| !v.is_finite() || v.abs() > crate::model::CHART_VALUE_LIMIT);
     if rows.is_empty() || out_of_range {
         return Err("the chart has no rows, or a value too large to draw".to_string());
     }

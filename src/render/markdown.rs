@@ -13,8 +13,8 @@ use std::path::Path;
 use pulldown_cmark::{html, BrokenLink, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{line_col, Diagnostic};
-use crate::validate::index::{parse_ref, Index};
 use crate::model::{Kind, Located};
+use crate::validate::index::{parse_ref, Index};
 
 /// Renders the HTML of an embedded item; implemented by the render stage.
 pub trait Embedder {

@@ -142,25 +142,26 @@ impl Shared {
     /// Compiles, writes what changed, updates the live state and tells the open pages.
     pub(super) fn rebuild(&self, initial: bool) {
         let start = Instant::now();
-        let result = crate::build::compile_with(&self.root, false, &self.memo).and_then(|mut built| {
-            let base = built.config.base_path.clone();
-            let files = with_live_reload(std::mem::take(&mut built.files));
-            let memo = built.report.memo;
-            let warnings = std::mem::take(&mut built.report.diagnostics);
-            *lock(&self.last) = Some(built);
-            match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
-                Ok((written, removed)) => Ok((base, written, removed, memo, warnings)),
-                Err(e) => Err(crate::build::Failure {
-                    diagnostics: vec![Diagnostic::error(
-                        &self.out,
-                        0,
-                        0,
-                        format!("cannot write the site: {e}"),
-                    )
-                    .with_hint("check that the serve output folder is writable")],
-                }),
-            }
-        });
+        let result =
+            crate::build::compile_with(&self.root, false, &self.memo).and_then(|mut built| {
+                let base = built.config.base_path.clone();
+                let files = with_live_reload(std::mem::take(&mut built.files));
+                let memo = built.report.memo;
+                let warnings = std::mem::take(&mut built.report.diagnostics);
+                *lock(&self.last) = Some(built);
+                match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
+                    Ok((written, removed)) => Ok((base, written, removed, memo, warnings)),
+                    Err(e) => Err(crate::build::Failure {
+                        diagnostics: vec![Diagnostic::error(
+                            &self.out,
+                            0,
+                            0,
+                            format!("cannot write the site: {e}"),
+                        )
+                        .with_hint("check that the serve output folder is writable")],
+                    }),
+                }
+            });
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok((base, written, removed, memo, warnings)) => {

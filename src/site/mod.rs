@@ -11,16 +11,16 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::render::chart::ChartOut;
-use crate::render::cite::{Formatted, Styles, Work};
 use crate::config::Config;
-use crate::validate::consistency::Mismatch;
 use crate::diag::Diagnostic;
-use crate::validate::index::Index;
-use crate::render::markdown::{escape_attr, Heading, Rendered};
 use crate::model::*;
 use crate::output::OutputFile;
+use crate::render::chart::ChartOut;
+use crate::render::cite::{Formatted, Styles, Work};
+use crate::render::markdown::{escape_attr, Heading, Rendered};
 use crate::render::templates::Templates;
+use crate::validate::consistency::Mismatch;
+use crate::validate::index::Index;
 
 /// A unit's input fingerprint, computed only when a cache asks for it.
 pub type KeyFn<'a> = Box<dyn FnOnce() -> crate::fingerprint::Fingerprint + 'a>;
@@ -32,9 +32,18 @@ pub trait Units: Sync {
     /// Whether keys are worth computing (false in a full build).
     fn enabled(&self) -> bool;
     /// One HTML file: reused while its key is unchanged, else rendered.
-    fn file<'a>(&self, path: &str, key: KeyFn<'a>, render: Box<dyn FnOnce() -> Result<Vec<u8>, Diagnostic> + 'a>) -> Result<Vec<u8>, Diagnostic>;
+    fn file<'a>(
+        &self,
+        path: &str,
+        key: KeyFn<'a>,
+        render: Box<dyn FnOnce() -> Result<Vec<u8>, Diagnostic> + 'a>,
+    ) -> Result<Vec<u8>, Diagnostic>;
     /// The search index's files: reused while its key is unchanged, else built.
-    fn search<'a>(&self, key: KeyFn<'a>, build: Box<dyn FnOnce() -> Result<Vec<OutputFile>, String> + 'a>) -> Result<Vec<OutputFile>, String>;
+    fn search<'a>(
+        &self,
+        key: KeyFn<'a>,
+        build: Box<dyn FnOnce() -> Result<Vec<OutputFile>, String> + 'a>,
+    ) -> Result<Vec<OutputFile>, String>;
     /// A file of the previous output, when the build reuses one (the site card's PNG).
     fn previous_file(&self, path: &str) -> Option<Vec<u8>>;
 }
@@ -62,7 +71,6 @@ pub struct Inputs<'a> {
     /// Units kept from the previous build (serve) or nothing (build).
     pub memo: &'a dyn Units,
 }
-
 
 #[derive(Serialize, Clone)]
 struct Link {
@@ -1081,7 +1089,9 @@ impl<'a> Gen<'a> {
             bytes: crate::render::chart::card_png(
                 &c.title,
                 &c.description,
-                self.inp.memo.previous_file(crate::render::chart::SITE_CARD_PATH),
+                self.inp
+                    .memo
+                    .previous_file(crate::render::chart::SITE_CARD_PATH),
             )?,
         });
         Ok(files)

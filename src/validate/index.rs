@@ -120,19 +120,33 @@ impl Index {
             }
             for alias in aliases {
                 let problem = if !is_valid_id(alias) {
-                    Some((format!("alias `{alias}` is not a valid id"), "aliases are old ids: lowercase letters, digits and `-`".to_string()))
+                    Some((
+                        format!("alias `{alias}` is not a valid id"),
+                        "aliases are old ids: lowercase letters, digits and `-`".to_string(),
+                    ))
                 } else if kind == Kind::Page && RESERVED_PAGE_IDS.contains(&alias.as_str()) {
-                    Some((format!("alias `{alias}` is reserved"), format!("/{alias}/ is where the site keeps its own pages; remove the alias")))
+                    Some((
+                        format!("alias `{alias}` is reserved"),
+                        format!(
+                            "/{alias}/ is where the site keeps its own pages; remove the alias"
+                        ),
+                    ))
                 } else {
                     alias_origins.get(&kind.url(alias)).map(|(o, of): &(Origin, String)| {
                         (format!("alias `{alias}` is already an alias of `{of}`"), format!("{}:{} declares it first; an old URL can redirect to one item only", o.path.display(), o.line))
                     })
                 };
                 if let Some((message, hint)) = problem {
-                    problems.push(Diagnostic::error(&origin.path, origin.line, origin.col, message).with_hint(hint));
+                    problems.push(
+                        Diagnostic::error(&origin.path, origin.line, origin.col, message)
+                            .with_hint(hint),
+                    );
                     continue;
                 }
-                alias_origins.insert(kind.url(alias), (origin.clone(), format!("{}/{id}", kind.ref_name())));
+                alias_origins.insert(
+                    kind.url(alias),
+                    (origin.clone(), format!("{}/{id}", kind.ref_name())),
+                );
                 index.redirects.insert(kind.url(alias), entry.url.clone());
             }
             origins.insert(key.clone(), origin.clone());
@@ -475,7 +489,6 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
     problems
 }
 
-
 /// Problems in the data a chart draws: values out of range, zero or negative values on a log
 /// scale, and a chart whose filters leave no row. Each is located at the dataset row.
 pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
@@ -494,8 +507,13 @@ pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
     } else {
         axes.extend(c.panels.iter().map(|p| (p, true)));
     }
-    let drawn: std::collections::HashSet<*const Row> = rows.iter().map(|r| *r as *const Row).collect();
-    let rows_with_lines = d.rows.iter().enumerate().filter(|(_, r)| drawn.contains(&(*r as *const Row)));
+    let drawn: std::collections::HashSet<*const Row> =
+        rows.iter().map(|r| *r as *const Row).collect();
+    let rows_with_lines = d
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| drawn.contains(&(*r as *const Row)));
     for (i, row) in rows_with_lines {
         let line = d.row_lines.get(i).copied().unwrap_or(d.origin.line);
         for (axis, is_value) in &axes {
@@ -520,8 +538,13 @@ pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
                 };
                 if let Some((message, hint)) = problem {
                     problems.push(
-                        Diagnostic::error(&d.origin.path, line, 1, format!("chart `{}`: {message}", c.id))
-                            .with_hint(hint),
+                        Diagnostic::error(
+                            &d.origin.path,
+                            line,
+                            1,
+                            format!("chart `{}`: {message}", c.id),
+                        )
+                        .with_hint(hint),
                     );
                 }
             }
@@ -537,7 +560,11 @@ fn date_and_url_problems(site: &Site) -> Vec<Diagnostic> {
     let mut date = |value: &str, origin: &Origin, field: &str, full: bool| {
         let shape_ok = !full || value.len() == 10;
         if !shape_ok || !crate::config::is_iso_date(value) {
-            let form = if full { "YYYY-MM-DD" } else { "YYYY, YYYY-MM or YYYY-MM-DD" };
+            let form = if full {
+                "YYYY-MM-DD"
+            } else {
+                "YYYY, YYYY-MM or YYYY-MM-DD"
+            };
             problems.push(
                 Diagnostic::error(&origin.path, origin.line, origin.col, format!("{field} `{value}` is not a real date of the form {form}"))
                     .with_hint("write a date that exists, e.g. \"2007-08-31\" (months 01-12, days up to the month's last)"),
@@ -560,8 +587,13 @@ fn date_and_url_problems(site: &Site) -> Vec<Diagnostic> {
     for (value, origin, field) in site.web_addresses() {
         if let Err(why) = check_web_address(value) {
             problems.push(
-                Diagnostic::error(&origin.path, origin.line, origin.col, format!("{field} `{}` {why}", value.trim()))
-                    .with_hint("give the full web address, starting with https:// or http://"),
+                Diagnostic::error(
+                    &origin.path,
+                    origin.line,
+                    origin.col,
+                    format!("{field} `{}` {why}", value.trim()),
+                )
+                .with_hint("give the full web address, starting with https:// or http://"),
             );
         }
     }
@@ -599,7 +631,11 @@ fn parent_cycles(site: &Site) -> Vec<Diagnostic> {
         let mut at = e.id.as_str();
         while let Some(&parent) = parents.get(at) {
             if parent == e.id {
-                let chain = if at == e.id { "itself".to_string() } else { format!("`{at}`, which lies in it") };
+                let chain = if at == e.id {
+                    "itself".to_string()
+                } else {
+                    format!("`{at}`, which lies in it")
+                };
                 problems.push(
                     Diagnostic::error(&e.origin.path, e.origin.line, e.origin.col, format!("place `{}` lies inside {chain}", e.id))
                         .with_hint("a place's `parent` is the larger place containing it; remove or correct one `parent` so the chain ends"),
@@ -658,7 +694,11 @@ fn figure_problems(f: &KeyFigure, site: &Site) -> Vec<Diagnostic> {
                 shown.extend(numbers_in(display).iter().map(|n| n * factor));
             }
         }
-        let missing: Vec<f64> = values.iter().copied().filter(|v| !shown.iter().any(|s| same(*s, *v))).collect();
+        let missing: Vec<f64> = values
+            .iter()
+            .copied()
+            .filter(|v| !shown.iter().any(|s| same(*s, *v)))
+            .collect();
         if !shown.is_empty() && !missing.is_empty() {
             problems.push(
                 Diagnostic::error(&f.origin.path, f.origin.line, f.origin.col, format!("key figure `{}`: display \"{display}\" does not show {}", f.id, missing.iter().map(|v| crate::model::format_number(*v, None)).collect::<Vec<_>>().join(" and ")))
@@ -666,14 +706,40 @@ fn figure_problems(f: &KeyFigure, site: &Site) -> Vec<Diagnostic> {
             );
         }
     }
-    let dataset = f.dataset.as_ref().and_then(|id| site.datasets.iter().find(|d| &d.id == id));
+    let dataset = f
+        .dataset
+        .as_ref()
+        .and_then(|id| site.datasets.iter().find(|d| &d.id == id));
     if let Some(d) = dataset {
-        let cells: Vec<f64> = d.rows.iter().flat_map(|r| r.values()).filter_map(Cell::as_f64).collect();
-        let absent: Vec<f64> = values.iter().copied().filter(|v| !cells.iter().any(|c| same(*c, *v))).collect();
+        let cells: Vec<f64> = d
+            .rows
+            .iter()
+            .flat_map(|r| r.values())
+            .filter_map(Cell::as_f64)
+            .collect();
+        let absent: Vec<f64> = values
+            .iter()
+            .copied()
+            .filter(|v| !cells.iter().any(|c| same(*c, *v)))
+            .collect();
         if !absent.is_empty() {
             problems.push(
-                Diagnostic::warning(&f.origin.path, f.origin.line, f.origin.col, format!("key figure `{}`: {} is not a value of dataset `{}`", f.id, absent.iter().map(|v| crate::model::format_number(*v, None)).collect::<Vec<_>>().join(" and "), d.id))
-                    .with_hint("name the dataset that holds this figure, or add the row it comes from"),
+                Diagnostic::warning(
+                    &f.origin.path,
+                    f.origin.line,
+                    f.origin.col,
+                    format!(
+                        "key figure `{}`: {} is not a value of dataset `{}`",
+                        f.id,
+                        absent
+                            .iter()
+                            .map(|v| crate::model::format_number(*v, None))
+                            .collect::<Vec<_>>()
+                            .join(" and "),
+                        d.id
+                    ),
+                )
+                .with_hint("name the dataset that holds this figure, or add the row it comes from"),
             );
         }
     }
