@@ -746,6 +746,16 @@ impl Chart {
 /// `f64::MAX` overflows them (a build once looped forever on 1.7e308); no printed table needs more.
 pub const CHART_VALUE_LIMIT: f64 = 1e15;
 
+/// The smallest non-zero magnitude a chart draws. Below it the axis labels would all read 0, and
+/// an axis spanning a subnormal range maps a value far outside it past the pixel grid.
+pub const CHART_VALUE_SMALLEST: f64 = 1e-6;
+
+/// Whether a chart can draw `v`: finite, at most [`CHART_VALUE_LIMIT`] in size, and 0 or at least
+/// [`CHART_VALUE_SMALLEST`].
+pub fn chartable(v: f64) -> bool {
+    v.is_finite() && v.abs() <= CHART_VALUE_LIMIT && (v == 0.0 || v.abs() >= CHART_VALUE_SMALLEST)
+}
+
 /// Entity kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -149,9 +149,9 @@ pub fn svg(
         .iter()
         .flat_map(|r| r.values())
         .filter_map(Cell::as_f64)
-        .any(|v| !v.is_finite() || v.abs() > crate::model::CHART_VALUE_LIMIT);
+        .any(|v| !crate::model::chartable(v));
     if rows.is_empty() || out_of_range {
-        return Err("the chart has no rows, or a value too large to draw".to_string());
+        return Err("the chart has no rows, or a value too large or too small to draw".to_string());
     }
     let series_names = distinct(&rows, chart.series.as_deref());
     let categories = distinct(&rows, Some(&chart.x.field));
@@ -412,6 +412,19 @@ fn axis_title(axis: &Axis) -> String {
     }
 }
 
+/// The value axis from the data's extremes: always through 0, both ends rounded outwards, never
+/// empty. Every drawn value lies inside it, so no coordinate leaves the plotting area (a value far
+/// below a subnormal axis once overflowed plotters' pixel arithmetic).
+fn value_domain(lowest: f64, highest: f64) -> (f64, f64) {
+    let top = if highest > 0.0 { nice_max(highest) } else { 0.0 };
+    let bottom = if lowest < 0.0 { -nice_max(-lowest) } else { 0.0 };
+    if top > bottom {
+        (bottom, top)
+    } else {
+        (bottom, bottom + 1.0)
+    }
+}
+
 fn nice_max(v: f64) -> f64 {
     if v <= 0.0 {
         return 1.0;
@@ -489,7 +502,7 @@ fn xy<DB: DrawingBackend>(
     let (y0, y1) = if log {
         (tf(ymin.max(1.0)).floor(), tf(ymax).ceil().max(1.0))
     } else {
-        (0.0, nice_max(ymax))
+        value_domain(ymin, ymax)
     };
     let label_font = ("sans-serif", font * 0.9)
         .into_font()
@@ -501,7 +514,7 @@ fn xy<DB: DrawingBackend>(
         .x_label_area_size((font * if show_x_title { 3.2 } else { 1.8 }) as u32)
         .y_label_area_size((font * 4.6) as u32)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
-    let y_top = if log { 10f64.powf(y1) } else { y1 };
+    let y_top = if log { 10f64.powf(y1) } else { y1.max(-y0) };
     let y_fmt = |v: &f64| {
         if log {
             tick(10f64.powf(*v), y_top)
@@ -630,15 +643,22 @@ fn bars<DB: DrawingBackend>(
             cells.insert((c, s), v);
         }
     }
-    let totals: Vec<f64> = (0..categories.len())
-        .map(|c| (0..ns).filter_map(|s| cells.get(&(c, s))).sum())
-        .collect();
-    let vmax = if chart.stacked {
-        totals.iter().cloned().fold(0.0, f64::max)
-    } else {
-        cells.values().cloned().fold(0.0, f64::max)
-    };
-    let vmax = nice_max(vmax);
+    // Every bar end: each value, and for stacks each running total.
+    let mut ends: Vec<f64> = cells.values().copied().collect();
+    if chart.stacked {
+        for c in 0..categories.len() {
+            let mut acc = 0.0;
+            for v in (0..ns).filter_map(|s| cells.get(&(c, s))) {
+                acc += v;
+                ends.push(acc);
+            }
+        }
+    }
+    let (vmin, vmax) = value_domain(
+        ends.iter().copied().fold(0.0, f64::min),
+        ends.iter().copied().fold(0.0, f64::max),
+    );
+    let tick_top = vmax.max(-vmin);
     let label_font = ("sans-serif", font * 0.9)
         .into_font()
         .color(&Paint::Ink.rgb());
@@ -662,8 +682,8 @@ fn bars<DB: DrawingBackend>(
         builder
             .x_label_area_size((font * 3.2) as u32)
             .y_label_area_size(cat_area);
-        let mut cc = builder.build_cartesian_2d(0.0..vmax, 0.0..n)?;
-        let fmt = |v: &f64| tick(*v, vmax);
+        let mut cc = builder.build_cartesian_2d(vmin..vmax, 0.0..n)?;
+        let fmt = |v: &f64| tick(*v, tick_top);
         cc.configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
@@ -739,8 +759,8 @@ fn bars<DB: DrawingBackend>(
         builder
             .x_label_area_size((font * 3.0) as u32)
             .y_label_area_size(cat_area);
-        let mut cc = builder.build_cartesian_2d(0.0..n, 0.0..vmax)?;
-        let fmt = |v: &f64| tick(*v, vmax);
+        let mut cc = builder.build_cartesian_2d(0.0..n, vmin..vmax)?;
+        let fmt = |v: &f64| tick(*v, tick_top);
         cc.configure_mesh()
             .disable_x_mesh()
             .x_labels(0)

@@ -528,6 +528,11 @@ pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
                         format!("`{field}` = {v} is too large to chart"),
                         "a chart draws values up to 1e15 in size; check the value, or give the column a larger unit (millions, billions)",
                     ))
+                } else if !crate::model::chartable(v) {
+                    Some((
+                        format!("`{field}` = {v} is too small to chart"),
+                        "a chart's axis labels go down to 0.000001; give the column a smaller unit (per thousand, per million) and say so in its title",
+                    ))
                 } else if log && v <= 0.0 {
                     Some((
                         format!("`{field}` = {v} cannot be drawn on a log scale"),
