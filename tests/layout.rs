@@ -120,3 +120,104 @@ fn no_module_imports_a_module_that_imports_it() {
         }
     }
 }
+
+/// Every function in `src/` (test modules included) with its file, first line and length in lines,
+/// found by matching braces from each `fn` item (strings, chars and comments skipped).
+fn functions() -> Vec<(String, usize, usize)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(p).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let item = t
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub(super) ")
+                .trim_start_matches("pub ")
+                .trim_start_matches("const ")
+                .trim_start_matches("async ")
+                .trim_start_matches("unsafe ");
+            if !item.starts_with("fn ") {
+                continue;
+            }
+            // From the signature's first `{` to its match.
+            let mut depth = 0i32;
+            let mut opened = false;
+            let mut end = i;
+            'scan: for (j, l) in lines.iter().enumerate().skip(i) {
+                let mut chars = l.chars().peekable();
+                let mut in_str = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' if in_str => {
+                            chars.next();
+                        }
+                        '"' => in_str = !in_str,
+                        '/' if !in_str && chars.peek() == Some(&'/') => break,
+                        '\'' if !in_str => {
+                            // A char literal such as '{' (a lifetime has no closing quote nearby).
+                            let rest: String = chars.clone().take(3).collect();
+                            if rest.chars().nth(1) == Some('\'') {
+                                chars.next();
+                                chars.next();
+                            } else if rest.starts_with('\\') {
+                                while let Some(c) = chars.next() {
+                                    if c == '\'' {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        '{' if !in_str => {
+                            depth += 1;
+                            opened = true;
+                        }
+                        '}' if !in_str => {
+                            depth -= 1;
+                            if opened && depth == 0 {
+                                end = j;
+                                break 'scan;
+                            }
+                        }
+                        ';' if !in_str && !opened && depth == 0 => {
+                            // A declaration without a body (trait item).
+                            end = j;
+                            break 'scan;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let rel = p.strip_prefix(&src).unwrap().display().to_string();
+            out.push((rel, i + 1, end - i + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn no_file_over_600_lines_and_no_function_over_80() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut too_long = Vec::new();
+    for e in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        if e.path().extension().is_some_and(|x| x == "rs") {
+            let n = std::fs::read_to_string(e.path()).unwrap().lines().count();
+            if n > 600 {
+                too_long.push(format!("{}: {n} lines", e.path().strip_prefix(&src).unwrap().display()));
+            }
+        }
+    }
+    let fns = functions();
+    assert!(fns.len() > 300, "found only {} functions", fns.len());
+    for (file, line, n) in fns {
+        if n > 80 {
+            too_long.push(format!("{file}:{line}: a function of {n} lines"));
+        }
+    }
+    assert!(too_long.is_empty(), "over the size limits:\n{}", too_long.join("\n"));
+}
