@@ -416,8 +416,16 @@ fn axis_title(axis: &Axis) -> String {
 /// empty. Every drawn value lies inside it, so no coordinate leaves the plotting area (a value far
 /// below a subnormal axis once overflowed plotters' pixel arithmetic).
 fn value_domain(lowest: f64, highest: f64) -> (f64, f64) {
-    let top = if highest > 0.0 { nice_max(highest) } else { 0.0 };
-    let bottom = if lowest < 0.0 { -nice_max(-lowest) } else { 0.0 };
+    let top = if highest > 0.0 {
+        nice_max(highest)
+    } else {
+        0.0
+    };
+    let bottom = if lowest < 0.0 {
+        -nice_max(-lowest)
+    } else {
+        0.0
+    };
     if top > bottom {
         (bottom, top)
     } else {

@@ -78,8 +78,12 @@ impl Templates {
 
     /// Renders `template` with `context`, a JSON object (taken by value: Tera keeps it as it is,
     /// where `Context::from_serialize` would copy every string of it again).
-    pub fn render(&self, template: &str, context: serde_json::Value) -> Result<String, Diagnostic> {
-        let cx = tera::Context::from_value(context).map_err(|e| {
+    pub fn render<C: serde::Serialize>(
+        &self,
+        template: &str,
+        context: &C,
+    ) -> Result<String, Diagnostic> {
+        let cx = tera::Context::from_serialize(context).map_err(|e| {
             Diagnostic::error(
                 PathBuf::from("templates").join(template),
                 0,

@@ -1,0 +1,82 @@
+//! Embeds: a chart, a data table or a key figure placed in a Markdown page, rendered through
+//! `embed_chart.html`, `embed_dataset.html` or `embed_figure.html`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::model::*;
+use crate::render::chart::ChartOut;
+use crate::render::templates::Templates;
+
+/// Renders embeds (charts, data tables, key figures) inside Markdown pages through templates.
+pub struct Embeds<'a> {
+    /// Configuration.
+    pub config: &'a Config,
+    /// The model.
+    pub site: &'a Site,
+    /// Templates.
+    pub templates: &'a Templates,
+    /// Rendered charts.
+    pub charts: &'a BTreeMap<String, ChartOut>,
+}
+
+impl crate::render::markdown::Embedder for Embeds<'_> {
+    fn embed(&self, kind: Kind, id: &str, number: usize, caption: Option<&str>) -> String {
+        let c = self.config;
+        let anchor = crate::render::markdown::embed_anchor(kind, id);
+        let cx = match kind {
+            Kind::Chart => {
+                let (Some(chart), Some(out)) = (
+                    self.site.charts.iter().find(|x| x.id == id),
+                    self.charts.get(id),
+                ) else {
+                    return String::new();
+                };
+                json!({"anchor": anchor, "number": number, "caption": caption, "title": chart.title, "description": chart.description,
+                       "wide": out.wide,
+                       "narrow": out.narrow,
+                       "url": c.link(&Kind::Chart.url(id)), "data": c.link(&Kind::Dataset.url(&chart.dataset)), "svg": c.link(&format!("/charts/{id}.svg")), "png": c.link(&format!("/charts/{id}.png"))})
+            }
+            Kind::Dataset => {
+                let Some(d) = self.site.datasets.iter().find(|x| x.id == id) else {
+                    return String::new();
+                };
+                let columns: Vec<Value> = d.columns.iter().filter(|col| col.kind != ColumnType::Source && col.name != "locator").map(|col| json!({"title": col.title, "unit": col.unit, "numeric": col.kind.is_numeric() && !col.is_year()})).collect();
+                let rows: Vec<Vec<String>> = d
+                    .rows
+                    .iter()
+                    .take(40)
+                    .map(|r| {
+                        d.columns
+                            .iter()
+                            .filter(|col| col.kind != ColumnType::Source && col.name != "locator")
+                            .map(|col| col.format(r.get(&col.name).unwrap_or(&Cell::Blank)))
+                            .collect()
+                    })
+                    .collect();
+                json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": d.locator, "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
+                       "url": c.link(&Kind::Dataset.url(id)), "csv": c.link(&format!("/data/{id}.csv"))})
+            }
+            Kind::Figure => {
+                let Some(f) = self.site.figures.iter().find(|x| x.id == id) else {
+                    return String::new();
+                };
+                json!({"anchor": anchor, "number": number, "shown": f.shown(), "unit": f.unit, "statement": f.statement, "locator": f.locator, "url": c.link(&Kind::Figure.url(id))})
+            }
+            _ => return String::new(),
+        };
+        let template = match kind {
+            Kind::Chart => "embed_chart.html",
+            Kind::Dataset => "embed_dataset.html",
+            _ => "embed_figure.html",
+        };
+        self.templates.render(template, &cx).unwrap_or_else(|d| {
+            format!(
+                "<p class=\"error\">{}</p>",
+                crate::render::markdown::escape_text(&d.message)
+            )
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! The home page: `home.html` at `/`, with key figures, charts, sources, section counts and the
+//! pages that are not chapters.
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::output::OutputFile;
+use crate::render::cite::Formatted;
+
+use super::context::{Generator, Link, Meta, SiteCx};
+
+/// What `home.html` receives.
+#[derive(Serialize)]
+struct HomeCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    figures: Vec<HomeFigure<'a>>,
+    charts: &'a [ChartCard<'a>],
+    sources: Vec<HomeSource<'a>>,
+    counts: Vec<SectionCount>,
+    others: &'a [Link],
+}
+
+/// A key figure on the home page.
+#[derive(Serialize)]
+struct HomeFigure<'a> {
+    shown: String,
+    unit: &'a str,
+    statement: &'a str,
+    url: String,
+    source: Option<String>,
+    locator: &'a str,
+}
+
+/// A chart's thumbnail (home page and the charts index).
+#[derive(Serialize, Clone)]
+pub struct ChartCard<'a> {
+    title: &'a str,
+    url: String,
+    svg: String,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct HomeSource<'a> {
+    html: Option<&'a String>,
+    url: String,
+}
+
+/// A section of the site and how many items it holds.
+#[derive(Serialize)]
+struct SectionCount {
+    label: &'static str,
+    url: String,
+    count: usize,
+}
+
+impl<'a> Generator<'a> {
+    /// The home page.
+    pub fn home(&self, charts: &[ChartCard], others: &[Link]) -> Result<OutputFile, Diagnostic> {
+        let inp = self.inp;
+        let c = inp.config;
+        let mut figures: Vec<&KeyFigure> = inp.site.figures.iter().collect();
+        figures.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
+        let figures = figures
+            .iter()
+            .take(8)
+            .map(|f| HomeFigure {
+                shown: f.shown(),
+                unit: &f.unit,
+                statement: &f.statement,
+                url: self.link(&Kind::Figure.url(&f.id)),
+                source: self.source(&f.source).map(Source::label),
+                locator: &f.locator,
+            })
+            .collect();
+        let sources = ["kinu2016", "rfa2019"]
+            .iter()
+            .filter_map(|id| self.source(id))
+            .map(|s| HomeSource {
+                html: self.references.get(&s.id).map(|f| &f.chicago),
+                url: self.link(&Kind::Source.url(&s.id)),
+            })
+            .collect();
+        let counts = Kind::ALL
+            .iter()
+            .filter(|k| k.section().is_some() && **k != Kind::Correction)
+            .map(|k| SectionCount {
+                label: k.plural(),
+                url: self.link(&format!("/{}/", k.section().unwrap_or(""))),
+                count: inp.index.ids(*k).count(),
+            })
+            .collect();
+        let cx = HomeCx {
+            site: &self.site_cx,
+            meta: self.meta(Kind::Page, "", &c.title, &c.description),
+            cite: self.cite_this(&c.title, "/", "fieldbook-site"),
+            figures,
+            charts,
+            sources,
+            counts,
+            others,
+        };
+        self.render("home.html", "index.html".into(), &cx)
+    }
+
+    /// A thumbnail of every drawn chart, in site order.
+    pub fn chart_cards(&self) -> Vec<ChartCard<'a>> {
+        self.inp
+            .site
+            .charts
+            .iter()
+            .filter(|ch| self.inp.charts.contains_key(&ch.id))
+            .map(|ch| ChartCard {
+                title: &ch.title,
+                url: self.link(&Kind::Chart.url(&ch.id)),
+                svg: self.link(&format!("/charts/{}.svg", ch.id)),
+                description: &ch.description,
+            })
+            .collect()
+    }
+
+    /// Links to every page that is not a chapter (the about page, notes).
+    pub fn other_pages(&self) -> Vec<Link> {
+        self.inp
+            .site
+            .pages
+            .iter()
+            .filter(|p| p.meta.kind != PageKind::Chapter)
+            .filter_map(|p| self.item_link(Kind::Page, &p.meta.id))
+            .collect()
+    }
+}

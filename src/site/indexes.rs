@@ -1,0 +1,323 @@
+//! The site-wide pages: the chapters index and one index per kind (`index.html`), the timeline,
+//! corrections, search page, 404, and a redirect page per alias (with `_redirects` for hosts that
+//! read it).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::output::OutputFile;
+use crate::render::cite::Formatted;
+
+use super::context::{Generator, Link, Meta, SiteCx};
+use super::home::ChartCard;
+
+/// What `index.html` receives for the chapters index.
+#[derive(Serialize)]
+struct ChaptersCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    items: Vec<Link>,
+    others: &'a [Link],
+    kind: &'static str,
+}
+
+/// What `index.html` receives for the index of one kind.
+#[derive(Serialize)]
+struct KindIndexCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    items: Vec<Link>,
+    kind: &'static str,
+    /// Chart thumbnails (the charts index only).
+    thumbs: &'a [ChartCard<'a>],
+    /// Initial letters (the glossary only); each item's `kind` is then its letter.
+    letters: Vec<String>,
+}
+
+/// What `timeline.html` receives.
+#[derive(Serialize)]
+struct TimelineCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    events: Vec<EventCx<'a>>,
+}
+
+#[derive(Serialize)]
+struct EventCx<'a> {
+    id: &'a str,
+    date: &'a str,
+    title: &'a str,
+    html: Option<String>,
+    source: Option<Link>,
+    locator: &'a str,
+    pages: Vec<Link>,
+}
+
+/// What `corrections.html` receives.
+#[derive(Serialize)]
+struct CorrectionsCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    corrections: Vec<CorrectionCx<'a>>,
+}
+
+#[derive(Serialize)]
+struct CorrectionCx<'a> {
+    id: &'a str,
+    date: &'a str,
+    html: Option<String>,
+    target: Option<Link>,
+}
+
+/// What `search.html` receives: where the index bundle is and how many shards it has.
+#[derive(Serialize)]
+struct SearchCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    bundle: String,
+    shards: usize,
+}
+
+/// What `404.html` receives.
+#[derive(Serialize)]
+struct PlainCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+}
+
+/// What `redirect.html` receives.
+#[derive(Serialize)]
+struct RedirectCx<'a> {
+    site: &'a SiteCx,
+    to: String,
+    canonical: String,
+}
+
+/// The kinds with an index page of their own, in the order they are written.
+const INDEXED: [Kind; 8] = [
+    Kind::Place,
+    Kind::Organization,
+    Kind::Person,
+    Kind::Term,
+    Kind::Dataset,
+    Kind::Chart,
+    Kind::Source,
+    Kind::Figure,
+];
+
+impl<'a> Generator<'a> {
+    /// The chapters index, in reading order, each with its part.
+    pub fn chapters_index(&self, others: &[Link]) -> Result<OutputFile, Diagnostic> {
+        let items = self
+            .chapters
+            .iter()
+            .filter_map(|p| {
+                self.item_link(Kind::Page, &p.meta.id).map(|mut l| {
+                    l.kind = p.meta.part.clone().unwrap_or_default();
+                    l
+                })
+            })
+            .collect();
+        let cx = ChaptersCx {
+            site: &self.site_cx,
+            meta: self.site_page_meta(
+                "/chapters/",
+                "Chapters",
+                "The report, part by part, in reading order.",
+            ),
+            cite: self.cite_this("Chapters", "/chapters/", "fieldbook-chapters"),
+            items,
+            others,
+            kind: "chapters",
+        };
+        self.render("index.html", "chapters/index.html".into(), &cx)
+    }
+
+    /// One index per kind, items by title.
+    pub fn kind_indexes(&self, charts: &[ChartCard]) -> Result<Vec<OutputFile>, Diagnostic> {
+        INDEXED
+            .iter()
+            .map(|&kind| self.kind_index(kind, charts))
+            .collect()
+    }
+
+    fn kind_index(&self, kind: Kind, charts: &[ChartCard]) -> Result<OutputFile, Diagnostic> {
+        let section = kind.section().unwrap_or("");
+        let mut items: Vec<Link> = self
+            .inp
+            .index
+            .ids(kind)
+            .filter_map(|id| self.item_link(kind, id))
+            .collect();
+        items.sort_by_key(|l| l.title.to_lowercase());
+        let letters = if kind == Kind::Term {
+            initial_letters(&mut items)
+        } else {
+            Vec::new()
+        };
+        let cx = KindIndexCx {
+            site: &self.site_cx,
+            meta: self.site_page_meta(
+                &format!("/{section}/"),
+                kind.plural(),
+                &format!(
+                    "Every item of kind {} on this site.",
+                    kind.label().to_lowercase()
+                ),
+            ),
+            cite: self.cite_this(
+                kind.plural(),
+                &format!("/{section}/"),
+                &format!("fieldbook-{section}"),
+            ),
+            items,
+            kind: kind.ref_name(),
+            thumbs: if kind == Kind::Chart { charts } else { &[] },
+            letters,
+        };
+        self.render("index.html", format!("{section}/index.html"), &cx)
+    }
+
+    /// Every event by date.
+    pub fn timeline(&self) -> Result<OutputFile, Diagnostic> {
+        let mut events: Vec<&Event> = self.inp.site.events.iter().collect();
+        events.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+        let events = events
+            .iter()
+            .map(|e| EventCx {
+                id: &e.id,
+                date: &e.date,
+                title: &e.title,
+                html: self.md(Kind::Event, &e.id).map(|r| r.html.clone()),
+                source: self.item_link(Kind::Source, &e.source),
+                locator: &e.locator,
+                pages: e
+                    .pages
+                    .iter()
+                    .filter_map(|p| self.item_link(Kind::Page, p))
+                    .collect(),
+            })
+            .collect();
+        let cx = TimelineCx {
+            site: &self.site_cx,
+            meta: self.site_page_meta(
+                "/timeline/",
+                "Timeline",
+                "Dated events from both sources, 1860 to 2019.",
+            ),
+            cite: self.cite_this("Timeline", "/timeline/", "fieldbook-timeline"),
+            events,
+        };
+        self.render("timeline.html", "timeline/index.html".into(), &cx)
+    }
+
+    /// Every correction, newest first.
+    pub fn corrections(&self) -> Result<OutputFile, Diagnostic> {
+        let mut corrections: Vec<&Correction> = self.inp.site.corrections.iter().collect();
+        corrections.sort_by(|a, b| (&b.date, &a.id).cmp(&(&a.date, &b.id)));
+        let corrections = corrections
+            .iter()
+            .map(|k| CorrectionCx {
+                id: &k.id,
+                date: &k.date,
+                html: self.md(Kind::Correction, &k.id).map(|r| r.html.clone()),
+                target: k
+                    .target
+                    .strip_prefix('@')
+                    .and_then(|t| crate::validate::index::parse_ref(t).ok())
+                    .and_then(|(kind, id, _)| self.item_link(kind, id)),
+            })
+            .collect();
+        let cx = CorrectionsCx {
+            site: &self.site_cx,
+            meta: self.site_page_meta(
+                "/corrections/",
+                "Corrections",
+                "Every correction made to this site, newest first.",
+            ),
+            cite: self.cite_this("Corrections", "/corrections/", "fieldbook-corrections"),
+            corrections,
+        };
+        self.render("corrections.html", "corrections/index.html".into(), &cx)
+    }
+
+    /// The search page; its index is built beside the pages (`shards` bundles to merge).
+    pub fn search_page(&self, shards: usize) -> Result<OutputFile, Diagnostic> {
+        let cx = SearchCx {
+            site: &self.site_cx,
+            meta: self.site_page_meta(
+                "/search/",
+                "Search",
+                "Search the pages, places, organizations, data, charts and key figures.",
+            ),
+            cite: self.cite_this("Search", "/search/", "fieldbook-search"),
+            bundle: self.link(&format!("/{}/", crate::search::DIR)),
+            shards,
+        };
+        self.render("search.html", "search/index.html".into(), &cx)
+    }
+
+    /// The page a host shows for an address the site does not have.
+    pub fn not_found(&self) -> Result<OutputFile, Diagnostic> {
+        let cx = PlainCx {
+            site: &self.site_cx,
+            meta: self.site_page_meta(
+                "/404.html",
+                "Page not found",
+                "This address does not exist on the site.",
+            ),
+            cite: self.cite_this("Page not found", "/404.html", "fieldbook-404"),
+        };
+        self.render("404.html", "404.html".into(), &cx)
+    }
+
+    /// A redirect page per alias, and `_redirects` listing them all.
+    pub fn redirects(&self) -> Result<Vec<OutputFile>, Diagnostic> {
+        let c = self.inp.config;
+        let mut files = Vec::new();
+        let mut redirects = String::new();
+        for (from, to) in &self.inp.index.redirects {
+            let cx = RedirectCx {
+                site: &self.site_cx,
+                to: self.link(to),
+                canonical: c.absolute(to),
+            };
+            let path = format!("{}index.html", from.trim_start_matches('/'));
+            files.push(self.render("redirect.html", path, &cx)?);
+            redirects.push_str(&format!("{} {} 301\n", c.link(from), c.link(to)));
+        }
+        files.push(OutputFile {
+            path: "_redirects".into(),
+            bytes: redirects.into_bytes(),
+        });
+        Ok(files)
+    }
+}
+
+/// Sets each item's `kind` to the upper-case first letter of its title; returns the letters.
+fn initial_letters(items: &mut [Link]) -> Vec<String> {
+    for item in items.iter_mut() {
+        item.kind = item
+            .title
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default();
+    }
+    items
+        .iter()
+        .map(|l| l.kind.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}

@@ -1,0 +1,146 @@
+//! Markdown pages (chapters, the about page, notes): `page.html`, at `/<id>/`.
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::output::OutputFile;
+use crate::render::cite::Formatted;
+use crate::render::markdown::Heading;
+
+use super::context::{BibEntry, Generator, Link, Meta, NamedGroup, SiteCx};
+
+/// What `page.html` receives.
+#[derive(Serialize)]
+struct PageCx<'a> {
+    site: &'a SiteCx,
+    meta: Meta,
+    cite: Formatted,
+    page: PageFields<'a>,
+    body: &'a str,
+    outline: Vec<&'a Heading>,
+    bibliography: Vec<BibEntry<'a>>,
+    named: Vec<NamedGroup>,
+    prev: Option<Link>,
+    next: Option<Link>,
+    updates: Vec<Link>,
+    updated_by: Vec<Link>,
+    backlinks: Vec<Link>,
+    citation_meta: Option<CitationMeta<'a>>,
+    events: Vec<Link>,
+    words: usize,
+}
+
+#[derive(Serialize)]
+struct PageFields<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: PageKind,
+    part: &'a Option<String>,
+    locator: &'a Option<String>,
+    summary: &'a str,
+    updated: &'a Option<String>,
+    source: Option<SourceLink>,
+}
+
+/// The source a page summarizes.
+#[derive(Serialize)]
+struct SourceLink {
+    label: String,
+    title: String,
+    url: String,
+}
+
+/// Highwire `citation_*` tags of the source a page summarizes.
+#[derive(Serialize)]
+struct CitationMeta<'a> {
+    title: &'a str,
+    authors: &'a [String],
+    year: Option<i32>,
+    publisher: &'a Option<String>,
+}
+
+impl<'a> Generator<'a> {
+    /// A page's HTML file.
+    pub fn page(&self, p: &'a Page) -> Result<Vec<OutputFile>, Diagnostic> {
+        let m = &p.meta;
+        let rendered = self.md_or_empty(Kind::Page, &m.id);
+        let (prev, next) = self.chapter_neighbours(&m.id);
+        let source = m.source.as_ref().and_then(|s| self.source(s));
+        let cx = PageCx {
+            site: &self.site_cx,
+            meta: self.meta(Kind::Page, &m.id, &m.title, &m.summary),
+            cite: self.cite_this(
+                &m.title,
+                &Kind::Page.url(&m.id),
+                &format!("fieldbook-{}", m.id),
+            ),
+            page: PageFields {
+                id: &m.id,
+                title: &m.title,
+                kind: m.kind,
+                part: &m.part,
+                locator: &m.locator,
+                summary: &m.summary,
+                updated: &m.updated,
+                source: source.map(|s| SourceLink {
+                    label: s.label(),
+                    title: s.title.clone(),
+                    url: self.link(&Kind::Source.url(&s.id)),
+                }),
+            },
+            body: &rendered.html,
+            outline: rendered.headings.iter().filter(|h| h.level <= 3).collect(),
+            bibliography: self.bibliography(rendered),
+            named: self.named(rendered),
+            prev,
+            next,
+            updates: self.page_links(m.updates.iter().map(String::as_str)),
+            updated_by: self.page_links(
+                self.updated_by
+                    .get(m.id.as_str())
+                    .into_iter()
+                    .flatten()
+                    .copied(),
+            ),
+            backlinks: self.backlinks_of(Kind::Page, &m.id),
+            citation_meta: source.map(|s| CitationMeta {
+                title: &s.title,
+                authors: &s.authors,
+                year: s.year,
+                publisher: &s.publisher,
+            }),
+            events: self
+                .events_of
+                .get(m.id.as_str())
+                .into_iter()
+                .flatten()
+                .filter_map(|e| self.item_link(Kind::Event, e))
+                .collect(),
+            words: rendered.text.split_whitespace().count(),
+        };
+        Ok(vec![self.render(
+            "page.html",
+            format!("{}/index.html", m.id),
+            &cx,
+        )?])
+    }
+
+    /// The chapters before and after this page in reading order (none for other pages).
+    fn chapter_neighbours(&self, id: &str) -> (Option<Link>, Option<Link>) {
+        let Some(i) = self.chapters.iter().position(|c| c.meta.id == id) else {
+            return (None, None);
+        };
+        let link = |i: usize| {
+            self.chapters
+                .get(i)
+                .and_then(|c| self.item_link(Kind::Page, &c.meta.id))
+        };
+        (i.checked_sub(1).and_then(link), link(i + 1))
+    }
+
+    fn page_links<'b>(&self, ids: impl Iterator<Item = &'b str>) -> Vec<Link> {
+        ids.filter_map(|id| self.item_link(Kind::Page, id))
+            .collect()
+    }
+}
