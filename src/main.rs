@@ -86,148 +86,152 @@ enum Format {
 
 fn main() -> ExitCode {
     keep_freed_memory();
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
             root,
             out,
             minify,
             no_minify,
-        } => {
-            let opts = fieldbook::Options {
-                root: root.clone(),
-                out,
-                minify: (minify || no_minify).then_some(minify),
-            };
-            match fieldbook::build(&opts) {
-                Ok(report) => {
-                    let warnings: Vec<_> = report
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.severity >= Severity::Warning)
-                        .cloned()
-                        .collect();
-                    if !warnings.is_empty() {
-                        eprint!("{}", diag::render(&warnings, &root, Style::for_stderr()));
-                    }
-                    println!("{}", report.summary());
-                    ExitCode::SUCCESS
-                }
-                Err(failure) => {
-                    eprint!(
-                        "{}",
-                        diag::render(&failure.diagnostics, &root, Style::for_stderr())
-                    );
-                    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-                    if failure.during_write() {
-                        eprintln!("error: the write stopped part way; every file in the output folder is whole (the previous version or the new one); build again to finish");
-                    } else {
-                        eprintln!("error: build failed with {errors} error(s); the previous output was left untouched");
-                    }
-                    ExitCode::from(1)
-                }
-            }
-        }
+        } => build(root, out, (minify || no_minify).then_some(minify)),
         Command::Check {
             root,
             strict,
             format,
-        } => {
-            let diagnostics = fieldbook::check_site(&root);
-            let style = if format == Format::Json {
-                Style::Json
-            } else {
-                Style::for_stderr()
-            };
-            let text = diag::render(&diagnostics, &root, style);
-            if format == Format::Json {
-                print!("{text}");
-            } else {
-                eprint!("{text}");
-            }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            let warnings = diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Warning)
-                .count();
-            let notes = diagnostics.len() - errors - warnings;
-            if format == Format::Human {
-                eprintln!("check: {errors} error(s), {warnings} warning(s), {notes} note(s)");
-            }
-            if errors > 0 || (strict && warnings > 0) {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+        } => check(&root, strict, format),
+        Command::Serve { root, port, out } => serve(root, port, out),
+    }
+}
+
+/// `fieldbook build`: warnings and the summary on success; every problem and what became of the
+/// output folder on failure.
+fn build(root: PathBuf, out: Option<PathBuf>, minify: Option<bool>) -> ExitCode {
+    let opts = fieldbook::Options {
+        root: root.clone(),
+        out,
+        minify,
+    };
+    match fieldbook::build(&opts) {
+        Ok(report) => {
+            print_warnings(&report.diagnostics, &root);
+            println!("{}", report.summary());
+            ExitCode::SUCCESS
         }
-        Command::Serve { root, port, out } => {
-            use fieldbook::serve::{BuildEvent, Options, Server};
-            let shown_root = root.clone();
-            let on_build = move |event: &BuildEvent| match event {
-                BuildEvent::Built {
-                    initial,
-                    ms,
-                    written,
-                    removed,
-                    reused,
-                    computed,
-                    warnings,
-                } => {
-                    let warnings: Vec<_> = warnings
-                        .iter()
-                        .filter(|d| d.severity >= Severity::Warning)
-                        .cloned()
-                        .collect();
-                    if !warnings.is_empty() {
-                        eprint!(
-                            "{}",
-                            diag::render(&warnings, &shown_root, Style::for_stderr())
-                        );
-                    }
-                    let what = if *initial { "built" } else { "rebuilt" };
-                    println!(
-                        "{what} in {ms:.0} ms: {written} file(s) written, {removed} removed ({computed} unit(s) rendered, {reused} reused)"
-                    );
-                }
-                BuildEvent::Previewed { ms, written } => {
-                    println!(
-                        "previewed in {ms:.0} ms: {written} file(s) written (full rebuild follows)"
-                    );
-                }
-                BuildEvent::Failed {
-                    initial,
-                    ms,
-                    diagnostics,
-                } => {
-                    eprint!(
-                        "{}",
-                        diag::render(diagnostics, &shown_root, Style::for_stderr())
-                    );
-                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                    let then = if *initial {
-                        "serving what the output folder holds; saving a fix rebuilds"
-                    } else {
-                        "still serving the last good version"
-                    };
-                    eprintln!("error: build failed with {errors} error(s) in {ms:.0} ms; {then}");
-                }
-            };
-            let opts = Options { root, out, port };
-            match Server::start(&opts, on_build) {
-                Ok(server) => {
-                    println!(
-                        "serving {} (live reload; files in {}; Ctrl-C to stop)",
-                        server.url(),
-                        server.out_dir().display()
-                    );
-                    server.wait();
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
+        Err(failure) => {
+            eprint!(
+                "{}",
+                diag::render(&failure.diagnostics, &root, Style::for_stderr())
+            );
+            let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+            if failure.during_write() {
+                eprintln!("error: the write stopped part way; every file in the output folder is whole (the previous version or the new one); build again to finish");
+            } else {
+                eprintln!("error: build failed with {errors} error(s); the previous output was left untouched");
             }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints the warnings among `diagnostics` (notes stay quiet in a build).
+fn print_warnings(diagnostics: &[diag::Diagnostic], root: &std::path::Path) {
+    let warnings: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+        .cloned()
+        .collect();
+    if !warnings.is_empty() {
+        eprint!("{}", diag::render(&warnings, root, Style::for_stderr()));
+    }
+}
+
+/// `fieldbook check`: every diagnostic (JSON on stdout with `--format json`) and a count.
+fn check(root: &std::path::Path, strict: bool, format: Format) -> ExitCode {
+    let diagnostics = fieldbook::check_site(root);
+    let style = if format == Format::Json {
+        Style::Json
+    } else {
+        Style::for_stderr()
+    };
+    let text = diag::render(&diagnostics, root, style);
+    if format == Format::Json {
+        print!("{text}");
+    } else {
+        eprint!("{text}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    let notes = diagnostics.len() - errors - warnings;
+    if format == Format::Human {
+        eprintln!("check: {errors} error(s), {warnings} warning(s), {notes} note(s)");
+    }
+    if errors > 0 || (strict && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `fieldbook serve`: a line per build, preview or failure until stopped.
+fn serve(root: PathBuf, port: u16, out: Option<PathBuf>) -> ExitCode {
+    use fieldbook::serve::{Options, Server};
+    let shown_root = root.clone();
+    let on_build = move |event: &fieldbook::serve::BuildEvent| report_build(event, &shown_root);
+    let opts = Options { root, out, port };
+    match Server::start(&opts, on_build) {
+        Ok(server) => {
+            println!(
+                "serving {} (live reload; files in {}; Ctrl-C to stop)",
+                server.url(),
+                server.out_dir().display()
+            );
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// One line (and any warnings or errors) per serve build.
+fn report_build(event: &fieldbook::serve::BuildEvent, root: &std::path::Path) {
+    use fieldbook::serve::BuildEvent;
+    match event {
+        BuildEvent::Built {
+            initial,
+            ms,
+            written,
+            removed,
+            reused,
+            computed,
+            warnings,
+        } => {
+            print_warnings(warnings, root);
+            let what = if *initial { "built" } else { "rebuilt" };
+            println!(
+                "{what} in {ms:.0} ms: {written} file(s) written, {removed} removed ({computed} unit(s) rendered, {reused} reused)"
+            );
+        }
+        BuildEvent::Previewed { ms, written } => {
+            println!("previewed in {ms:.0} ms: {written} file(s) written (full rebuild follows)");
+        }
+        BuildEvent::Failed {
+            initial,
+            ms,
+            diagnostics,
+        } => {
+            eprint!("{}", diag::render(diagnostics, root, Style::for_stderr()));
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let then = if *initial {
+                "serving what the output folder holds; saving a fix rebuilds"
+            } else {
+                "still serving the last good version"
+            };
+            eprintln!("error: build failed with {errors} error(s) in {ms:.0} ms; {then}");
         }
     }
 }

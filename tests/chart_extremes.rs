@@ -87,7 +87,10 @@ fn elements(svg: &str, class: &str) -> Vec<std::collections::HashMap<String, f64
                         )
                     })
                     .collect();
-                let classes = attrs.iter().find(|(k, _)| k == "class").map(|(_, v)| v.clone());
+                let classes = attrs
+                    .iter()
+                    .find(|(k, _)| k == "class")
+                    .map(|(_, v)| v.clone());
                 if classes.is_some_and(|v| v.split(' ').any(|c| c == class)) {
                     found.push(
                         attrs
@@ -119,7 +122,11 @@ fn assert_faithful(c: &Chart, svg: &str, values: &[f64]) {
             .zip(values)
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
             .expect("a mark");
-        let per_unit = if *top == 0.0 { 0.0 } else { length(longest) / top.abs() };
+        let per_unit = if *top == 0.0 {
+            0.0
+        } else {
+            length(longest) / top.abs()
+        };
         for (m, v) in marks.iter().zip(values) {
             assert!(
                 (length(m) - v.abs() * per_unit).abs() <= 2.0,
@@ -134,7 +141,12 @@ fn assert_faithful(c: &Chart, svg: &str, values: &[f64]) {
     for (a, va) in centres.iter().zip(values) {
         for (b, vb) in centres.iter().zip(values) {
             if va < vb {
-                assert!(a.1 > b.1, "{va} is drawn at y={}, above {vb} at y={}", a.1, b.1);
+                assert!(
+                    a.1 > b.1,
+                    "{va} is drawn at y={}, above {vb} at y={}",
+                    a.1,
+                    b.1
+                );
             }
         }
     }
@@ -174,7 +186,11 @@ fn assert_inside(c: &Chart, d: &Dataset) {
     );
     for size in [Size::Wide, Size::Narrow, Size::Card] {
         let svg = chart::svg(c, d, size, "Source: test.").expect("the chart draws");
-        let values: Vec<f64> = d.rows.iter().filter_map(|r| r.get("value")?.as_f64()).collect();
+        let values: Vec<f64> = d
+            .rows
+            .iter()
+            .filter_map(|r| r.get("value")?.as_f64())
+            .collect();
         assert_faithful(c, &svg, &values);
         let ((w, h), found) = coordinates(&svg);
         assert!(w > 0.0 && h > 0.0);
@@ -200,10 +216,7 @@ fn negative_values_are_drawn_inside_the_chart() {
         assert_inside(&chart(kind, ""), &dataset(&rows));
         assert_inside(&chart(kind, "series: group\n"), &dataset(&rows));
     }
-    assert_inside(
-        &chart("bar", "orientation: horizontal\n"),
-        &dataset(&rows),
-    );
+    assert_inside(&chart("bar", "orientation: horizontal\n"), &dataset(&rows));
     assert_inside(
         &chart("bar", "stacked: true\nseries: group\n"),
         &dataset(&[(2000, 5.0, "a"), (2000, -9.0, "b"), (2001, -3.0, "a")]),
@@ -226,11 +239,7 @@ fn only_negative_or_only_zero_values_still_make_an_axis() {
 
 #[test]
 fn values_far_apart_in_size_stay_inside() {
-    let rows = [
-        (2000, 0.000002, "a"),
-        (0, 1e15, "a"),
-        (-23388, -1e15, "a"),
-    ];
+    let rows = [(2000, 0.000002, "a"), (0, 1e15, "a"), (-23388, -1e15, "a")];
     for kind in ["line", "bar", "points"] {
         assert_inside(&chart(kind, ""), &dataset(&rows));
     }

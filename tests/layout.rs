@@ -208,7 +208,10 @@ fn no_file_over_600_lines_and_no_function_over_80() {
         if e.path().extension().is_some_and(|x| x == "rs") {
             let n = std::fs::read_to_string(e.path()).unwrap().lines().count();
             if n > 600 {
-                too_long.push(format!("{}: {n} lines", e.path().strip_prefix(&src).unwrap().display()));
+                too_long.push(format!(
+                    "{}: {n} lines",
+                    e.path().strip_prefix(&src).unwrap().display()
+                ));
             }
         }
     }
@@ -219,5 +222,9 @@ fn no_file_over_600_lines_and_no_function_over_80() {
             too_long.push(format!("{file}:{line}: a function of {n} lines"));
         }
     }
-    assert!(too_long.is_empty(), "over the size limits:\n{}", too_long.join("\n"));
+    assert!(
+        too_long.is_empty(),
+        "over the size limits:\n{}",
+        too_long.join("\n")
+    );
 }

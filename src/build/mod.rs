@@ -5,26 +5,30 @@
 //! before anything is written. `memo` keeps serve's units between rebuilds; `verify` walks the
 //! built site's links.
 
+mod check;
 pub mod memo;
+mod preview;
+mod units;
 pub mod verify;
+
+pub use check::check_site;
+pub use preview::preview;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{Kind, Located, Site};
+use crate::model::{Kind, Site};
 use crate::output::OutputFile;
 use crate::render::chart::ChartOut;
 use crate::render::markdown::Rendered;
-use crate::render::{chart, cite, markdown, templates};
+use crate::render::{cite, templates};
 use crate::site::{Embeds, Inputs};
 use crate::validate::index::Index;
 use crate::validate::{consistency, index};
-use crate::{diag, load, model, output, search, site};
+use crate::{load, output, search, site};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -52,8 +56,11 @@ pub struct Report {
     pub written: Option<(usize, usize)>,
     /// Bytes of the search index; None when `search = false`.
     pub search_bytes: Option<usize>,
-    /// (stage, milliseconds).
+    /// (stage, milliseconds), one after the other: their sum is the build's time.
     pub stages: Vec<(&'static str, f64)>,
+    /// The two parts of the `render` stage, which run at the same time: pages (their own time)
+    /// and the search index (its own time). Each is at most the `render` stage's time.
+    pub render_parts: Vec<(&'static str, f64)>,
     /// Warnings and notes (a successful build may have some).
     pub diagnostics: Vec<Diagnostic>,
     /// Where the site was written.
@@ -70,10 +77,20 @@ impl Report {
 
     /// The one-line summary the CLI prints.
     pub fn summary(&self) -> String {
+        let parts: Vec<String> = self
+            .render_parts
+            .iter()
+            .map(|(n, ms)| format!("{n} {ms:.1}"))
+            .collect();
         let stages: Vec<String> = self
             .stages
             .iter()
-            .map(|(n, ms)| format!("{n} {ms:.1}"))
+            .map(|(n, ms)| match *n {
+                "render" if !parts.is_empty() => {
+                    format!("{n} {ms:.1} ({}, at once)", parts.join(" | "))
+                }
+                _ => format!("{n} {ms:.1}"),
+            })
             .collect();
         let written = match self.written {
             Some((w, r)) => format!(" ({w} written, {r} removed)"),
@@ -108,6 +125,13 @@ pub struct Failure {
 pub const WRITE_FAILED: &str = "cannot write the site";
 
 impl Failure {
+    /// A failure of one problem.
+    pub fn one(d: Diagnostic) -> Failure {
+        Failure {
+            diagnostics: vec![d],
+        }
+    }
+
     /// Whether the build failed while writing, after some files may have been updated.
     pub fn during_write(&self) -> bool {
         self.diagnostics
@@ -122,6 +146,13 @@ struct Timer {
 }
 
 impl Timer {
+    fn new() -> Timer {
+        Timer {
+            start: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
         self.stages
@@ -178,13 +209,8 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
 /// since the last build with the same memo (`serve`). The output is the same as [`compile`]'s.
 pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Built, Failure> {
     memo.begin();
-    let mut t = Timer {
-        start: Instant::now(),
-        stages: Vec::new(),
-    };
-    let config = Config::load(root).map_err(|d| Failure {
-        diagnostics: vec![d],
-    })?;
+    let mut t = Timer::new();
+    let config = Config::load(root).map_err(Failure::one)?;
     let (files, mut diagnostics) = load::read_content(root);
     let (site, problems) = load::parse_site(&files);
     diagnostics.extend(problems);
@@ -194,26 +220,18 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
     diagnostics.extend(index::check_references(&site, &index));
     fail_if_errors(&mut diagnostics)?;
     t.lap("validate");
-    let (charts, chart_keys) = render_charts(&site, &index, memo, &mut diagnostics);
+    let (charts, chart_keys) = units::render_charts(&site, &index, memo, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
-    let templates = templates::Templates::load(root).map_err(|d| Failure {
-        diagnostics: vec![d],
-    })?;
-    let styles = cite::Styles::shared();
+    let templates = templates::Templates::load(root).map_err(Failure::one)?;
     let embeds = Embeds {
         config: &config,
         site: &site,
         templates: &templates,
         charts: &charts,
     };
-    let deps = Dependencies {
-        site: &site,
-        index: &index,
-        templates: &templates,
-        chart_keys: &chart_keys,
-    };
-    let markdown = render_markdown(&config, &site, &index, &embeds, memo, &deps);
+    let deps = units::Dependencies::new(&site, &index, &templates, &chart_keys);
+    let markdown = units::render_markdown(&config, &site, &index, &embeds, memo, &deps);
     for r in markdown.values() {
         diagnostics.extend(r.diagnostics.iter().cloned());
     }
@@ -221,30 +239,25 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
     let orphans = verify::orphans(&site, &markdown);
     fail_if_errors(&mut diagnostics)?;
     t.lap("markdown");
-    let mismatches: BTreeMap<String, Vec<consistency::Mismatch>> = site
-        .datasets
-        .iter()
-        .map(|d| (d.id.clone(), consistency::mismatches(d)))
-        .filter(|(_, m)| !m.is_empty())
-        .collect();
+    let mismatches = consistency_mismatches(&site);
     let inputs = Inputs {
         config: &config,
         site: &site,
         index: &index,
         templates: &templates,
-        styles,
+        styles: cite::Styles::shared(),
         markdown: &markdown,
         charts: &charts,
         mismatches: &mismatches,
         minify,
         memo,
     };
-    let mut out = site::generate(&inputs).map_err(|d| Failure { diagnostics: d })?;
+    let generated = site::generate(&inputs).map_err(|d| Failure { diagnostics: d })?;
+    let mut out = generated.files;
     out.extend(copy_static(root, &mut diagnostics));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     fail_if_errors(&mut diagnostics)?;
     t.lap("render");
-    let memo_stats = memo.finish();
     let report = Report {
         pages: site.pages.len(),
         datasets: site.datasets.len(),
@@ -252,10 +265,21 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         files: out.len(),
         search_bytes: config.search.then(|| search::index_bytes(&out)),
         stages: t.stages,
+        render_parts: vec![
+            ("pages", generated.pages_ms),
+            ("search", generated.search_ms),
+        ],
         diagnostics,
         out: PathBuf::new(),
-        memo: memo_stats,
+        memo: memo.finish(),
         written: None,
+    };
+    let parts = Parts {
+        templates,
+        charts,
+        markdown,
+        mismatches,
+        minify,
     };
     Ok(Built {
         config,
@@ -264,77 +288,17 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         files: out,
         report,
         orphans,
-        parts: Parts {
-            templates,
-            charts,
-            markdown,
-            mismatches,
-            minify,
-        },
+        parts,
     })
 }
 
-/// The pages of `changed` (files under `root`) regenerated at once from the last build, before the
-/// full rebuild that follows: what `serve` shows first after an edit. Only an edit to the body of
-/// an existing page is previewed; anything else (a new page, a changed front matter, a data or
-/// template file, a Markdown error) returns `None` and waits for the full rebuild. The preview
-/// may differ from that rebuild only on other pages (backlinks, search), which it does not touch.
-pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Vec<OutputFile>> {
-    let mut ids = Vec::new();
-    for path in changed {
-        let rel = path
-            .strip_prefix(root)
-            .ok()?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let rel = PathBuf::from(rel);
-        let i = built.site.pages.iter().position(|p| p.origin.path == rel)?;
-        let text = diag::normalize_line_breaks(std::fs::read_to_string(path).ok()?);
-        let page = load::parse_page_file(rel.clone(), text).ok()?;
-        let old = &built.site.pages[i];
-        if page.meta != old.meta || page.origin != old.origin {
-            return None;
-        }
-        let embeds = Embeds {
-            config: &built.config,
-            site: &built.site,
-            templates: &built.parts.templates,
-            charts: &built.parts.charts,
-        };
-        let link = |p: &str| built.config.link(p);
-        let cx = markdown::Context {
-            index: &built.index,
-            embedder: &embeds,
-            link: &link,
-            path: &rel,
-            paragraph_ids: true,
-            embeds: true,
-        };
-        let rendered = markdown::render(&page.body, &cx);
-        if rendered.diagnostics.iter().any(Diagnostic::is_error) {
-            return None;
-        }
-        ids.push(page.meta.id.clone());
-        built
-            .parts
-            .markdown
-            .insert((Kind::Page, page.meta.id.clone()), rendered);
-        built.site.pages[i] = page;
-    }
-    let memo = memo::Memo::off();
-    let inputs = Inputs {
-        config: &built.config,
-        site: &built.site,
-        index: &built.index,
-        templates: &built.parts.templates,
-        styles: cite::Styles::shared(),
-        markdown: &built.parts.markdown,
-        charts: &built.parts.charts,
-        mismatches: &built.parts.mismatches,
-        minify: built.parts.minify,
-        memo: &memo,
-    };
-    site::pages(&inputs, &ids).ok()
+/// For each dataset whose printed totals disagree with its rows, the disagreements.
+fn consistency_mismatches(site: &Site) -> BTreeMap<String, Vec<consistency::Mismatch>> {
+    site.datasets
+        .iter()
+        .map(|d| (d.id.clone(), consistency::mismatches(d)))
+        .filter(|(_, m)| !m.is_empty())
+        .collect()
 }
 
 /// Builds the site and brings the output folder up to date (nothing is written if any stage fails).
@@ -378,239 +342,6 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     Ok(report)
 }
 
-fn render_charts(
-    site: &Site,
-    index: &Index,
-    memo: &memo::Memo,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (
-    BTreeMap<String, ChartOut>,
-    BTreeMap<String, crate::fingerprint::Fingerprint>,
-) {
-    let results: Vec<(
-        String,
-        crate::fingerprint::Fingerprint,
-        Result<ChartOut, String>,
-    )> = site
-        .charts
-        .par_iter()
-        .filter_map(|c| {
-            let d = site.datasets.iter().find(|d| d.id == c.dataset)?;
-            let label = index
-                .get(Kind::Source, &d.source)
-                .and_then(|e| e.cite_label.clone())
-                .unwrap_or_else(|| d.source.clone());
-            let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
-            let key = if memo.enabled() {
-                crate::fingerprint::Hasher::new()
-                    .debug(c)
-                    .debug(d)
-                    .str(&source_line)
-                    .finish()
-            } else {
-                [0; 32]
-            };
-            let result = memo.chart(
-                &c.id,
-                || key,
-                || {
-                    let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
-                    let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
-                    let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
-                    let previous = memo.previous_file(&chart::png_path(&c.id));
-                    let png = chart::png(&card, previous)?;
-                    Ok(ChartOut { wide, narrow, png })
-                },
-            );
-            Some((c.id.clone(), key, result))
-        })
-        .collect();
-    let mut keys = BTreeMap::new();
-    let mut out = BTreeMap::new();
-    for (id, key, r) in results {
-        keys.insert(id.clone(), key);
-        match r {
-            Ok(c) => {
-                out.insert(id, c);
-            }
-            Err(e) => {
-                let origin = site
-                    .charts
-                    .iter()
-                    .find(|c| c.id == id)
-                    .map(|c| c.origin.clone())
-                    .unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::error(
-                        origin.path,
-                        origin.line,
-                        origin.col,
-                        format!("cannot draw chart `{id}`: {e}"),
-                    )
-                    .with_hint("check the chart's fields against its dataset"),
-                );
-            }
-        }
-    }
-    (out, keys)
-}
-
-/// Renders every Markdown text of the site: page bodies and the descriptions and notes in YAML.
-fn render_markdown(
-    config: &Config,
-    site: &Site,
-    index: &Index,
-    embeds: &Embeds,
-    memo: &memo::Memo,
-    deps: &Dependencies,
-) -> BTreeMap<(Kind, String), Rendered> {
-    let config_key = if memo.enabled() {
-        crate::fingerprint::of_debug(config)
-    } else {
-        [0; 32]
-    };
-    let link = |p: &str| config.link(p);
-    let mut jobs: Vec<((Kind, String), Located, PathBuf, bool)> = Vec::new();
-    for p in &site.pages {
-        jobs.push((
-            (Kind::Page, p.meta.id.clone()),
-            p.body.clone(),
-            p.origin.path.clone(),
-            true,
-        ));
-    }
-    for e in &site.entities {
-        if e.description.is_some() {
-            jobs.push((
-                (e.kind.kind(), e.id.clone()),
-                e.description_at.clone(),
-                e.origin.path.clone(),
-                false,
-            ));
-        }
-    }
-    for e in &site.events {
-        if e.description.is_some() {
-            jobs.push((
-                (Kind::Event, e.id.clone()),
-                e.description_at.clone(),
-                e.origin.path.clone(),
-                false,
-            ));
-        }
-    }
-    let at = |text: &str, origin: &model::Origin| Located {
-        text: text.to_string(),
-        line: origin.line,
-        col: origin.col,
-    };
-    for d in &site.datasets {
-        for (i, n) in d.notes.iter().enumerate() {
-            jobs.push((
-                (Kind::Dataset, format!("{}#note-{i}", d.id)),
-                at(&n.text, &d.origin),
-                d.origin.path.clone(),
-                false,
-            ));
-        }
-    }
-    for c in &site.charts {
-        for (i, n) in c.notes.iter().enumerate() {
-            jobs.push((
-                (Kind::Chart, format!("{}#note-{i}", c.id)),
-                at(n, &c.origin),
-                c.origin.path.clone(),
-                false,
-            ));
-        }
-    }
-    for f in &site.figures {
-        if let Some(n) = &f.note {
-            jobs.push((
-                (Kind::Figure, f.id.clone()),
-                at(n, &f.origin),
-                f.origin.path.clone(),
-                false,
-            ));
-        }
-    }
-    for c in &site.corrections {
-        jobs.push((
-            (Kind::Correction, c.id.clone()),
-            at(&c.text, &c.origin),
-            c.origin.path.clone(),
-            false,
-        ));
-    }
-    jobs.into_par_iter()
-        .map(|(key, located, path, is_page)| {
-            let cx = markdown::Context {
-                index,
-                embedder: embeds,
-                link: &link,
-                path: &path,
-                paragraph_ids: is_page,
-                embeds: is_page,
-            };
-            let rendered = memo.markdown(
-                &key,
-                || {
-                    crate::fingerprint::Hasher::new()
-                        .fingerprint(&config_key)
-                        .str(&located.text)
-                        .debug(&(located.line, located.col))
-                        .debug(&path)
-                        .debug(&is_page)
-                        .finish()
-                },
-                |r| deps.of(r),
-                || markdown::render(&located, &cx),
-            );
-            (key, rendered)
-        })
-        .collect()
-}
-
-/// What a rendered Markdown text read besides its own text: the index entries of the items it
-/// links and cites, and for items it may embed, the item and the embed template.
-struct Dependencies<'a> {
-    site: &'a Site,
-    index: &'a Index,
-    templates: &'a templates::Templates,
-    chart_keys: &'a BTreeMap<String, crate::fingerprint::Fingerprint>,
-}
-
-impl Dependencies<'_> {
-    fn of(&self, r: &Rendered) -> crate::fingerprint::Fingerprint {
-        let mut h = crate::fingerprint::Hasher::new();
-        for (kind, id) in &r.refs {
-            h.str(kind.ref_name())
-                .str(id)
-                .debug(&self.index.get(*kind, id));
-            match kind {
-                Kind::Chart => {
-                    h.debug(&self.site.charts.iter().find(|c| &c.id == id))
-                        .debug(&self.chart_keys.get(id))
-                        .fingerprint(&self.templates.fingerprint("embed_chart.html"));
-                }
-                Kind::Dataset => {
-                    h.debug(&self.site.datasets.iter().find(|d| &d.id == id))
-                        .fingerprint(&self.templates.fingerprint("embed_dataset.html"));
-                }
-                Kind::Figure => {
-                    h.debug(&self.site.figures.iter().find(|f| &f.id == id))
-                        .fingerprint(&self.templates.fingerprint("embed_figure.html"));
-                }
-                _ => {}
-            }
-        }
-        for c in &r.cites {
-            h.str(&c.key).debug(&self.index.get(Kind::Source, &c.key));
-        }
-        h.finish()
-    }
-}
-
 fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let dir = root.join("static");
     let mut files = Vec::new();
@@ -639,55 +370,4 @@ fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile
         }
     }
     files
-}
-
-/// Everything `check` reports: build errors, data-consistency mismatches, orphans, broken links.
-pub fn check_site(root: &Path) -> Vec<Diagnostic> {
-    let built = match compile(root, false) {
-        Ok(b) => b,
-        Err(f) => return f.diagnostics,
-    };
-    let mut out = built.report.diagnostics.clone();
-    for d in &built.site.datasets {
-        let acknowledged =
-            |m: &consistency::Mismatch| d.notes.iter().any(|n| n.text.contains(&m.printed));
-        for m in consistency::mismatches(d) {
-            let message = format!(
-                "dataset `{}`, {}: {} is printed as {}, but the table implies {}",
-                d.id, m.row, m.what, m.printed, m.computed
-            );
-            let diag = if acknowledged(&m) {
-                Diagnostic::note(&d.origin.path, m.line, 1, message)
-            } else {
-                Diagnostic::warning(&d.origin.path, m.line, 1, message)
-            };
-            out.push(diag.with_hint("keep the printed value; explain the difference in a dataset note that quotes the printed value (it then becomes a note)"));
-        }
-    }
-    let origins = built.site.origins_by_url();
-    for (page, target) in verify::broken_links(&built.files, &built.config.base_path) {
-        let url = format!("/{}", page.trim_end_matches("index.html"));
-        let message = format!("broken internal link {target} (on {url})");
-        let located = origins.get(url.as_str()).map(|origin| {
-            // Where the item's own file writes the target, else the item itself.
-            let written = target.strip_prefix(built.config.base_path.trim_end_matches('/')).unwrap_or(&target);
-            let text = std::fs::read_to_string(root.join(&origin.path)).unwrap_or_default();
-            let (line, col) = text.find(written).map_or((origin.line, origin.col), |o| diag::line_col(&text, o));
-            Diagnostic::error(&origin.path, line, col, message.clone())
-                .with_hint("link to an item with [text](@kind/id), which is checked; if the link is not in this file, it comes from a template")
-        });
-        out.push(located.unwrap_or_else(|| {
-            Diagnostic::error(PathBuf::from("templates"), 0, 0, message).with_hint(format!(
-                "the page {url} is made by a template (or is a static file); find the link there"
-            ))
-        }));
-    }
-    // Every key figure and dataset cell against the source texts (sources with `text:`).
-    out.extend(crate::validate::provenance::check(&built.site, root));
-    out.extend(built.orphans);
-    out.sort_by(|a, b| {
-        (b.severity, &a.path, a.line, a.col).cmp(&(a.severity, &b.path, b.line, b.col))
-    });
-    out.dedup();
-    out
 }

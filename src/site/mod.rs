@@ -21,6 +21,7 @@ mod records;
 mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -92,8 +93,18 @@ pub struct Inputs<'a> {
 /// One unit of page rendering: some output files from the page model.
 type Job<'a> = dyn Fn(&Generator) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'a;
 
+/// The generated files, and how long pages and the search index each took (they run at once).
+pub struct Generated {
+    /// Every output file, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Milliseconds from the first page job to the last (model lookups included).
+    pub pages_ms: f64,
+    /// Milliseconds the search index took on its own thread (0 when search is off).
+    pub search_ms: f64,
+}
+
 /// Builds every output file.
-pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn generate(inp: &Inputs) -> Result<Generated, Vec<Diagnostic>> {
     let records = if inp.config.search {
         records::search_records(inp)
     } else {
@@ -105,15 +116,24 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // rayon inside, so it must not run on (and block) a rayon worker. Its records come from the
     // Markdown texts alone, so it starts before the page model (which formats every source's
     // reference) and runs while the pages render.
-    let (results, search): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _) =
+    let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
+    let (results, pages_ms, (search, search_ms)): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _, _) =
         std::thread::scope(|scope| {
-            let search = scope.spawn(|| search_index(inp, &records));
+            let search = scope.spawn(|| {
+                let start = Instant::now();
+                (search_index(inp, &records), ms(start))
+            });
+            let start = Instant::now();
             let g = Generator::new(inp, None);
             let results = jobs.par_iter().map(|job| job(&g)).collect();
-            let search = search
-                .join()
-                .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()));
-            (results, search)
+            let pages_ms = ms(start);
+            let search = search.join().unwrap_or_else(|_| {
+                (
+                    Err("the search indexer stopped unexpectedly".to_string()),
+                    0.0,
+                )
+            });
+            (results, pages_ms, search)
         });
     let search = search.map_err(|e| {
         Diagnostic::error("content", 0, 0, e).with_hint(
@@ -131,7 +151,11 @@ pub fn generate(inp: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    sorted_without_clash(files)
+    Ok(Generated {
+        files: sorted_without_clash(files)?,
+        pages_ms,
+        search_ms,
+    })
 }
 
 /// Every unit of work: one per item, and one for the site-wide files.

@@ -1,0 +1,269 @@
+//! Units: the two stages a cache can skip per item, charts and Markdown texts, with every cache key
+//! computed here, where the stage is called, from exactly what the unit reads. A full build passes
+//! a memo that is off (no key computed); `serve` passes its memo.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::fingerprint::{Fingerprint, Hasher};
+use crate::model::{self, Kind, Located, Site};
+use crate::render::chart::{self, ChartOut};
+use crate::render::markdown::{self, Rendered};
+use crate::render::templates::Templates;
+use crate::site::Embeds;
+use crate::validate::index::Index;
+
+use super::memo;
+
+/// Draws every chart (wide and narrow SVG, card PNG); returns them and each chart's key.
+pub fn render_charts(
+    site: &Site,
+    index: &Index,
+    memo: &memo::Memo,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, ChartOut>, BTreeMap<String, Fingerprint>) {
+    let results: Vec<(String, Fingerprint, Result<ChartOut, String>)> = site
+        .charts
+        .par_iter()
+        .filter_map(|c| {
+            let d = site.datasets.iter().find(|d| d.id == c.dataset)?;
+            let label = index
+                .get(Kind::Source, &d.source)
+                .and_then(|e| e.cite_label.clone())
+                .unwrap_or_else(|| d.source.clone());
+            let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
+            let key = if memo.enabled() {
+                Hasher::new().debug(c).debug(d).str(&source_line).finish()
+            } else {
+                [0; 32]
+            };
+            let result = memo.chart(
+                &c.id,
+                || key,
+                || {
+                    let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
+                    let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
+                    let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
+                    let previous = memo.previous_file(&chart::png_path(&c.id));
+                    let png = chart::png(&card, previous)?;
+                    Ok(ChartOut { wide, narrow, png })
+                },
+            );
+            Some((c.id.clone(), key, result))
+        })
+        .collect();
+    let mut keys = BTreeMap::new();
+    let mut out = BTreeMap::new();
+    for (id, key, r) in results {
+        keys.insert(id.clone(), key);
+        match r {
+            Ok(c) => {
+                out.insert(id, c);
+            }
+            Err(e) => {
+                let origin = site
+                    .charts
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.origin.clone())
+                    .unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error(
+                        origin.path,
+                        origin.line,
+                        origin.col,
+                        format!("cannot draw chart `{id}`: {e}"),
+                    )
+                    .with_hint("check the chart's fields against its dataset"),
+                );
+            }
+        }
+    }
+    (out, keys)
+}
+
+/// One Markdown text to render: its key, text, file, and whether it is a page body (paragraph
+/// anchors and embeds allowed).
+struct MarkdownJob {
+    key: (Kind, String),
+    text: Located,
+    path: PathBuf,
+    is_page: bool,
+}
+
+/// Renders every Markdown text of the site: page bodies and the descriptions and notes in YAML.
+pub fn render_markdown(
+    config: &Config,
+    site: &Site,
+    index: &Index,
+    embeds: &Embeds,
+    memo: &memo::Memo,
+    deps: &Dependencies,
+) -> BTreeMap<(Kind, String), Rendered> {
+    let config_key = if memo.enabled() {
+        crate::fingerprint::of_debug(config)
+    } else {
+        [0; 32]
+    };
+    let link = |p: &str| config.link(p);
+    markdown_jobs(site)
+        .into_par_iter()
+        .map(|job| {
+            let cx = markdown::Context {
+                index,
+                embedder: embeds,
+                link: &link,
+                path: &job.path,
+                paragraph_ids: job.is_page,
+                embeds: job.is_page,
+            };
+            let rendered = memo.markdown(
+                &job.key,
+                || {
+                    Hasher::new()
+                        .fingerprint(&config_key)
+                        .str(&job.text.text)
+                        .debug(&(job.text.line, job.text.col))
+                        .debug(&job.path)
+                        .debug(&job.is_page)
+                        .finish()
+                },
+                |r| deps.of(r),
+                || markdown::render(&job.text, &cx),
+            );
+            (job.key, rendered)
+        })
+        .collect()
+}
+
+/// Every Markdown text of the site, in site order.
+fn markdown_jobs(site: &Site) -> Vec<MarkdownJob> {
+    let mut jobs = Vec::new();
+    let mut push = |key: (Kind, String), text: Located, path: &PathBuf, is_page: bool| {
+        jobs.push(MarkdownJob {
+            key,
+            text,
+            path: path.clone(),
+            is_page,
+        })
+    };
+    let at = |text: &str, origin: &model::Origin| Located {
+        text: text.to_string(),
+        line: origin.line,
+        col: origin.col,
+    };
+    for p in &site.pages {
+        push(
+            (Kind::Page, p.meta.id.clone()),
+            p.body.clone(),
+            &p.origin.path,
+            true,
+        );
+    }
+    for e in site.entities.iter().filter(|e| e.description.is_some()) {
+        push(
+            (e.kind.kind(), e.id.clone()),
+            e.description_at.clone(),
+            &e.origin.path,
+            false,
+        );
+    }
+    for e in site.events.iter().filter(|e| e.description.is_some()) {
+        push(
+            (Kind::Event, e.id.clone()),
+            e.description_at.clone(),
+            &e.origin.path,
+            false,
+        );
+    }
+    for d in &site.datasets {
+        for (i, n) in d.notes.iter().enumerate() {
+            let key = (Kind::Dataset, format!("{}#note-{i}", d.id));
+            push(key, at(&n.text, &d.origin), &d.origin.path, false);
+        }
+    }
+    for c in &site.charts {
+        for (i, n) in c.notes.iter().enumerate() {
+            let key = (Kind::Chart, format!("{}#note-{i}", c.id));
+            push(key, at(n, &c.origin), &c.origin.path, false);
+        }
+    }
+    for f in &site.figures {
+        if let Some(n) = &f.note {
+            push(
+                (Kind::Figure, f.id.clone()),
+                at(n, &f.origin),
+                &f.origin.path,
+                false,
+            );
+        }
+    }
+    for c in &site.corrections {
+        push(
+            (Kind::Correction, c.id.clone()),
+            at(&c.text, &c.origin),
+            &c.origin.path,
+            false,
+        );
+    }
+    jobs
+}
+
+/// What a rendered Markdown text read besides its own text: the index entries of the items it
+/// links and cites, and for items it may embed, the item and the embed template.
+pub struct Dependencies<'a> {
+    site: &'a Site,
+    index: &'a Index,
+    templates: &'a Templates,
+    chart_keys: &'a BTreeMap<String, Fingerprint>,
+}
+
+impl<'a> Dependencies<'a> {
+    /// What texts may read: the model, the index, the embed templates and the charts' keys.
+    pub fn new(
+        site: &'a Site,
+        index: &'a Index,
+        templates: &'a Templates,
+        chart_keys: &'a BTreeMap<String, Fingerprint>,
+    ) -> Dependencies<'a> {
+        Dependencies {
+            site,
+            index,
+            templates,
+            chart_keys,
+        }
+    }
+
+    fn of(&self, r: &Rendered) -> Fingerprint {
+        let mut h = Hasher::new();
+        for (kind, id) in &r.refs {
+            h.str(kind.ref_name())
+                .str(id)
+                .debug(&self.index.get(*kind, id));
+            match kind {
+                Kind::Chart => {
+                    h.debug(&self.site.charts.iter().find(|c| &c.id == id))
+                        .debug(&self.chart_keys.get(id))
+                        .fingerprint(&self.templates.fingerprint("embed_chart.html"));
+                }
+                Kind::Dataset => {
+                    h.debug(&self.site.datasets.iter().find(|d| &d.id == id))
+                        .fingerprint(&self.templates.fingerprint("embed_dataset.html"));
+                }
+                Kind::Figure => {
+                    h.debug(&self.site.figures.iter().find(|f| &f.id == id))
+                        .fingerprint(&self.templates.fingerprint("embed_figure.html"));
+                }
+                _ => {}
+            }
+        }
+        for c in &r.cites {
+            h.str(&c.key).debug(&self.index.get(Kind::Source, &c.key));
+        }
+        h.finish()
+    }
+}
