@@ -1,5 +1,5 @@
-//! The home page: `home.html` at `/`, with key figures, charts, sources, section counts and the
-//! pages that are not chapters.
+//! The home page: `home.html` at `/`, with key figures, charts, the documents the site summarizes
+//! (the sources pages name as their `source`), section counts and the pages that are not chapters.
 
 use serde::Serialize;
 
@@ -76,8 +76,15 @@ impl<'a> Generator<'a> {
                 locator: &f.locator,
             })
             .collect();
-        let sources = ["kinu2016", "rfa2019"]
+        // The documents the site summarizes: every source a page names as its `source`, by id.
+        let summarized: std::collections::BTreeSet<&str> = inp
+            .site
+            .pages
             .iter()
+            .filter_map(|p| p.meta.source.as_deref())
+            .collect();
+        let sources = summarized
+            .into_iter()
             .filter_map(|id| self.source(id))
             .map(|s| HomeSource {
                 html: self.references.get(&s.id).map(|f| &f.chicago),

@@ -191,7 +191,7 @@ impl<'a> Generator<'a> {
     pub fn timeline(&self) -> Result<OutputFile, Diagnostic> {
         let mut events: Vec<&Event> = self.inp.site.events.iter().collect();
         events.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
-        let events = events
+        let events: Vec<EventCx> = events
             .iter()
             .map(|e| EventCx {
                 id: &e.id,
@@ -207,13 +207,17 @@ impl<'a> Generator<'a> {
                     .collect(),
             })
             .collect();
+        let summary = match (events.first(), events.last()) {
+            (Some(first), Some(last)) => format!(
+                "Every dated event on this site, {} to {}.",
+                year_of(&first.date),
+                year_of(&last.date)
+            ),
+            _ => "Every dated event on this site.".to_string(),
+        };
         let cx = TimelineCx {
             site: &self.site_cx,
-            meta: self.site_page_meta(
-                "/timeline/",
-                "Timeline",
-                "Dated events from both sources, 1860 to 2019.",
-            ),
+            meta: self.site_page_meta("/timeline/", "Timeline", &summary),
             cite: self.cite_this("Timeline", "/timeline/", "fieldbook-timeline"),
             events,
         };
@@ -301,6 +305,11 @@ impl<'a> Generator<'a> {
         });
         Ok(files)
     }
+}
+
+/// The year of a date written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn year_of(date: &str) -> &str {
+    date.split('-').next().unwrap_or(date)
 }
 
 /// Sets each item's `kind` to the upper-case first letter of its title; returns the letters.
