@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+
 use crate::diag::Diagnostic;
 use crate::model::*;
 use crate::output::OutputFile;
@@ -79,22 +81,23 @@ impl Generator<'_> {
         urls.into_iter().collect()
     }
 
+    /// Every address with the site's date (sitemaps.org protocol).
     fn sitemap(&self) -> String {
         let c = self.inp.config;
-        let mut sitemap = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut x = Xml::new();
+        x.open("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
         for u in &self.all_urls() {
-            sitemap.push_str(&format!(
-                "  <url><loc>{}</loc>{}</url>\n",
-                xml_escape(&c.absolute(u)),
-                if c.last_updated.is_empty() {
-                    String::new()
-                } else {
-                    format!("<lastmod>{}</lastmod>", c.last_updated)
-                }
-            ));
+            x.newline(1);
+            x.open("url", &[]);
+            x.element("loc", &c.absolute(u));
+            if !c.last_updated.is_empty() {
+                x.element("lastmod", &c.last_updated);
+            }
+            x.close("url");
         }
-        sitemap.push_str("</urlset>\n");
-        sitemap
+        x.newline(0);
+        x.close("urlset");
+        x.finish()
     }
 
     /// The feed: pages by their `updated` date, corrections by theirs, every other item at the
@@ -106,25 +109,45 @@ impl Generator<'_> {
         } else {
             c.last_updated.clone()
         };
-        let mut feed = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
-            xml_escape(&c.title), xml_escape(&c.absolute("/")), xml_escape(&c.absolute("/atom.xml")), xml_escape(&c.absolute("/")), updated, xml_escape(&c.authors.join(", "))
-        );
+        let mut x = Xml::new();
+        x.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom")]);
+        x.newline(1);
+        x.element("title", &c.title);
+        x.newline(1);
+        x.element("id", &c.absolute("/"));
+        x.newline(1);
+        x.empty("link", &[("rel", "self"), ("href", &c.absolute("/atom.xml"))]);
+        x.newline(1);
+        x.empty("link", &[("href", &c.absolute("/"))]);
+        x.newline(1);
+        x.element("updated", &format!("{updated}T00:00:00Z"));
+        x.newline(1);
+        x.open("author", &[]);
+        x.element("name", &c.authors.join(", "));
+        x.close("author");
         let mut entries = self.feed_entries(&updated);
         entries.sort_by(|a, b| (&b.date, &a.url).cmp(&(&a.date, &b.url)));
         for e in entries {
-            let date = if e.date.len() == 10 {
-                e.date
-            } else {
-                updated.clone()
-            };
-            feed.push_str(&format!(
-                "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-                xml_escape(&e.title), xml_escape(&c.absolute(&e.url)), xml_escape(&c.absolute(&e.url)), date, xml_escape(&e.summary)
-            ));
+            let date = if e.date.len() == 10 { &e.date } else { &updated };
+            let url = c.absolute(&e.url);
+            x.newline(1);
+            x.open("entry", &[]);
+            for (name, text) in [("title", e.title.as_str()), ("id", &url)] {
+                x.newline(2);
+                x.element(name, text);
+            }
+            x.newline(2);
+            x.empty("link", &[("href", &url)]);
+            x.newline(2);
+            x.element("updated", &format!("{date}T00:00:00Z"));
+            x.newline(2);
+            x.element("summary", &e.summary);
+            x.newline(1);
+            x.close("entry");
         }
-        feed.push_str("</feed>\n");
-        feed
+        x.newline(0);
+        x.close("feed");
+        x.finish()
     }
 
     fn feed_entries(&self, updated: &str) -> Vec<Entry> {
@@ -174,9 +197,54 @@ impl Generator<'_> {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// An XML document written with quick-xml, which escapes every text and attribute value; the
+/// layout (one element per line, two-space indents) is written as whitespace between elements.
+struct Xml {
+    w: quick_xml::Writer<Vec<u8>>,
+}
+
+impl Xml {
+    fn new() -> Xml {
+        let mut w = quick_xml::Writer::new(Vec::new());
+        // Writing to memory cannot fail.
+        let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+        let mut x = Xml { w };
+        x.newline(0);
+        x
+    }
+
+    fn newline(&mut self, indent: usize) {
+        let space = format!("\n{}", "  ".repeat(indent));
+        let _ = self.w.write_event(Event::Text(BytesText::from_escaped(space)));
+    }
+
+    fn open(&mut self, name: &str, attributes: &[(&str, &str)]) {
+        let start = BytesStart::new(name).with_attributes(attributes.iter().copied());
+        let _ = self.w.write_event(Event::Start(start));
+    }
+
+    fn empty(&mut self, name: &str, attributes: &[(&str, &str)]) {
+        let start = BytesStart::new(name).with_attributes(attributes.iter().copied());
+        let _ = self.w.write_event(Event::Empty(start));
+    }
+
+    fn close(&mut self, name: &str) {
+        let _ = self.w.write_event(Event::End(BytesEnd::new(name)));
+    }
+
+    /// `<name>text</name>`, the text escaped.
+    fn element(&mut self, name: &str, text: &str) {
+        self.open(name, &[]);
+        let _ = self.w.write_event(Event::Text(BytesText::new(text)));
+        self.close(name);
+    }
+
+    fn finish(mut self) -> String {
+        self.newline(0);
+        let mut text = String::from_utf8(self.w.into_inner()).unwrap_or_default();
+        // The document ends with one line break.
+        text.truncate(text.trim_end().len());
+        text.push('\n');
+        text
+    }
 }
