@@ -746,6 +746,19 @@ fn a_chart_value_near_f64_max_is_refused_at_its_row_instead_of_hanging() {
 }
 
 #[test]
+fn a_static_file_in_the_place_of_a_page_is_refused() {
+    // Static files were once added after the clash check, so one silently replaced a page.
+    assert_rejected(
+        |r| {
+            std::fs::create_dir_all(r.join("static/sources")).unwrap();
+            std::fs::write(r.join("static/sources/index.html"), "<p>shadow</p>").unwrap();
+        },
+        "static/sources/index.html",
+        "two files would be written to sources/index.html",
+    );
+}
+
+#[test]
 fn a_log_scale_chart_with_zero_is_refused() {
     assert_rejected(
         |r| {

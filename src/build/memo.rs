@@ -250,30 +250,6 @@ impl Memo {
     }
 }
 
-impl crate::site::Units for Memo {
-    fn enabled(&self) -> bool {
-        self.enabled
-    }
-    fn file<'a>(
-        &self,
-        path: &str,
-        key: crate::site::KeyFn<'a>,
-        render: Box<dyn FnOnce() -> Result<Vec<u8>, crate::diag::Diagnostic> + 'a>,
-    ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
-        Memo::file(self, path, key, render)
-    }
-    fn search<'a>(
-        &self,
-        key: crate::site::KeyFn<'a>,
-        build: Box<dyn FnOnce() -> Result<Vec<crate::output::OutputFile>, String> + 'a>,
-    ) -> Result<Vec<crate::output::OutputFile>, String> {
-        Memo::search(self, key, build)
-    }
-    fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
-        Memo::previous_file(self, path)
-    }
-}
-
 impl Default for Memo {
     fn default() -> Memo {
         Memo::new()

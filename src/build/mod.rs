@@ -8,6 +8,7 @@
 mod check;
 pub mod memo;
 mod preview;
+mod render;
 mod units;
 pub mod verify;
 
@@ -28,7 +29,7 @@ use crate::render::{cite, templates};
 use crate::site::{Embeds, Inputs};
 use crate::validate::index::Index;
 use crate::validate::{consistency, index};
-use crate::{load, output, search, site};
+use crate::{load, output, search};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -244,19 +245,14 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         config: &config,
         site: &site,
         index: &index,
-        templates: &templates,
         styles: cite::Styles::shared(),
         markdown: &markdown,
         charts: &charts,
         mismatches: &mismatches,
-        minify,
-        memo,
     };
-    let generated = site::generate(&inputs).map_err(|d| Failure { diagnostics: d })?;
-    let mut out = generated.files;
-    out.extend(copy_static(root, &mut diagnostics));
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    fail_if_errors(&mut diagnostics)?;
+    let rendered = render::render_site(&inputs, &templates, minify, memo, root)
+        .map_err(|d| Failure { diagnostics: d })?;
+    let out = rendered.files;
     t.lap("render");
     let report = Report {
         pages: site.pages.len(),
@@ -265,10 +261,7 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         files: out.len(),
         search_bytes: config.search.then(|| search::index_bytes(&out)),
         stages: t.stages,
-        render_parts: vec![
-            ("pages", generated.pages_ms),
-            ("search", generated.search_ms),
-        ],
+        render_parts: vec![("pages", rendered.pages_ms), ("search", rendered.search_ms)],
         diagnostics,
         out: PathBuf::new(),
         memo: memo.finish(),
@@ -340,34 +333,4 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     report.out = out;
     report.written = Some(written);
     Ok(report)
-}
-
-fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
-    let dir = root.join("static");
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => files.push(OutputFile { path: rel, bytes }),
-            Err(e) => diagnostics.push(Diagnostic::error(
-                Path::new("static").join(&rel),
-                0,
-                0,
-                format!("cannot read: {e}"),
-            )),
-        }
-    }
-    files
 }

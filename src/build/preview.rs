@@ -64,13 +64,12 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
         config: &built.config,
         site: &built.site,
         index: &built.index,
-        templates: &built.parts.templates,
         styles: cite::Styles::shared(),
         markdown: &built.parts.markdown,
         charts: &built.parts.charts,
         mismatches: &built.parts.mismatches,
-        minify: built.parts.minify,
-        memo: &memo,
     };
-    site::pages(&inputs, &ids).ok()
+    let (templates, minify) = (&built.parts.templates, built.parts.minify);
+    let render_page = |unit| super::render::render_page(unit, templates, minify, &memo);
+    site::pages(&inputs, &render_page, &ids).ok()
 }

@@ -13,7 +13,7 @@ use crate::output::OutputFile;
 use crate::render::cite::{Formatted, SiteCiter, Work};
 use crate::render::markdown::Rendered;
 
-use super::Inputs;
+use super::{Inputs, PageUnit, RenderPage};
 
 /// A link to an item, with what an index lists beside it.
 #[derive(Serialize, Clone)]
@@ -80,6 +80,7 @@ pub struct NamedGroup {
 /// The site's lookups, computed once per build and shared by every page kind.
 pub struct Generator<'a> {
     pub inp: &'a Inputs<'a>,
+    render_page: &'a RenderPage<'a>,
     pub site_cx: SiteCx,
     backlinks: BTreeMap<(Kind, String), Vec<(Kind, String)>>,
     pub chapters: Vec<&'a Page>,
@@ -97,7 +98,11 @@ pub struct Generator<'a> {
 impl<'a> Generator<'a> {
     /// `only`: the items whose backlinks will be asked for, when not all (a preview of one page
     /// need not collect the backlinks of the whole site).
-    pub fn new(inp: &'a Inputs<'a>, only: Option<&BTreeSet<(Kind, String)>>) -> Generator<'a> {
+    pub fn new(
+        inp: &'a Inputs<'a>,
+        render_page: &'a RenderPage<'a>,
+        only: Option<&BTreeSet<(Kind, String)>>,
+    ) -> Generator<'a> {
         let mut chapters: Vec<&Page> = inp
             .site
             .pages
@@ -125,6 +130,7 @@ impl<'a> Generator<'a> {
         }
         Generator {
             inp,
+            render_page,
             site_cx: site_context(inp, &chapters),
             updated_by,
             children,
@@ -236,36 +242,27 @@ impl<'a> Generator<'a> {
         self.inp.site.sources.iter().find(|s| s.id == id)
     }
 
-    /// Renders `template` with `cx` (and minifies); in `serve`, only when the template or the
-    /// context changed since the last build.
+    /// Hands the page at `path` (its template and context) to the caller's renderer, which
+    /// renders it, or reuses the last build's file when template and context are unchanged.
     pub fn render<C: Serialize>(
         &self,
-        template: &str,
+        template: &'static str,
         path: String,
         cx: &C,
     ) -> Result<OutputFile, Diagnostic> {
-        // Computed before rendering (only when the memo is on).
-        let key = self.inp.memo.enabled().then(|| {
-            crate::fingerprint::Hasher::new()
-                .fingerprint(&self.inp.templates.fingerprint(template))
-                .str(template)
-                .bytes(&serde_json::to_vec(cx).unwrap_or_default())
-                .debug(&self.inp.minify)
-                .finish()
-        });
-        let bytes = self.inp.memo.file(
-            &path,
-            Box::new(|| key.unwrap_or_default()),
-            Box::new(|| {
-                let html = self.inp.templates.render(template, cx)?;
-                Ok(if self.inp.minify {
-                    crate::output::minify_html(&html)
-                } else {
-                    html.into_bytes()
-                })
-            }),
-        )?;
-        Ok(OutputFile { path, bytes })
+        let context = serde_json::to_value(cx).map_err(|e| {
+            Diagnostic::error(
+                std::path::Path::new("templates").join(template),
+                0,
+                0,
+                format!("cannot build the template context: {e}"),
+            )
+        })?;
+        (self.render_page)(PageUnit {
+            template,
+            path,
+            context,
+        })
     }
 
     /// The reference list of a text: every source it cites, by label.

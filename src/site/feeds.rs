@@ -1,5 +1,5 @@
-//! The files machines read: `sitemap.xml`, the Atom feed, `robots.txt`, the chart stylesheet for
-//! forced themes and the site's link-preview card.
+//! The files machines read: `sitemap.xml`, the Atom feed, `robots.txt` and the chart stylesheet
+//! for forced themes.
 
 use std::collections::BTreeSet;
 
@@ -20,7 +20,7 @@ struct Entry {
 }
 
 impl Generator<'_> {
-    /// Sitemap, Atom feed, robots.txt, charts.css and the site card.
+    /// Sitemap, Atom feed, robots.txt and charts.css.
     pub fn machine_files(&self) -> Result<Vec<OutputFile>, Diagnostic> {
         let c = self.inp.config;
         Ok(vec![
@@ -40,20 +40,10 @@ impl Generator<'_> {
                 )
                 .into_bytes(),
             },
-            // Stylesheet additions for charts in a forced theme, and the site card.
+            // Stylesheet additions for charts in a forced theme.
             OutputFile {
                 path: "charts.css".into(),
                 bytes: crate::render::chart::theme_css().into_bytes(),
-            },
-            OutputFile {
-                path: crate::render::chart::SITE_CARD_PATH.into(),
-                bytes: crate::render::chart::card_png(
-                    &c.title,
-                    &c.description,
-                    self.inp
-                        .memo
-                        .previous_file(crate::render::chart::SITE_CARD_PATH),
-                )?,
             },
         ])
     }
@@ -85,7 +75,10 @@ impl Generator<'_> {
     fn sitemap(&self) -> String {
         let c = self.inp.config;
         let mut x = Xml::new();
-        x.open("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
+        x.open(
+            "urlset",
+            &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
+        );
         for u in &self.all_urls() {
             x.newline(1);
             x.open("url", &[]);
@@ -116,7 +109,10 @@ impl Generator<'_> {
         x.newline(1);
         x.element("id", &c.absolute("/"));
         x.newline(1);
-        x.empty("link", &[("rel", "self"), ("href", &c.absolute("/atom.xml"))]);
+        x.empty(
+            "link",
+            &[("rel", "self"), ("href", &c.absolute("/atom.xml"))],
+        );
         x.newline(1);
         x.empty("link", &[("href", &c.absolute("/"))]);
         x.newline(1);
@@ -128,7 +124,11 @@ impl Generator<'_> {
         let mut entries = self.feed_entries(&updated);
         entries.sort_by(|a, b| (&b.date, &a.url).cmp(&(&a.date, &b.url)));
         for e in entries {
-            let date = if e.date.len() == 10 { &e.date } else { &updated };
+            let date = if e.date.len() == 10 {
+                &e.date
+            } else {
+                &updated
+            };
             let url = c.absolute(&e.url);
             x.newline(1);
             x.open("entry", &[]);
@@ -215,7 +215,9 @@ impl Xml {
 
     fn newline(&mut self, indent: usize) {
         let space = format!("\n{}", "  ".repeat(indent));
-        let _ = self.w.write_event(Event::Text(BytesText::from_escaped(space)));
+        let _ = self
+            .w
+            .write_event(Event::Text(BytesText::from_escaped(space)));
     }
 
     fn open(&mut self, name: &str, attributes: &[(&str, &str)]) {

@@ -21,7 +21,6 @@ mod records;
 mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -32,39 +31,27 @@ use crate::output::OutputFile;
 use crate::render::chart::ChartOut;
 use crate::render::cite::Styles;
 use crate::render::markdown::Rendered;
-use crate::render::templates::Templates;
 use crate::validate::consistency::Mismatch;
 use crate::validate::index::Index;
 
 use context::Generator;
 pub use dataset::{csv, neutralize_formula};
 pub use embeds::Embeds;
+pub use records::search_records;
 
-/// A unit's input fingerprint, computed only when a cache asks for it.
-pub type KeyFn<'a> = Box<dyn FnOnce() -> crate::fingerprint::Fingerprint + 'a>;
-
-/// What this stage asks of a cache of rendered units. The stage defines it and never names the
-/// cache: `serve` passes its memo (`build::memo::Memo`), and a full build passes one that is off and
-/// computes every unit.
-pub trait Units: Sync {
-    /// Whether keys are worth computing (false in a full build).
-    fn enabled(&self) -> bool;
-    /// One HTML file: reused while its key is unchanged, else rendered.
-    fn file<'a>(
-        &self,
-        path: &str,
-        key: KeyFn<'a>,
-        render: Box<dyn FnOnce() -> Result<Vec<u8>, Diagnostic> + 'a>,
-    ) -> Result<Vec<u8>, Diagnostic>;
-    /// The search index's files: reused while its key is unchanged, else built.
-    fn search<'a>(
-        &self,
-        key: KeyFn<'a>,
-        build: Box<dyn FnOnce() -> Result<Vec<OutputFile>, String> + 'a>,
-    ) -> Result<Vec<OutputFile>, String>;
-    /// A file of the previous output, when the build reuses one (the site card's PNG).
-    fn previous_file(&self, path: &str) -> Option<Vec<u8>>;
+/// One HTML page for the caller to render: a template and its context (plain data).
+pub struct PageUnit {
+    /// The template's name (`page.html`, ...).
+    pub template: &'static str,
+    /// Where the page goes in the output.
+    pub path: String,
+    /// What the template receives (`docs/templates.md`).
+    pub context: serde_json::Value,
 }
+
+/// How the caller renders a page: through its templates, and through a cache of rendered pages
+/// when it keeps one (`serve`). The stage never sees either.
+pub type RenderPage<'a> = dyn Fn(PageUnit) -> Result<OutputFile, Diagnostic> + Sync + 'a;
 
 /// Everything rendered before pages are generated.
 pub struct Inputs<'a> {
@@ -74,8 +61,6 @@ pub struct Inputs<'a> {
     pub site: &'a Site,
     /// Ids and titles.
     pub index: &'a Index,
-    /// Templates.
-    pub templates: &'a Templates,
     /// Citation styles.
     pub styles: &'a Styles,
     /// Rendered Markdown of each item with a Markdown body or description, by (kind, id).
@@ -84,65 +69,28 @@ pub struct Inputs<'a> {
     pub charts: &'a BTreeMap<String, ChartOut>,
     /// Data-consistency mismatches by dataset id.
     pub mismatches: &'a BTreeMap<String, Vec<Mismatch>>,
-    /// Whether to minify HTML.
-    pub minify: bool,
-    /// Units kept from the previous build (serve) or nothing (build).
-    pub memo: &'a dyn Units,
 }
 
 /// One unit of page rendering: some output files from the page model.
 type Job<'a> = dyn Fn(&Generator) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'a;
 
-/// The generated files, and how long pages and the search index each took (they run at once).
-pub struct Generated {
-    /// Every output file, sorted by path.
-    pub files: Vec<OutputFile>,
-    /// Milliseconds from the first page job to the last (model lookups included).
-    pub pages_ms: f64,
-    /// Milliseconds the search index took on its own thread (0 when search is off).
-    pub search_ms: f64,
-}
-
-/// Builds every output file.
-pub fn generate(inp: &Inputs) -> Result<Generated, Vec<Diagnostic>> {
-    let records = if inp.config.search {
-        records::search_records(inp)
+/// Builds every output file but the search index and the site card (the build makes those):
+/// each page through `render_page`, sorted by path.
+pub fn generate(
+    inp: &Inputs,
+    render_page: &RenderPage,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let shards = crate::search::shard_count(if inp.config.search {
+        records::count(inp.site)
     } else {
-        Vec::new()
-    };
-    let shards = crate::search::shard_count(records.len());
-    let jobs = jobs(inp, shards);
-    // The search index is built on a thread of its own: Pagefind runs on a tokio runtime and uses
-    // rayon inside, so it must not run on (and block) a rayon worker. Its records come from the
-    // Markdown texts alone, so it starts before the page model (which formats every source's
-    // reference) and runs while the pages render.
-    let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
-    let (results, pages_ms, (search, search_ms)): (Vec<Result<Vec<OutputFile>, Diagnostic>>, _, _) =
-        std::thread::scope(|scope| {
-            let search = scope.spawn(|| {
-                let start = Instant::now();
-                (search_index(inp, &records), ms(start))
-            });
-            let start = Instant::now();
-            let g = Generator::new(inp, None);
-            let results = jobs.par_iter().map(|job| job(&g)).collect();
-            let pages_ms = ms(start);
-            let search = search.join().unwrap_or_else(|_| {
-                (
-                    Err("the search indexer stopped unexpectedly".to_string()),
-                    0.0,
-                )
-            });
-            (results, pages_ms, search)
-        });
-    let search = search.map_err(|e| {
-        Diagnostic::error("content", 0, 0, e).with_hint(
-            "the search index is built from the pages' text; this is a fieldbook bug if it persists",
-        )
+        0
     });
+    let g = Generator::new(inp, render_page, None);
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> =
+        jobs(inp, shards).par_iter().map(|job| job(&g)).collect();
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for r in results.into_iter().chain([search]) {
+    for r in results {
         match r {
             Ok(f) => files.extend(f),
             Err(d) => problems.push(d),
@@ -151,11 +99,7 @@ pub fn generate(inp: &Inputs) -> Result<Generated, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Generated {
-        files: sorted_without_clash(files)?,
-        pages_ms,
-        search_ms,
-    })
+    Ok(files)
 }
 
 /// Every unit of work: one per item, and one for the site-wide files.
@@ -183,27 +127,7 @@ fn jobs<'a>(inp: &'a Inputs, shards: usize) -> Vec<Box<Job<'a>>> {
     jobs
 }
 
-/// The search index's files (none when search is off), through the cache of units.
-fn search_index(
-    inp: &Inputs,
-    records: &[crate::search::Record],
-) -> Result<Vec<OutputFile>, String> {
-    if !inp.config.search {
-        return Ok(Vec::new());
-    }
-    let language = &inp.config.language;
-    inp.memo.search(
-        Box::new(|| {
-            crate::fingerprint::Hasher::new()
-                .debug(&records)
-                .str(language)
-                .finish()
-        }),
-        Box::new(|| crate::search::build(records, language)),
-    )
-}
-
-/// Home, indexes, timeline, corrections, search, 404, redirects and the machine-read files.
+/// Home, indexes, timeline, corrections, search page, 404, redirects and the machine-read files.
 /// `shards` is how many search bundles the search page merges.
 fn site_files(g: &Generator, shards: usize) -> Result<Vec<OutputFile>, Diagnostic> {
     let charts = g.chart_cards();
@@ -221,33 +145,14 @@ fn site_files(g: &Generator, shards: usize) -> Result<Vec<OutputFile>, Diagnosti
     Ok(files)
 }
 
-/// The files sorted by path; two files for one path is an error (a static file shadowing a page).
-fn sorted_without_clash(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let problems: Vec<Diagnostic> = files
-        .windows(2)
-        .filter(|pair| pair[0].path == pair[1].path)
-        .map(|pair| {
-            Diagnostic::error(
-                "static",
-                0,
-                0,
-                format!("two files would be written to {}", pair[0].path),
-            )
-            .with_hint("a file in static/ has the same path as a generated page; rename it")
-        })
-        .collect();
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
-    }
-}
-
 /// The output files of the pages with these ids alone (a `serve` preview).
-pub fn pages(inp: &Inputs, ids: &[String]) -> Result<Vec<OutputFile>, Diagnostic> {
+pub fn pages(
+    inp: &Inputs,
+    render_page: &RenderPage,
+    ids: &[String],
+) -> Result<Vec<OutputFile>, Diagnostic> {
     let targets: BTreeSet<(Kind, String)> = ids.iter().map(|id| (Kind::Page, id.clone())).collect();
-    let g = Generator::new(inp, Some(&targets));
+    let g = Generator::new(inp, render_page, Some(&targets));
     let mut files = Vec::new();
     for p in &inp.site.pages {
         if ids.contains(&p.meta.id) {
