@@ -287,7 +287,60 @@ fn escaped(children: ElemChildren) -> ElemChildren {
 fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
     let mut fields: BTreeMap<&str, serde_yaml::Value> = BTreeMap::new();
     let s = |v: &str| serde_yaml::Value::String(v.to_string());
-    let (kind, parent_kind) = match work.kind.as_str() {
+    let (kind, parent_kind) = hayagriva_types(&work.kind);
+    fields.insert("type", s(kind));
+    fields.insert("title", s(&work.title));
+    hayagriva_people(work, &mut fields);
+    match (&work.date, work.year) {
+        (Some(d), _) => fields.insert("date", s(d)),
+        (None, Some(y)) => fields.insert("date", s(&y.to_string())),
+        _ => None,
+    };
+    if let Some(p) = &work.publisher {
+        let mut m = serde_yaml::Mapping::new();
+        m.insert(s("name"), s(p));
+        if let Some(place) = &work.place {
+            m.insert(s("location"), s(place));
+        }
+        fields.insert("publisher", serde_yaml::Value::Mapping(m));
+    }
+    if let Some(u) = &work.url {
+        fields.insert("url", s(u));
+    }
+    if let Some(n) = &work.note {
+        fields.insert("note", s(n));
+    }
+    let mut parent = serde_yaml::Mapping::new();
+    if let (Some(pk), Some(c)) = (parent_kind, &work.container) {
+        parent.insert(s("type"), s(pk));
+        parent.insert(s("title"), s(c));
+    }
+    for (k, v) in [
+        ("volume", &work.volume),
+        ("issue", &work.issue),
+        ("page-range", &work.pages),
+    ] {
+        if let Some(v) = v {
+            if parent.is_empty() {
+                fields.insert(k, s(v));
+            } else {
+                parent.insert(s(k), s(v));
+            }
+        }
+    }
+    if !parent.is_empty() {
+        fields.insert("parent", serde_yaml::Value::Mapping(parent));
+    }
+    let mut library = serde_yaml::Mapping::new();
+    library.insert(s(&work.key), serde_yaml::to_value(&fields).ok()?);
+    let text = serde_yaml::to_string(&library).ok()?;
+    let lib = hayagriva::io::from_yaml_str(&text).ok()?;
+    lib.get(&work.key).cloned()
+}
+
+/// hayagriva's entry type for a work's kind, and the type of its container when it has one.
+fn hayagriva_types(kind: &str) -> (&'static str, Option<&'static str>) {
+    match kind {
         "report" | "document" => ("report", None),
         "book" => ("book", None),
         "chapter" => ("chapter", Some("book")),
@@ -296,9 +349,12 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
         "web" => ("web", Some("web")),
         "thesis" => ("thesis", None),
         _ => ("misc", None),
-    };
-    fields.insert("type", s(kind));
-    fields.insert("title", s(&work.title));
+    }
+}
+
+/// The `author` and `affiliated` (translator) fields of a hayagriva entry.
+fn hayagriva_people(work: &Work, fields: &mut BTreeMap<&str, serde_yaml::Value>) {
+    let s = |v: &str| serde_yaml::Value::String(v.to_string());
     if !work.authors.is_empty() {
         // "Family, Given" is a person; a name without a comma is an organization, kept whole.
         let person = |a: &String| {
@@ -325,52 +381,6 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
             serde_yaml::Value::Sequence(vec![serde_yaml::Value::Mapping(role)]),
         );
     }
-    match (&work.date, work.year) {
-        (Some(d), _) => fields.insert("date", s(d)),
-        (None, Some(y)) => fields.insert("date", s(&y.to_string())),
-        _ => None,
-    };
-    if let Some(p) = &work.publisher {
-        let mut m = serde_yaml::Mapping::new();
-        m.insert(s("name"), s(p));
-        if let Some(place) = &work.place {
-            m.insert(s("location"), s(place));
-        }
-        fields.insert("publisher", serde_yaml::Value::Mapping(m));
-    }
-    if let Some(u) = &work.url {
-        fields.insert("url", s(u));
-    }
-    if let Some(n) = &work.note {
-        fields.insert("note", s(n));
-    }
-    let mut parent = serde_yaml::Mapping::new();
-    if let (Some(pk), Some(c)) = (parent_kind, &work.container) {
-        parent.insert(s("type"), s(pk));
-        parent.insert(s("title"), s(c));
-    }
-    let target: &mut BTreeMap<&str, serde_yaml::Value> = &mut fields;
-    for (k, v) in [
-        ("volume", &work.volume),
-        ("issue", &work.issue),
-        ("page-range", &work.pages),
-    ] {
-        if let Some(v) = v {
-            if parent.is_empty() {
-                target.insert(k, s(v));
-            } else {
-                parent.insert(s(k), s(v));
-            }
-        }
-    }
-    if !parent.is_empty() {
-        fields.insert("parent", serde_yaml::Value::Mapping(parent));
-    }
-    let mut library = serde_yaml::Mapping::new();
-    library.insert(s(&work.key), serde_yaml::to_value(&fields).ok()?);
-    let text = serde_yaml::to_string(&library).ok()?;
-    let lib = hayagriva::io::from_yaml_str(&text).ok()?;
-    lib.get(&work.key).cloned()
 }
 
 fn bibtex_escape(s: &str) -> String {
@@ -539,62 +549,4 @@ pub fn csl_json(work: &Work) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn report() -> Work {
-        Work {
-            key: "kinu2016".into(),
-            kind: "report".into(),
-            title: "The Reality and Human Rights of North Korean Workers in the Maritime Province of Russia".into(),
-            authors: vec!["Lee, Aeliah".into(), "Lee, Chang-ho".into()],
-            year: Some(2016),
-            publisher: Some("Korea Institute for National Unification".into()),
-            place: Some("Seoul".into()),
-            ..Work::default()
-        }
-    }
-
-    #[test]
-    fn site_citer_fills_title_and_url() {
-        let styles = Styles::load();
-        let site = Work {
-            kind: "web".into(),
-            authors: vec!["fieldbook editors".into()],
-            year: Some(2026),
-            date: Some("2026-11-25".into()),
-            container: Some("Site".into()),
-            ..Work::default()
-        };
-        let f = SiteCiter::new(&styles, &site).formatted(
-            "Artyom <city>",
-            "https://example.org/places/artyom/",
-            "k",
-        );
-        assert!(f.apa.contains("Artyom &lt;city&gt;"), "{}", f.apa);
-        assert!(
-            f.apa.contains("https://example.org/places/artyom/"),
-            "{}",
-            f.apa
-        );
-        assert!(f.apa.contains("fieldbook editors"), "{}", f.apa);
-        assert!(!f.chicago.contains("fieldbook.invalid"), "{}", f.chicago);
-        assert!(f.bibtex.contains("title = {Artyom <city>}"), "{}", f.bibtex);
-    }
-
-    #[test]
-    fn apa_and_chicago_come_from_csl() {
-        let styles = Styles::load();
-        let f = styles.formatted(&report());
-        assert!(f.apa.contains("Lee, A."), "{}", f.apa);
-        assert!(f.apa.contains("(2016)"), "{}", f.apa);
-        assert!(f.chicago.contains("Lee, Aeliah"), "{}", f.chicago);
-        assert!(
-            f.bibtex.starts_with("@techreport{kinu2016,"),
-            "{}",
-            f.bibtex
-        );
-        assert!(f.ris.contains("TY  - RPRT"));
-        assert!(f.csl_json.contains("\"family\": \"Lee\""));
-    }
-}
+mod tests;

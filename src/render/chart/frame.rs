@@ -1,0 +1,187 @@
+//! The frame around a chart's panels: title and subtitle above, legend (colour swatches for series,
+//! marker shapes for `shape`) and the source line below. Its text is wrapped and measured once, in
+//! [`Frame::new`], so the panels get the height that is left.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::marker::draw_marker;
+use super::style::Paint;
+use super::text::{wrap, wrap_bold, CHAR_W};
+use super::{distinct, Plot};
+
+/// What a legend entry shows before its name.
+enum LegendMark {
+    /// The colour of series `i`.
+    Swatch(u8),
+    /// Marker shape `k`.
+    Shape(usize),
+}
+
+/// The chart's header and footer, wrapped and measured.
+pub(super) struct Frame {
+    title: Vec<String>,
+    subtitle: Vec<String>,
+    source: Vec<String>,
+    legend: Vec<(String, LegendMark)>,
+    legend_rows: u32,
+    /// Height of the title and subtitle, in pixels.
+    pub(super) header: u32,
+    /// Height of the legend and source line, in pixels.
+    pub(super) footer: u32,
+}
+
+impl Frame {
+    /// Wraps the title, subtitle and `source_line` to the chart's width and lays out the legend.
+    pub(super) fn new(plot: &Plot, source_line: &str) -> Frame {
+        let (w, font) = (plot.width, plot.font);
+        let title = wrap_bold(&plot.chart.title, w, font * 1.3 / 1.24);
+        let subtitle = plot
+            .chart
+            .subtitle
+            .as_deref()
+            .map(|s| wrap(s, w, font / 1.24))
+            .unwrap_or_default();
+        let source = wrap(source_line, w, font * 0.85 / 1.24);
+        let legend = legend_items(plot);
+        let legend_rows = if legend.is_empty() {
+            0
+        } else {
+            legend_rows(&legend, w, font)
+        };
+        let header = (font * 0.9
+            + title.len() as f64 * font * 1.25
+            + subtitle.len() as f64 * font
+            + font * 0.6) as u32;
+        let footer = (font * 0.8 + source.len() as f64 * font * 0.95) as u32
+            + legend_rows * (font * 1.2) as u32;
+        Frame {
+            title,
+            subtitle,
+            source,
+            legend,
+            legend_rows,
+            header,
+            footer,
+        }
+    }
+
+    /// The title (bold) and the subtitle (muted).
+    pub(super) fn draw_header<DB: DrawingBackend>(
+        &self,
+        head: &DrawingArea<DB, Shift>,
+        font: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let title_style = ("sans-serif", font * 1.3)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&Paint::Ink.rgb());
+        let mut y = (font * 0.5) as i32;
+        for line in &self.title {
+            head.draw(&Text::new(line.clone(), (12, y), title_style.clone()))?;
+            y += (font * 1.25) as i32;
+        }
+        let st = ("sans-serif", font).into_font().color(&Paint::Muted.rgb());
+        for line in &self.subtitle {
+            head.draw(&Text::new(line.clone(), (12, y), st.clone()))?;
+            y += font as i32;
+        }
+        Ok(())
+    }
+
+    /// The legend, then the source line under it.
+    pub(super) fn draw_footer<DB: DrawingBackend>(
+        &self,
+        foot: &DrawingArea<DB, Shift>,
+        plot: &Plot,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let font = plot.font;
+        self.draw_legend(foot, plot.width, font)?;
+        let src_style = ("sans-serif", font * 0.85)
+            .into_font()
+            .color(&Paint::Muted.rgb());
+        let mut sy = (self.legend_rows as f64 * font * 1.2 + font * 0.5) as i32;
+        for line in &self.source {
+            foot.draw(&Text::new(line.clone(), (12, sy), src_style.clone()))?;
+            sy += (font * 0.95) as i32;
+        }
+        Ok(())
+    }
+
+    /// Legend entries left to right, starting a new row where the next would pass the right edge.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        foot: &DrawingArea<DB, Shift>,
+        w: u32,
+        font: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let st = ("sans-serif", font * 0.9)
+            .into_font()
+            .color(&Paint::Ink.rgb());
+        let (mut x, mut y) = (12i32, (font * 0.3) as i32);
+        for (name, mark) in &self.legend {
+            let width = legend_width(name, font);
+            if x + width > w as i32 - 8 && x > 12 {
+                x = 12;
+                y += (font * 1.2) as i32;
+            }
+            let r = (font * 0.3) as i32;
+            let (cx, cy) = (x + 6, y + (font * 0.45) as i32);
+            match mark {
+                LegendMark::Swatch(i) => foot.draw(&Rectangle::new(
+                    [(x, cy - r - 1), (x + 12, cy + r + 1)],
+                    Paint::Series(*i).rgb().filled(),
+                ))?,
+                LegendMark::Shape(k) => {
+                    draw_marker(foot, (cx, cy), *k, r, Paint::Ink.rgb().filled())?
+                }
+            }
+            foot.draw(&Text::new(name.clone(), (x + 18, y), st.clone()))?;
+            x += width;
+        }
+        Ok(())
+    }
+}
+
+/// A swatch per series and a shape per `shape` value, each only when there is more than one.
+fn legend_items(plot: &Plot) -> Vec<(String, LegendMark)> {
+    let shape_names = distinct(plot.rows, plot.chart.shape.as_deref());
+    let mut items: Vec<(String, LegendMark)> = Vec::new();
+    if plot.series.len() > 1 {
+        items.extend(
+            plot.series
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), LegendMark::Swatch(i as u8))),
+        );
+    }
+    if shape_names.len() > 1 {
+        items.extend(
+            shape_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), LegendMark::Shape(i))),
+        );
+    }
+    items
+}
+
+/// The width a legend entry takes: its mark, its name and the gap after it.
+fn legend_width(name: &str, font: f64) -> i32 {
+    (name.chars().count() as f64 * font * 0.9 / 1.24 * CHAR_W) as i32 + 30
+}
+
+/// How many rows the legend takes at width `w` (the same breaks as [`Frame::draw_legend`]).
+fn legend_rows(items: &[(String, LegendMark)], w: u32, font: f64) -> u32 {
+    let mut rows = 1;
+    let mut x = 12;
+    for (name, _) in items {
+        let width = legend_width(name, font);
+        if x + width > w as i32 - 8 && x > 12 {
+            rows += 1;
+            x = 12;
+        }
+        x += width;
+    }
+    rows
+}

@@ -1,0 +1,229 @@
+//! Charts: a chart spec plus its dataset to accessible SVG (this folder is the only one that imports
+//! plotters), and SVG to PNG for link previews (resvg, with a bundled DejaVu Sans so bytes are the
+//! same on every machine).
+//!
+//! plotters draws with sentinel colours (`style::Paint`); `style::restyle` then turns each sentinel
+//! into `currentColor` plus a CSS class, so the site's stylesheet (and dark mode) colours the chart,
+//! and adds `role="img"`, `<title>`, `<desc>` and a `viewBox` without fixed width. Every data mark
+//! carries the class `fb-mark` (one per drawn value), which the tests count against the dataset's rows.
+//!
+//! This module holds the public API and lays out one chart: the `frame::Frame` (title, subtitle,
+//! legend, source line) around one panel per value axis, drawn by `xy` (lines, points, ranges) or
+//! `bars`. `axis` computes value domains and tick labels, `marker` draws marker shapes, `text` wraps
+//! lines, and `raster` turns SVG into PNG (charts and the site card).
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+use crate::model::{Axis, Cell, Chart, ChartKind, Dataset, Orientation, Row};
+
+mod axis;
+mod bars;
+mod frame;
+mod marker;
+mod raster;
+mod style;
+mod text;
+mod xy;
+
+pub use raster::{card_png, png, png_path, SITE_CARD_PATH};
+pub use style::{chart_css, theme_css};
+
+/// A rendered chart.
+#[derive(Debug, Clone)]
+pub struct ChartOut {
+    /// 760-wide SVG.
+    pub wide: String,
+    /// 380-wide SVG.
+    pub narrow: String,
+    /// 1200x630 PNG.
+    pub png: Vec<u8>,
+}
+
+/// Layout presets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Size {
+    /// Desktop and the chart page: 760 wide.
+    Wide,
+    /// Phones: 380 wide, shown below 560 px.
+    Narrow,
+    /// Social card: 1200x630.
+    Card,
+}
+
+impl Size {
+    fn dims(self, panels: usize, categories: usize, horizontal: bool) -> (u32, u32) {
+        let extra = if horizontal {
+            (categories as u32).saturating_sub(6) * 26
+        } else {
+            0
+        };
+        match self {
+            Size::Wide => (760, 500 + (panels.saturating_sub(1) as u32) * 200 + extra),
+            Size::Narrow => (380, 540 + (panels.saturating_sub(1) as u32) * 180 + extra),
+            Size::Card => (1200, 630),
+        }
+    }
+    fn font(self) -> f64 {
+        match self {
+            // plotters writes font-size = size / 1.24, so these give about 14, 12.5 and 22 px in the viewBox.
+            Size::Wide => 17.0,
+            Size::Narrow => 15.5,
+            Size::Card => 26.0,
+        }
+    }
+    fn suffix(self) -> &'static str {
+        match self {
+            Size::Wide => "w",
+            Size::Narrow => "n",
+            Size::Card => "c",
+        }
+    }
+}
+
+/// Everything the frame and the panels of one chart are drawn from.
+struct Plot<'a> {
+    chart: &'a Chart,
+    rows: &'a [&'a Row],
+    /// The x field's distinct values, in order of first appearance (the bars' categories).
+    categories: &'a [String],
+    /// The series field's distinct values; empty when the chart has no series field.
+    series: &'a [String],
+    /// The layout preset's font size.
+    font: f64,
+    /// The SVG's width in pixels.
+    width: u32,
+}
+
+/// A panel's coordinates: plain numbers on both axes.
+type Coords<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// How many marks the chart draws for these rows (one per row with a value or a range, per panel).
+pub fn expected_marks(chart: &Chart, dataset: &Dataset) -> usize {
+    let rows = chart.rows(dataset);
+    value_axes(chart)
+        .iter()
+        .map(|a| {
+            rows.iter()
+                .filter(|r| value(r, &a.field).is_some() || range(r, a).is_some())
+                .count()
+        })
+        .sum()
+}
+
+/// The value axes, one per panel: the chart's panels, or its y axis when it has none.
+fn value_axes(chart: &Chart) -> Vec<&Axis> {
+    if chart.panels.is_empty() {
+        vec![&chart.y]
+    } else {
+        chart.panels.iter().collect()
+    }
+}
+
+fn value(row: &Row, field: &str) -> Option<f64> {
+    row.get(field).and_then(Cell::as_f64)
+}
+
+fn range(row: &Row, axis: &Axis) -> Option<(f64, f64)> {
+    Some((
+        value(row, axis.low.as_deref()?)?,
+        value(row, axis.high.as_deref()?)?,
+    ))
+}
+
+fn text(row: &Row, field: Option<&str>) -> String {
+    field
+        .and_then(|f| row.get(f))
+        .map(|c| c.display(None))
+        .unwrap_or_default()
+}
+
+/// The distinct values of `field` in the rows, in order of first appearance (none without a field).
+fn distinct(rows: &[&Row], field: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(f) = field {
+        for r in rows {
+            let v = text(r, Some(f));
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// Where the row's value of `field` stands among `names` (from [`distinct`]); 0 when absent.
+fn position(names: &[String], row: &Row, field: Option<&str>) -> usize {
+    let v = text(row, field);
+    names.iter().position(|n| *n == v).unwrap_or(0)
+}
+
+/// Renders the chart at `size`; `uid` makes element ids unique when several charts share a page.
+pub fn svg(
+    chart: &Chart,
+    dataset: &Dataset,
+    size: Size,
+    source_line: &str,
+) -> Result<String, String> {
+    let rows = chart.rows(dataset);
+    // Validation reports these at their rows (`index::chart_data_problems`); this guard keeps any
+    // caller from reaching the axis code, which never ends on values near f64::MAX.
+    let out_of_range = rows
+        .iter()
+        .flat_map(|r| r.values())
+        .filter_map(Cell::as_f64)
+        .any(|v| !crate::model::chartable(v));
+    if rows.is_empty() || out_of_range {
+        return Err("the chart has no rows, or a value too large or too small to draw".to_string());
+    }
+    let series = distinct(&rows, chart.series.as_deref());
+    let categories = distinct(&rows, Some(&chart.x.field));
+    let horizontal = chart.kind == ChartKind::Bar && chart.orientation == Orientation::Horizontal;
+    let panels = value_axes(chart);
+    let (width, height) = size.dims(panels.len(), categories.len(), horizontal);
+    let plot = Plot {
+        chart,
+        rows: &rows,
+        categories: &categories,
+        series: &series,
+        font: size.font(),
+        width,
+    };
+    let frame = frame::Frame::new(&plot, source_line);
+    let mut buf = String::new();
+    draw(&mut buf, &plot, &frame, &panels, height).map_err(|e| format!("drawing failed: {e:?}"))?;
+    Ok(style::restyle(&buf, chart, size))
+}
+
+/// Draws the frame, then the panels one under another, into `buf`.
+fn draw(
+    buf: &mut String,
+    plot: &Plot,
+    frame: &frame::Frame,
+    panels: &[&Axis],
+    height: u32,
+) -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
+    let root = SVGBackend::with_string(buf, (plot.width, height)).into_drawing_area();
+    let (head, rest) = root.split_vertically(frame.header);
+    let (body, foot) = rest.split_vertically(height - frame.header - frame.footer);
+    frame.draw_header(&head, plot.font)?;
+    frame.draw_footer(&foot, plot)?;
+    let areas = if panels.len() > 1 {
+        body.split_evenly((panels.len(), 1))
+    } else {
+        vec![body]
+    };
+    for (p, (area, axis)) in areas.iter().zip(panels).enumerate() {
+        match plot.chart.kind {
+            ChartKind::Bar => bars::draw(area, plot, axis)?,
+            ChartKind::Line | ChartKind::Points => {
+                let titles = xy::Titles {
+                    x_axis: p + 1 == panels.len(),
+                    panel: panels.len() > 1,
+                };
+                xy::draw(area, plot, axis, titles)?
+            }
+        }
+    }
+    root.present()
+}

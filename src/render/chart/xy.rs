@@ -1,0 +1,251 @@
+//! Line and point panels: x is a number (such as a year), y a value on a linear or log axis. A row
+//! with a low–high range is drawn as a range bar with caps; a row with a value as a marker (its shape
+//! from the `shape` field); lines join each series' values, under the marks.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::axis::{axis_title, house_style, tick, value_domain};
+use super::marker::draw_marker;
+use super::style::Paint;
+use super::{distinct, position, range, value, Coords, Plot};
+use crate::model::{Axis, ChartKind, Row};
+
+/// Which titles a panel shows.
+pub(super) struct Titles {
+    /// The x axis's title, under the last panel only.
+    pub(super) x_axis: bool,
+    /// The value axis's title above the panel (charts of several panels), instead of beside it.
+    pub(super) panel: bool,
+}
+
+/// A panel's coordinate ranges.
+struct Scale {
+    /// Whether the value axis is logarithmic (its coordinates are then log10 of the values).
+    log: bool,
+    /// The smallest and largest x.
+    x: (f64, f64),
+    /// Room left and right of the x values.
+    pad: f64,
+    /// The value axis, in coordinates.
+    y: (f64, f64),
+}
+
+impl Scale {
+    fn new(plot: &Plot, axis: &Axis) -> Scale {
+        let log = axis.scale.as_deref() == Some("log");
+        let xs: Vec<f64> = plot
+            .rows
+            .iter()
+            .filter_map(|r| value(r, &plot.chart.x.field))
+            .collect();
+        let (mut x0, mut x1) = xs
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+        if xs.is_empty() {
+            (x0, x1) = (0.0, 1.0);
+        }
+        let pad = ((x1 - x0) * 0.04).max(0.6);
+        let ys: Vec<f64> = plot
+            .rows
+            .iter()
+            .flat_map(|r| {
+                [
+                    value(r, &axis.field),
+                    range(r, axis).map(|x| x.1),
+                    range(r, axis).map(|x| x.0),
+                ]
+            })
+            .flatten()
+            .collect();
+        let ymax = ys.iter().cloned().fold(0.0, f64::max);
+        let ymin = ys.iter().cloned().fold(f64::MAX, f64::min);
+        let mut scale = Scale {
+            log,
+            x: (x0, x1),
+            pad,
+            y: (0.0, 0.0),
+        };
+        scale.y = if log {
+            (
+                scale.y(ymin.max(1.0)).floor(),
+                scale.y(ymax).ceil().max(1.0),
+            )
+        } else {
+            value_domain(ymin, ymax)
+        };
+        scale
+    }
+
+    /// A value's y coordinate: on a log axis its log10 (values under 1 at 1).
+    fn y(&self, v: f64) -> f64 {
+        if self.log {
+            v.max(1.0).log10()
+        } else {
+            v
+        }
+    }
+
+    /// Half the width of a range's caps.
+    fn cap(&self) -> f64 {
+        (self.x.1 - self.x.0 + 2.0 * self.pad) * 0.006
+    }
+}
+
+/// Draws one line or points panel for the value axis `axis`.
+pub(super) fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &Plot,
+    axis: &Axis,
+    titles: Titles,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let scale = Scale::new(plot, axis);
+    let mut cc = draw_axes(area, plot, axis, &scale, &titles)?;
+    if plot.chart.kind == ChartKind::Line {
+        draw_lines(&mut cc, plot, axis, &scale)?;
+    }
+    draw_marks(area, &mut cc, plot, axis, &scale)
+}
+
+/// The coordinates, the mesh with its tick labels and titles, and the panel's own title.
+fn draw_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    plot: &Plot,
+    axis: &Axis,
+    scale: &Scale,
+    titles: &Titles,
+) -> Result<Coords<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (font, log) = (plot.font, scale.log);
+    let ((x0, x1), (y0, y1), pad) = (scale.x, scale.y, scale.pad);
+    let mut cc = ChartBuilder::on(area)
+        .margin_left(8)
+        .margin_right((font * 1.5) as u32)
+        .margin_top(if titles.panel { (font * 1.8) as u32 } else { 6 })
+        .x_label_area_size((font * if titles.x_axis { 3.2 } else { 1.8 }) as u32)
+        .y_label_area_size((font * 4.6) as u32)
+        .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
+    let y_top = if log { 10f64.powf(y1) } else { y1.max(-y0) };
+    let y_fmt = |v: &f64| {
+        if log {
+            tick(10f64.powf(*v), y_top)
+        } else {
+            tick(*v, y_top)
+        }
+    };
+    let x_fmt = |v: &f64| format!("{}", v.round() as i64);
+    let mut mesh = cc.configure_mesh();
+    house_style(&mut mesh, font);
+    mesh.disable_x_mesh()
+        .y_labels(if log { (y1 - y0) as usize + 1 } else { 6 })
+        .x_labels(8)
+        .y_label_formatter(&y_fmt)
+        .x_label_formatter(&x_fmt);
+    if !titles.panel {
+        mesh.y_desc(axis_title(axis));
+    }
+    if titles.x_axis {
+        mesh.x_desc(axis_title(&plot.chart.x));
+    }
+    mesh.draw()?;
+    if titles.panel {
+        let st = ("sans-serif", font)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&Paint::Ink.rgb());
+        area.draw(&Text::new(axis_title(axis), (12, 2), st))?;
+    }
+    Ok(cc)
+}
+
+/// One line per series (one line when there are no series) through its values.
+fn draw_lines<DB: DrawingBackend>(
+    cc: &mut Coords<DB>,
+    plot: &Plot,
+    axis: &Axis,
+    scale: &Scale,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let chart = plot.chart;
+    for i in 0..plot.series.len().max(1) {
+        let pts: Vec<(f64, f64)> = plot
+            .rows
+            .iter()
+            .filter(|r| plot.series.is_empty() || series_of(plot, r) == i)
+            .filter_map(|r| Some((value(r, &chart.x.field)?, scale.y(value(r, &axis.field)?))))
+            .collect();
+        cc.draw_series(std::iter::once(PathElement::new(
+            pts,
+            Paint::Series(i as u8).rgb().stroke_width(2),
+        )))?;
+    }
+    Ok(())
+}
+
+/// A mark per row: a range bar where the row has a range, else a marker at its value.
+fn draw_marks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    cc: &mut Coords<DB>,
+    plot: &Plot,
+    axis: &Axis,
+    scale: &Scale,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let chart = plot.chart;
+    let shapes = distinct(plot.rows, chart.shape.as_deref());
+    for r in plot.rows {
+        let Some(x) = value(r, &chart.x.field) else {
+            continue;
+        };
+        let x = x + jitter(plot, r);
+        let s = series_of(plot, r) as u8;
+        if let Some((lo, hi)) = range(r, axis) {
+            draw_range(cc, x, (scale.y(lo), scale.y(hi)), s, scale.cap())?;
+            continue;
+        }
+        let Some(y) = value(r, &axis.field) else {
+            continue;
+        };
+        let shape = position(&shapes, r, chart.shape.as_deref());
+        let style = Paint::Mark(s).rgb().filled();
+        let size = (plot.font * 0.3) as i32;
+        let at = cc.backend_coord(&(x, scale.y(y)));
+        let base = area.get_base_pixel();
+        draw_marker(area, (at.0 - base.0, at.1 - base.1), shape, size, style)?;
+    }
+    Ok(())
+}
+
+/// A range at `x` from `lo` to `hi` (coordinates) in series `s`: a bar with a cap at each end.
+fn draw_range<DB: DrawingBackend>(
+    cc: &mut Coords<DB>,
+    x: f64,
+    (lo, hi): (f64, f64),
+    s: u8,
+    cap: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    cc.draw_series(std::iter::once(PathElement::new(
+        vec![(x, lo), (x, hi)],
+        Paint::Mark(s).rgb().stroke_width(3),
+    )))?;
+    cc.draw_series([lo, hi].map(|y| {
+        PathElement::new(
+            vec![(x - cap, y), (x + cap, y)],
+            Paint::Range(s).rgb().stroke_width(2),
+        )
+    }))?;
+    Ok(())
+}
+
+/// The row's series number (0 when the chart has no series).
+fn series_of(plot: &Plot, row: &Row) -> usize {
+    position(plot.series, row, plot.chart.series.as_deref())
+}
+
+/// On a points chart of several series, each series' points shift a little sideways so equal
+/// values stay apart.
+fn jitter(plot: &Plot, row: &Row) -> f64 {
+    let n = plot.series.len().max(1) as f64;
+    if plot.chart.kind == ChartKind::Points && n > 1.0 {
+        (series_of(plot, row) as f64 - (n - 1.0) / 2.0) * 0.22
+    } else {
+        0.0
+    }
+}

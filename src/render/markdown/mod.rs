@@ -1,0 +1,197 @@
+//! Markdown: pulldown-cmark events to HTML with fieldbook's extensions (pure, no I/O).
+//!
+//! Extensions: `[text](@kind/id)` links resolved through the [`Index`]; Pandoc citations
+//! `[@key, p. 33]` (caught by pulldown-cmark's broken-link callback); a paragraph holding only
+//! `![](@chart/id)` embeds an item, numbered per page; ids on headings (from text, or pinned with
+//! `{#id}`) and on top-level paragraphs (from their first words, or pinned with a trailing `{#p-id}`);
+//! footnotes collected at the end. Raw HTML is never passed through: it is shown as text, with a warning.
+//! Links with `javascript:`, `vbscript:` or `data:` targets are errors.
+//!
+//! This module holds the public API and the `Renderer` every pass shares. The passes: `blocks`
+//! (headings, paragraphs, tables, raw HTML), `inline` (links, images, footnote references), `embeds`
+//! (finding and numbering embeds), `links` (`@kind/id` and citations), `footnotes`; `anchors` hands
+//! out element ids, and `text` holds escaping, plain text and the search text.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{html, BrokenLink, CowStr, Event, Options, Parser};
+
+use crate::diag::{line_col, Diagnostic};
+use crate::model::{Kind, Located};
+use crate::validate::index::Index;
+
+mod anchors;
+mod blocks;
+mod embeds;
+mod footnotes;
+mod inline;
+mod links;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+pub use anchors::{embed_anchor, slug};
+pub use text::{escape_attr, escape_text, html_to_text};
+
+/// Renders the HTML of an embedded item; implemented by the render stage.
+pub trait Embedder {
+    /// HTML for item `kind`/`id` embedded as number `number` of its kind on the page.
+    fn embed(&self, kind: Kind, id: &str, number: usize, caption: Option<&str>) -> String;
+}
+
+/// A citation found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiteUse {
+    /// Source id.
+    pub key: String,
+    /// Locator as written ("p. 33").
+    pub locator: Option<String>,
+}
+
+/// A heading, for the in-page outline.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 2 for `##`, ...
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Plain text.
+    pub text: String,
+}
+
+/// The result of rendering one Markdown text.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML.
+    pub html: String,
+    /// Every item linked or embedded, in order of first use.
+    pub refs: Vec<(Kind, String)>,
+    /// Every citation, in order.
+    pub cites: Vec<CiteUse>,
+    /// Headings for the outline.
+    pub headings: Vec<Heading>,
+    /// Every id given to an element (headings, paragraphs, embeds, footnotes).
+    pub anchors: BTreeSet<String>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Plain text, for search and word counts.
+    pub text: String,
+}
+
+/// What rendering needs to know.
+pub struct Context<'a> {
+    /// Every item.
+    pub index: &'a Index,
+    /// Renders embeds.
+    pub embedder: &'a dyn Embedder,
+    /// Prefixes site paths (base URL's sub-path).
+    pub link: &'a dyn Fn(&str) -> String,
+    /// The file, for diagnostics.
+    pub path: &'a Path,
+    /// Give top-level paragraphs ids and link controls (pages, not short YAML descriptions).
+    pub paragraph_ids: bool,
+    /// Allow embeds (pages only).
+    pub embeds: bool,
+}
+
+/// The link target a citation `[@key]` gets from the broken-link callback.
+const CITE_PREFIX: &str = "fieldbook-cite:";
+
+/// A parser event with its byte range in the text.
+type Spanned<'e> = (Event<'e>, Range<usize>);
+
+/// Renders `source` (positioned in its file by `source.line`/`source.col`).
+pub fn render(source: &Located, cx: &Context) -> Rendered {
+    let text = source.text.as_str();
+    let events = parse(text);
+    let mut r = Renderer {
+        cx,
+        source,
+        out: Vec::new(),
+        result: Rendered::default(),
+        numbers: BTreeMap::new(),
+        used_ids: BTreeSet::new(),
+        next_suffix: HashMap::new(),
+        footnotes: BTreeMap::new(),
+        footnote_order: Vec::new(),
+    };
+    r.number_embeds(&events);
+    r.run(&events);
+    let mut html_out = String::with_capacity(text.len() * 2);
+    html::push_html(&mut html_out, std::mem::take(&mut r.out).into_iter());
+    r.push_notes(&mut html_out);
+    r.warn_unreferenced_notes();
+    r.result.text = html_to_text(&html_out);
+    r.result.html = html_out;
+    r.result
+}
+
+/// The text's events, with a citation `[@key, p. 33]` turned into a link to `CITE_PREFIX` + its text.
+fn parse(text: &str) -> Vec<Spanned<'_>> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_GFM);
+    options.insert(Options::ENABLE_SMART_PUNCTUATION);
+    let mut callback = |link: BrokenLink<'_>| {
+        let reference = link.reference.trim();
+        if reference.contains('@') && !reference.starts_with('^') {
+            Some((
+                CowStr::from(format!("{CITE_PREFIX}{reference}")),
+                CowStr::from(""),
+            ))
+        } else {
+            None
+        }
+    };
+    Parser::new_with_broken_link_callback(text, options, Some(&mut callback))
+        .into_offset_iter()
+        .collect()
+}
+
+/// The state of rendering one text, shared by the passes.
+struct Renderer<'a, 'e> {
+    cx: &'a Context<'a>,
+    source: &'a Located,
+    out: Vec<Event<'e>>,
+    result: Rendered,
+    /// Each embedded item's number among the embeds of its kind.
+    numbers: BTreeMap<(Kind, String), usize>,
+    used_ids: BTreeSet<String>,
+    /// Per id base, the next numeric suffix to try (`anchors::free_id`).
+    next_suffix: HashMap<String, usize>,
+    /// Each footnote's HTML by label.
+    footnotes: BTreeMap<String, String>,
+    /// Footnote labels in order of first reference, each with the id its anchors use (`fn-ID`,
+    /// `fnref-ID`): the label's slug, made unique (`[^a b]` and `[^a-b]` share a slug).
+    footnote_order: Vec<(String, String)>,
+}
+
+impl Renderer<'_, '_> {
+    /// Line and column in the file of byte `offset` of the text.
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let (l, c) = line_col(&self.source.text, offset);
+        (self.source.line + l - 1, self.source.col + c - 1)
+    }
+
+    fn error(&mut self, offset: usize, len: usize, message: String, hint: String) {
+        let (line, col) = self.at(offset);
+        self.result.diagnostics.push(
+            Diagnostic::error(self.cx.path, line, col, message)
+                .with_hint(hint)
+                .with_len(len),
+        );
+    }
+
+    fn warn(&mut self, offset: usize, message: String, hint: &str) {
+        let (line, col) = self.at(offset);
+        self.result
+            .diagnostics
+            .push(Diagnostic::warning(self.cx.path, line, col, message).with_hint(hint));
+    }
+}
