@@ -149,3 +149,6 @@ fn column_sum_mismatch(
         computed: format_number(sum, None),
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -111,3 +111,6 @@ pub fn parse_ref(text: &str) -> Result<(Kind, &str, Option<&str>), String> {
     };
     Ok((kind, id, fragment))
 }
+
+#[cfg(test)]
+mod tests;
