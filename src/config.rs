@@ -143,21 +143,7 @@ impl Config {
         if let Some(d) = crate::diag::control_character(text) {
             return Err(d.relocated(path));
         }
-        let toml_error = |e: toml::de::Error, offset_base: usize| {
-            let (line, col) = e
-                .span()
-                .map_or((1, 1), |s| line_col(text, s.start + offset_base));
-            let message = e.message().to_string();
-            let hint = unknown_field_hint(&message);
-            let d = Diagnostic::error(path, line, col, format!("book.toml: {message}"));
-            match hint {
-                Some(h) => d.with_hint(h),
-                None => d.with_hint(
-                    "see README.md, section 'Configuration', for the keys book.toml accepts",
-                ),
-            }
-        };
-        let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(e, 0))?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, path, e, 0))?;
         let _ = (
             &raw.build,
             &raw.preprocessor,
@@ -165,27 +151,7 @@ impl Config {
             &raw.book.src,
             &raw.book.text_direction,
         );
-        let fieldbook: RawFieldbook = match raw.output.get("fieldbook") {
-            None => RawFieldbook::default(),
-            Some(value) => {
-                // Re-parse the table from its own text so errors keep their position.
-                let start = text.find("[output.fieldbook]").unwrap_or(0);
-                let section_end = text[start + 1..]
-                    .find("\n[")
-                    .map_or(text.len(), |i| start + 1 + i);
-                let section = &text[start..section_end];
-                let body = section.split_once('\n').map_or("", |(_, b)| b);
-                let body_start = section_end - body.len();
-                if start == 0 && !text.starts_with("[output.fieldbook]") {
-                    value
-                        .clone()
-                        .try_into()
-                        .map_err(|e: toml::de::Error| toml_error(e, 0))?
-                } else {
-                    toml::from_str(body).map_err(|e| toml_error(e, body_start))?
-                }
-            }
-        };
+        let fieldbook = fieldbook_table(text, path, &raw)?;
         let base_url = match fieldbook.base_url {
             None => "/".to_string(),
             Some(given) => {
@@ -213,54 +179,12 @@ impl Config {
             )
             .with_hint("write e.g. last-updated = \"2026-11-25\""));
         }
-        // Values the TOML escapes can carry past the check of the file's own characters.
-        let mut strings: Vec<(&str, &str)> = vec![
-            ("title", &raw.book.title),
-            ("description", &raw.book.description),
-            ("language", &raw.book.language),
+        let settings = [
+            ("licence", fieldbook.licence.as_deref()),
+            ("publisher", fieldbook.publisher.as_deref()),
+            ("output-dir", fieldbook.output_dir.as_deref()),
         ];
-        strings.extend(raw.book.authors.iter().map(|a| ("authors", a.as_str())));
-        for (key, value) in [
-            ("licence", &fieldbook.licence),
-            ("publisher", &fieldbook.publisher),
-            ("output-dir", &fieldbook.output_dir),
-        ] {
-            if let Some(v) = value {
-                strings.push((key, v));
-            }
-        }
-        let at_key = |key: &str| {
-            let offset = text
-                .match_indices(key)
-                .find(|(i, _)| *i == 0 || text[..*i].ends_with('\n'))
-                .map_or(0, |(i, _)| i);
-            line_col(text, offset)
-        };
-        for (key, value) in &strings {
-            if let Some(c) = value
-                .chars()
-                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-            {
-                let (line, col) = at_key(key);
-                return Err(Diagnostic::error(
-                    path,
-                    line,
-                    col,
-                    format!("{key} holds the control character U+{:04X}", c as u32),
-                )
-                .with_hint("remove the escape that writes it (such as \\u0000)"));
-            }
-        }
-        if !is_language_tag(&raw.book.language) {
-            let (line, col) = at_key("language");
-            return Err(Diagnostic::error(
-                path,
-                line,
-                col,
-                format!("language `{}` is not a language tag", raw.book.language),
-            )
-            .with_hint("write a BCP 47 tag such as \"en\", \"ko\" or \"pt-BR\""));
-        }
+        check_strings(text, path, &raw.book, settings)?;
         Ok(Config {
             title: raw.book.title,
             authors: raw.book.authors,
@@ -297,6 +221,101 @@ fn unknown_field_hint(message: &str) -> Option<String> {
         FIELDBOOK_KEYS.iter().copied(),
         "remove the key or check its spelling",
     ))
+}
+
+/// A TOML error as a diagnostic at its position in `text` (`offset_base`: where the TOML parsed
+/// starts in `text`), with a hint naming the key meant when the key is unknown.
+fn toml_error(text: &str, path: &Path, e: toml::de::Error, offset_base: usize) -> Diagnostic {
+    let (line, col) = e
+        .span()
+        .map_or((1, 1), |s| line_col(text, s.start + offset_base));
+    let message = e.message().to_string();
+    let hint = unknown_field_hint(&message);
+    let d = Diagnostic::error(path, line, col, format!("book.toml: {message}"));
+    match hint {
+        Some(h) => d.with_hint(h),
+        None => {
+            d.with_hint("see README.md, section 'Configuration', for the keys book.toml accepts")
+        }
+    }
+}
+
+/// The `[output.fieldbook]` table, re-parsed from its own text so errors keep their position.
+fn fieldbook_table(text: &str, path: &Path, raw: &RawFile) -> Result<RawFieldbook, Diagnostic> {
+    let Some(value) = raw.output.get("fieldbook") else {
+        return Ok(RawFieldbook::default());
+    };
+    let start = text.find("[output.fieldbook]").unwrap_or(0);
+    let section_end = text[start + 1..]
+        .find("\n[")
+        .map_or(text.len(), |i| start + 1 + i);
+    let section = &text[start..section_end];
+    let body = section.split_once('\n').map_or("", |(_, b)| b);
+    let body_start = section_end - body.len();
+    if start == 0 && !text.starts_with("[output.fieldbook]") {
+        value
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| toml_error(text, path, e, 0))
+    } else {
+        toml::from_str(body).map_err(|e| toml_error(text, path, e, body_start))
+    }
+}
+
+/// Line and column of `key` at the start of a line of `text`, else of the text's start.
+fn at_key(text: &str, key: &str) -> (usize, usize) {
+    let offset = text
+        .match_indices(key)
+        .find(|(i, _)| *i == 0 || text[..*i].ends_with('\n'))
+        .map_or(0, |(i, _)| i);
+    line_col(text, offset)
+}
+
+/// Values the TOML escapes can carry past the check of the file's own characters (a control
+/// character), in `[book]` and in the `settings` of `[output.fieldbook]` given; and the language tag.
+fn check_strings(
+    text: &str,
+    path: &Path,
+    book: &RawBook,
+    settings: [(&str, Option<&str>); 3],
+) -> Result<(), Diagnostic> {
+    let mut strings: Vec<(&str, &str)> = vec![
+        ("title", &book.title),
+        ("description", &book.description),
+        ("language", &book.language),
+    ];
+    strings.extend(book.authors.iter().map(|a| ("authors", a.as_str())));
+    for (key, value) in settings {
+        if let Some(v) = value {
+            strings.push((key, v));
+        }
+    }
+    for (key, value) in &strings {
+        if let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            let (line, col) = at_key(text, key);
+            return Err(Diagnostic::error(
+                path,
+                line,
+                col,
+                format!("{key} holds the control character U+{:04X}", c as u32),
+            )
+            .with_hint("remove the escape that writes it (such as \\u0000)"));
+        }
+    }
+    if !is_language_tag(&book.language) {
+        let (line, col) = at_key(text, "language");
+        return Err(Diagnostic::error(
+            path,
+            line,
+            col,
+            format!("language `{}` is not a language tag", book.language),
+        )
+        .with_hint("write a BCP 47 tag such as \"en\", \"ko\" or \"pt-BR\""));
+    }
+    Ok(())
 }
 
 /// Checks a `base-url` and returns it normalized to end in `/`: an absolute `http` or `https` URL

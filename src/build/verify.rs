@@ -170,3 +170,76 @@ fn decode_entities(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+#[cfg(test)]
+mod tests {
+    //! An entity no text mentions is reported at its declaration and one that is mentioned is not
+    //! (the checker has no notion of an orphan page: pages are reached from the contents); a
+    //! planted broken link is found, and good links are not.
+
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::load::{parse_site, SourceFile};
+
+    const ENTITIES: &str = "- id: harbour\n  kind: place\n  name: Harbour\n  summary: A port.\n- id: acme\n  kind: organization\n  name: Acme\n  summary: A firm.\n";
+
+    #[test]
+    fn an_entity_nothing_mentions_is_reported_where_it_is_declared() {
+        let file = SourceFile {
+            path: PathBuf::from("content/entities/all.yaml"),
+            text: ENTITIES.to_string(),
+        };
+        let (site, problems) = parse_site(&[file]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let page = Rendered {
+            refs: vec![(Kind::Place, "harbour".to_string())],
+            ..Rendered::default()
+        };
+        let markdown = BTreeMap::from([((Kind::Page, "first".to_string()), page)]);
+        let found: Vec<String> = orphans(&site, &markdown)
+            .iter()
+            .map(|d| {
+                let at = format!("{}:{}:{}", d.path.display(), d.line, d.col);
+                format!("{at}: {}", d.message)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            ["content/entities/all.yaml:5:7: organization `acme` is not mentioned anywhere"]
+        );
+    }
+
+    fn html(path: &str, body: &str) -> OutputFile {
+        OutputFile {
+            path: path.to_string(),
+            bytes: format!("<!doctype html><html><body>{body}</body></html>").into_bytes(),
+        }
+    }
+
+    #[test]
+    fn a_planted_broken_link_is_found_and_good_links_are_not() {
+        let files = [
+            html(
+                "index.html",
+                r##"<h2 id="top">Top</h2><a href="/sub/places/harbour/">ok</a> <a href="#top">ok</a> <a href="https://example.org/x">ok</a> <img src="/sub/static/map.svg"> <a href="/sub/places/harbor/">planted</a> <a href="/sub/places/harbour/#nowhere">planted</a> <a href="/elsewhere/">planted</a>"##,
+            ),
+            html("places/harbour/index.html", r#"<p id="here">Harbour</p>"#),
+            OutputFile {
+                path: "static/map.svg".to_string(),
+                bytes: b"<svg/>".to_vec(),
+            },
+        ];
+        assert_eq!(
+            broken_links(&files, "/sub/"),
+            [
+                ("index.html".to_string(), "/sub/places/harbor/".to_string()),
+                (
+                    "index.html".to_string(),
+                    "/sub/places/harbour/#nowhere".to_string()
+                ),
+                ("index.html".to_string(), "/elsewhere/".to_string()),
+            ]
+        );
+    }
+}
