@@ -8,25 +8,28 @@ use pulldown_cmark::{Event, HeadingLevel};
 use super::{Renderer, Spanned};
 use crate::model::Kind;
 
-/// Lowercase ASCII slug of `text`, at most `max` bytes, words joined by `-`.
+/// Lowercase slug of `text`, words joined by `-`: letters and digits of every script are kept
+/// (a Korean or Cyrillic heading keeps its words, as on GitHub), everything else separates words,
+/// apostrophes vanish. At most `max` bytes, cut at a character.
 pub fn slug(text: &str, max: usize) -> String {
     let mut s = String::new();
     let mut dash = false;
     for ch in text.chars() {
-        if ch.is_ascii_alphanumeric() {
+        if ch.is_alphanumeric() {
             if dash && !s.is_empty() {
                 s.push('-');
             }
             dash = false;
-            if s.len() >= max {
+            let lower: String = ch.to_lowercase().collect();
+            if s.len() + lower.len() > max {
                 break;
             }
-            s.push(ch.to_ascii_lowercase());
+            s.push_str(&lower);
         } else if ch != '\'' && ch != '’' {
             dash = true;
         }
     }
-    s
+    s.trim_end_matches('-').to_string()
 }
 
 /// The anchor of an embedded item on a page.

@@ -227,3 +227,17 @@ fn footnotes_are_collected_at_the_end() {
         r.html
     );
 }
+
+#[test]
+fn slugs_keep_the_letters_of_every_script() {
+    assert_eq!(
+        slug("Since 2007: the Agreement", 60),
+        "since-2007-the-agreement"
+    );
+    assert_eq!(slug("북한 노동자", 60), "북한-노동자");
+    assert_eq!(slug("Приморский край", 60), "приморский-край");
+    assert_eq!(slug("Workers' Quota", 60), "workers-quota");
+    // Cut at a character, never inside one, and never ending in a dash.
+    assert_eq!(slug("가나다", 7), "가나");
+    assert_eq!(slug("ab cd", 3), "ab");
+}
