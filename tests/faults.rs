@@ -212,7 +212,7 @@ fn a_build_killed_mid_write_leaves_every_file_whole_and_the_next_build_finishes(
     let (site, old, new) = references();
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("public");
-    build_ok(&fixture("mini").path().to_path_buf(), &out);
+    build_ok(fixture("mini").path(), &out);
     plant_user_files(&out);
     // The kernel kills the build (SIGXFSZ) the moment it writes past 64 KiB into one file: the
     // large page, while other files of the update may already be in place.

@@ -166,7 +166,7 @@ fn functions() -> Vec<(String, usize, usize)> {
                                 chars.next();
                                 chars.next();
                             } else if rest.starts_with('\\') {
-                                while let Some(c) = chars.next() {
+                                for c in chars.by_ref() {
                                     if c == '\'' {
                                         break;
                                     }

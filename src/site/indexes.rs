@@ -210,8 +210,8 @@ impl<'a> Generator<'a> {
         let summary = match (events.first(), events.last()) {
             (Some(first), Some(last)) => format!(
                 "Every dated event on this site, {} to {}.",
-                year_of(&first.date),
-                year_of(&last.date)
+                year_of(first.date),
+                year_of(last.date)
             ),
             _ => "Every dated event on this site.".to_string(),
         };
