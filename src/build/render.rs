@@ -38,13 +38,19 @@ pub fn render_site(
     // Pagefind runs on a tokio runtime and uses rayon inside, so it must not run on (and block) a
     // rayon worker. Its records come from the Markdown texts alone, so it starts before the page
     // model (which formats every source's reference) and runs while the pages render.
+    let records = if inp.config.search {
+        site::search_records(inp)
+    } else {
+        Vec::new()
+    };
+    let shards = crate::search::shard_count(records.len());
     let (pages, pages_ms, (search, search_ms)) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let start = Instant::now();
-            (search_index(inp, memo), ms(start))
+            (search_index(inp, &records, memo), ms(start))
         });
         let start = Instant::now();
-        let pages = site::generate(inp, &render_page);
+        let pages = site::generate(inp, &render_page, shards);
         let pages_ms = ms(start);
         let search = search.join().unwrap_or_else(|_| {
             (
@@ -113,15 +119,18 @@ pub(super) fn render_page(
 }
 
 /// The search index's files (none when search is off), reused while its records are unchanged.
-fn search_index(inp: &Inputs, memo: &Memo) -> Result<Vec<OutputFile>, String> {
+fn search_index(
+    inp: &Inputs,
+    records: &[crate::search::Record],
+    memo: &Memo,
+) -> Result<Vec<OutputFile>, String> {
     if !inp.config.search {
         return Ok(Vec::new());
     }
-    let records = site::search_records(inp);
     let language = &inp.config.language;
     memo.search(
         || Hasher::new().debug(&records).str(language).finish(),
-        || crate::search::build(&records, language),
+        || crate::search::build(records, language),
     )
 }
 

@@ -102,18 +102,6 @@ struct RedirectCx<'a> {
     canonical: String,
 }
 
-/// The kinds with an index page of their own, in the order they are written.
-const INDEXED: [Kind; 8] = [
-    Kind::Place,
-    Kind::Organization,
-    Kind::Person,
-    Kind::Term,
-    Kind::Dataset,
-    Kind::Chart,
-    Kind::Source,
-    Kind::Figure,
-];
-
 impl<'a> Generator<'a> {
     /// The chapters index, in reading order, each with its part.
     pub fn chapters_index(&self, others: &[Link]) -> Result<OutputFile, Diagnostic> {
@@ -144,9 +132,11 @@ impl<'a> Generator<'a> {
 
     /// One index per kind, items by title.
     pub fn kind_indexes(&self, charts: &[ChartCard]) -> Result<Vec<OutputFile>, Diagnostic> {
-        INDEXED
-            .iter()
-            .map(|&kind| self.kind_index(kind, charts))
+        // Every kind with a section and pages of its own (events and corrections have one page).
+        Kind::ALL
+            .into_iter()
+            .filter(|k| k.section().is_some() && k.has_own_page())
+            .map(|kind| self.kind_index(kind, charts))
             .collect()
     }
 

@@ -76,15 +76,12 @@ type Job<'a> = dyn Fn(&Generator) -> Result<Vec<OutputFile>, Diagnostic> + Send 
 
 /// Builds every output file but the search index and the site card (the build makes those):
 /// each page through `render_page`, sorted by path.
+/// `shards`: how many search bundles the search page merges.
 pub fn generate(
     inp: &Inputs,
     render_page: &RenderPage,
+    shards: usize,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let shards = crate::search::shard_count(if inp.config.search {
-        records::count(inp.site)
-    } else {
-        0
-    });
     let g = Generator::new(inp, render_page, None);
     let results: Vec<Result<Vec<OutputFile>, Diagnostic>> =
         jobs(inp, shards).par_iter().map(|job| job(&g)).collect();

@@ -82,16 +82,6 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
     docs
 }
 
-/// How many records [`search_records`] makes (what the search page needs before the index is built).
-pub fn count(site: &Site) -> usize {
-    site.pages.len()
-        + site.entities.len()
-        + site.datasets.len()
-        + site.charts.len()
-        + site.figures.len()
-        + site.sources.len()
-}
-
 /// A record: its text is the other names, the summary and the body, each when not empty.
 fn record(
     inp: &Inputs,
