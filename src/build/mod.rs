@@ -29,7 +29,7 @@ use crate::render::{cite, templates};
 use crate::site::{Embeds, Inputs};
 use crate::validate::index::Index;
 use crate::validate::{consistency, index};
-use crate::{load, output, search};
+use crate::{load, output};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -182,7 +182,7 @@ pub struct Built {
     pub site: Site,
     /// The index.
     pub index: Index,
-    /// Every output file, sorted by path.
+    /// Every output file, sorted by path (none when the build streamed them to disk).
     pub files: Vec<OutputFile>,
     /// Counts, timings, warnings.
     pub report: Report,
@@ -209,6 +209,17 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
 /// Runs every stage but the write, reusing from `memo` every unit whose inputs did not change
 /// since the last build with the same memo (`serve`). The output is the same as [`compile`]'s.
 pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Built, Failure> {
+    compile_into(root, minify, memo, &render::Target::Memory)
+}
+
+/// Runs every stage but the write, handing the output files to `target` (kept in [`Built`] for
+/// [`render::Target::Memory`], staged in the output folder for [`render::Target::Disk`]).
+fn compile_into(
+    root: &Path,
+    minify: bool,
+    memo: &memo::Memo,
+    target: &render::Target,
+) -> Result<Built, Failure> {
     memo.begin();
     let mut t = Timer::new();
     let config = Config::load(root).map_err(Failure::one)?;
@@ -250,16 +261,15 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         charts: &charts,
         mismatches: &mismatches,
     };
-    let rendered = render::render_site(&inputs, &templates, minify, memo, root)
+    let rendered = render::render_site(&inputs, &templates, minify, memo, root, target)
         .map_err(|d| Failure { diagnostics: d })?;
-    let out = rendered.files;
     t.lap("render");
     let report = Report {
         pages: site.pages.len(),
         datasets: site.datasets.len(),
         charts: charts.len(),
-        files: out.len(),
-        search_bytes: config.search.then(|| search::index_bytes(&out)),
+        files: rendered.count,
+        search_bytes: config.search.then_some(rendered.search_bytes),
         stages: t.stages,
         render_parts: vec![("pages", rendered.pages_ms), ("search", rendered.search_ms)],
         diagnostics,
@@ -278,7 +288,7 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
         config,
         site,
         index,
-        files: out,
+        files: rendered.files,
         report,
         orphans,
         parts,
@@ -317,15 +327,23 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         .minify
         .unwrap_or_else(|| config.as_ref().is_ok_and(|c| c.minify_html));
     let memo = memo::Memo::off().with_previous_output(&out);
-    let built = compile_with(&opts.root, minify, &memo)?;
+    // Opened (and locked) before the stages run: every file goes to its staging area as it is
+    // made; a failed stage drops the stream, which leaves the folder as it was.
+    let stream = output::Stream::open(&out, output::Written::default()).map_err(|e| {
+        Failure::one(Diagnostic::error(&out, 0, 0, e.to_string()).with_hint(
+            "choose another --out folder, or empty this one (fieldbook writes only into an empty folder or its own output)",
+        ))
+    })?;
+    let built = compile_into(&opts.root, minify, &memo, &render::Target::Disk(&stream))?;
     let start = Instant::now();
-    let written = output::write_site(&out, &built.files).map_err(|e| Failure {
+    let (changed, removed, _) = stream.commit().map_err(|e| Failure {
         diagnostics: vec![
             Diagnostic::error(&out, 0, 0, format!("{WRITE_FAILED}: {e}")).with_hint(
                 "free some space or fix the folder's permissions, then build again: each file is whole (the old version or the new one), and the next build finishes the update",
             ),
         ],
     })?;
+    let written = (changed, removed);
     let mut report = built.report;
     report
         .stages

@@ -1,40 +1,100 @@
 //! The render stage: every page through its template (and serve's cache), the search index on a
-//! thread of its own at the same time, the site card, and the static files; then one sorted list
-//! in which no two files share a path. Every cache key of this stage is computed here, from
-//! exactly what the unit reads; the page stage (`site`) never sees the cache.
+//! thread of its own at the same time, the site card, and the static files, each handed to its
+//! [`Target`] as soon as it is made (`build` streams them into the output folder's staging area,
+//! so no stage holds the whole site); no two files may share a path. Every cache key of this
+//! stage is computed here, from exactly what the unit reads; the page stage (`site`) never sees
+//! the cache.
 
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::diag::Diagnostic;
 use crate::fingerprint::Hasher;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Stream};
 use crate::render::chart;
 use crate::render::templates::Templates;
 use crate::site::{self, Inputs, PageUnit};
 
 use super::memo::Memo;
 
+/// Where rendered files go.
+pub enum Target<'a> {
+    /// Kept in memory and returned (`check`, `serve`, tests).
+    Memory,
+    /// Staged in the output folder as they come, moved into place by the write stage (`build`).
+    Disk(&'a Stream),
+}
+
 /// The rendered site, and how long pages and the search index each took (they run at once).
 pub struct Rendered {
-    /// Every output file, sorted by path.
+    /// Every output file, sorted by path ([`Target::Memory`]; empty for [`Target::Disk`]).
     pub files: Vec<OutputFile>,
+    /// How many files the site has.
+    pub count: usize,
+    /// Bytes of the search index proper (see [`crate::search::index_bytes`]).
+    pub search_bytes: usize,
     /// Milliseconds of the pages (model lookups included).
     pub pages_ms: f64,
     /// Milliseconds the search index took on its own thread (0 when search is off).
     pub search_ms: f64,
 }
 
-/// Renders every file of the site from `inp`, with static files read from `root`.
+/// Takes the files of each unit as it finishes: their paths (to refuse two files at one path)
+/// and, by target, their bytes in memory or on disk.
+struct Collector<'a> {
+    target: &'a Target<'a>,
+    /// Set by the first file that cannot be staged: the build fails, the rest is not staged.
+    failed: std::sync::atomic::AtomicBool,
+    paths: Mutex<Vec<String>>,
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Collector<'_> {
+    fn take(&self, files: Vec<OutputFile>) -> Result<(), Diagnostic> {
+        lock(&self.paths).extend(files.iter().map(|f| f.path.clone()));
+        match self.target {
+            Target::Memory => lock(&self.files).extend(files),
+            Target::Disk(stream) => {
+                use std::sync::atomic::Ordering::Relaxed;
+                for f in &files {
+                    if self.failed.load(Relaxed) {
+                        break;
+                    }
+                    stream.put(f).map_err(|e| {
+                        self.failed.store(true, Relaxed);
+                        Diagnostic::error(stream.out(), 0, 0, format!("cannot stage {}: {e}", f.path))
+                            .with_hint("the output folder was not changed; free some space or fix the folder's permissions, then build again")
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Renders every file of the site from `inp`, with static files read from `root`, into `target`.
 pub fn render_site(
     inp: &Inputs,
     templates: &Templates,
     minify: bool,
     memo: &Memo,
     root: &Path,
+    target: &Target,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let render_page = |unit: PageUnit| render_page(unit, templates, minify, memo);
     let ms = |since: Instant| since.elapsed().as_secs_f64() * 1000.0;
+    let collector = Collector {
+        target,
+        failed: Default::default(),
+        paths: Mutex::new(Vec::new()),
+        files: Mutex::new(Vec::new()),
+    };
+    let emit = |files: Vec<OutputFile>| collector.take(files);
     // Pagefind runs on a tokio runtime and uses rayon inside, so it must not run on (and block) a
     // rayon worker. Its records come from the Markdown texts alone, so it starts before the page
     // model (which formats every source's reference) and runs while the pages render.
@@ -50,7 +110,7 @@ pub fn render_site(
             (search_index(inp, &records, memo), ms(start))
         });
         let start = Instant::now();
-        let pages = site::generate(inp, &render_page, shards);
+        let pages = site::generate(inp, &render_page, shards, &emit);
         let pages_ms = ms(start);
         let search = search.join().unwrap_or_else(|_| {
             (
@@ -60,27 +120,36 @@ pub fn render_site(
         });
         (pages, pages_ms, search)
     });
-    let mut problems = Vec::new();
-    let mut files = pages.unwrap_or_else(|p| {
-        problems.extend(p);
-        Vec::new()
-    });
+    drop(records);
+    let mut problems = pages.err().unwrap_or_default();
+    let mut search_bytes = 0;
     match search {
-        Ok(f) => files.extend(f),
+        Ok(f) => {
+            search_bytes = crate::search::index_bytes(&f);
+            problems.extend(emit(f).err());
+        }
         Err(e) => problems.push(Diagnostic::error("content", 0, 0, e).with_hint(
             "the search index is built from the pages' text; this is a fieldbook bug if it persists",
         )),
     }
     match site_card(inp, memo) {
-        Ok(card) => files.push(card),
+        Ok(card) => problems.extend(emit(vec![card]).err()),
         Err(d) => problems.push(d),
     }
-    files.extend(copy_static(root, &mut problems));
+    let statics = copy_static(root, &mut problems);
+    problems.extend(emit(statics).err());
+    let paths = std::mem::take(&mut *lock(&collector.paths));
+    let count = paths.len();
+    problems.extend(clashes(paths));
     if !problems.is_empty() {
         return Err(problems);
     }
+    let mut files = collector.files.into_inner().unwrap_or_else(|p| p.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
-        files: sorted_without_clash(files)?,
+        files,
+        count,
+        search_bytes,
         pages_ms,
         search_ms,
     })
@@ -178,25 +247,20 @@ fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile
     files
 }
 
-/// The files sorted by path; two files for one path is an error (a static file shadowing a page).
-fn sorted_without_clash(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let problems: Vec<Diagnostic> = files
+/// An error for each path two files would be written to (a static file shadowing a page).
+fn clashes(mut paths: Vec<String>) -> Vec<Diagnostic> {
+    paths.sort();
+    paths
         .windows(2)
-        .filter(|pair| pair[0].path == pair[1].path)
+        .filter(|pair| pair[0] == pair[1])
         .map(|pair| {
             Diagnostic::error(
-                Path::new("static").join(&pair[0].path),
+                Path::new("static").join(&pair[0]),
                 0,
                 0,
-                format!("two files would be written to {}", pair[0].path),
+                format!("two files would be written to {}", pair[0]),
             )
             .with_hint("a file in static/ has the same path as a generated page; rename it")
         })
-        .collect();
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
-    }
+        .collect()
 }

@@ -156,3 +156,37 @@ fn output_inside_a_source_folder_is_refused() {
     assert!(check_location(root, &root.join("public")).is_ok());
     assert!(check_location(root, &dir.path().join("../elsewhere")).is_ok());
 }
+
+#[test]
+fn a_stream_dropped_before_its_commit_leaves_the_folder_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    write_site(&out, &[file("a.html", b"one")]).unwrap();
+    let marker = read(&out.join(MARKER));
+    let stream = Stream::open(&out, Written::default()).unwrap();
+    stream.put(&file("a.html", b"two")).unwrap();
+    stream.put(&file("b/index.html", b"new")).unwrap();
+    assert!(out.join(STAGING).is_dir(), "staged while rendering");
+    drop(stream); // a later stage failed
+    assert_eq!(read(&out.join("a.html")), b"one");
+    assert!(!out.join("b").exists());
+    assert!(!out.join(STAGING).exists());
+    assert_eq!(read(&out.join(MARKER)), marker);
+    // Into a folder that did not exist: nothing is left behind at all.
+    let fresh = dir.path().join("fresh");
+    drop(Stream::open(&fresh, Written::default()).unwrap());
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn staged_files_left_by_a_killed_build_are_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    write_site(&out, &[file("a.html", b"one")]).unwrap();
+    fs::create_dir_all(out.join(STAGING)).unwrap();
+    fs::write(out.join(STAGING).join("0"), "half a page").unwrap();
+    assert_eq!(write_site(&out, &[file("a.html", b"two")]).unwrap(), (1, 0));
+    assert_eq!(read(&out.join("a.html")), b"two");
+    assert!(!out.join(STAGING).exists());
+    assert!(write_site(&out, &[file(".fieldbook-staging/x", b"x")]).is_err());
+}

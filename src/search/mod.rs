@@ -7,6 +7,7 @@
 //! plain text: Pagefind stores the content as given and returns excerpts as HTML, so every record
 //! is HTML-escaped here and the excerpt can only ever hold Pagefind's own `<mark>`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::output::OutputFile;
@@ -16,18 +17,24 @@ use crate::render::templates::escape_html as escape;
 /// The folder of the index inside the output.
 pub const DIR: &str = "pagefind";
 
-/// One searchable item.
+/// One searchable item. Its text borrows from the rendered Markdown (no second copy of the
+/// site's text is made for the index).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Record {
+pub struct Record<'a> {
     /// Site URL (base path included).
     pub url: String,
     /// Title shown as the result's link.
-    pub title: String,
+    pub title: &'a str,
     /// What kind of item ("Page", "Place", ...), shown beside the title and usable as a filter.
-    pub kind: String,
-    /// The text searched and quoted in excerpts.
-    pub text: String,
+    pub kind: &'a str,
+    /// The text searched and quoted in excerpts: these parts, each followed by a space but the last.
+    pub text: Vec<Cow<'a, str>>,
 }
+
+/// How many records may be indexed at once: shards run side by side (one per core) only while
+/// their records together stay under this, because Pagefind holds about 150 KB per record of a
+/// long page until its shard is written (the 10,000-page bench corpus: 2,852 records per shard).
+const RECORDS_AT_ONCE: usize = 3_000;
 
 /// How many indexes the records are split into: one per 300 records, at most 4. Pagefind indexes
 /// a bundle on one thread (each record is parsed under a lock, then every chunk is compressed in
@@ -59,12 +66,13 @@ fn shard_dir(i: usize) -> String {
 pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, String> {
     let language = if language.is_empty() { "en" } else { language };
     let per_shard = records.len().div_ceil(shard_count(records.len())).max(1);
-    let parts: Vec<&[Record]> = records.chunks(per_shard).collect();
-    // One thread per core at most: each shard holds its whole word index until it is written, so
-    // shards indexed at once beyond the cores only add memory (about 0.5 GB per 2,500 long pages).
+    let parts: Vec<&[Record<'_>]> = records.chunks(per_shard).collect();
+    // One thread per core at most, and only as many shards at once as RECORDS_AT_ONCE allows:
+    // each shard holds its whole word index until it is written.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(parts.len());
+        .min(parts.len())
+        .min((RECORDS_AT_ONCE / per_shard).max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
     type Shard = Result<Vec<OutputFile>, String>;
     let done: std::sync::Mutex<Vec<(usize, Shard)>> = std::sync::Mutex::new(Vec::new());
@@ -115,14 +123,14 @@ fn build_shard(
             .map_err(|e| format!("cannot start the search indexer: {e}"))?;
         for r in records {
             let meta = BTreeMap::from([
-                ("title".to_string(), escape(&r.title)),
-                ("kind".to_string(), escape(&r.kind)),
+                ("title".to_string(), escape(r.title)),
+                ("kind".to_string(), escape(r.kind)),
             ]);
-            let filters = BTreeMap::from([("kind".to_string(), vec![escape(&r.kind)])]);
+            let filters = BTreeMap::from([("kind".to_string(), vec![escape(r.kind)])]);
             index
                 .add_custom_record(
                     r.url.clone(),
-                    escape(&format!("{}. {}", r.title, r.text)),
+                    escape(&format!("{}. {}", r.title, r.text.join(" "))),
                     language.to_string(),
                     Some(meta),
                     Some(filters),
@@ -168,12 +176,12 @@ pub fn index_bytes(files: &[OutputFile]) -> usize {
 mod tests {
     use super::*;
 
-    fn record(url: &str, title: &str, text: &str) -> Record {
+    fn record<'a>(url: &str, title: &'a str, text: &'a str) -> Record<'a> {
         Record {
             url: url.into(),
-            title: title.into(),
-            kind: "Page".into(),
-            text: text.into(),
+            title,
+            kind: "Page",
+            text: vec![text.into()],
         }
     }
 
@@ -219,8 +227,11 @@ mod tests {
             [0, 1, 300, 301, 900, 901, 100_000].map(shard_count),
             [1, 1, 1, 2, 3, 4, 4]
         );
-        let records: Vec<Record> = (0..301)
-            .map(|i| record(&format!("/p{i}/"), &format!("P{i}"), "words"))
+        let titles: Vec<String> = (0..301).map(|i| format!("P{i}")).collect();
+        let records: Vec<Record> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, title)| record(&format!("/p{i}/"), title, "words"))
             .collect();
         let files = build(&records, "en").expect("index builds");
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();

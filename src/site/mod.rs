@@ -71,32 +71,32 @@ pub struct Inputs<'a> {
     pub mismatches: &'a BTreeMap<String, Vec<Mismatch>>,
 }
 
+/// Where the page stage hands each unit's files as soon as they are made: the caller writes them
+/// out or keeps them, so the stage itself never holds the site.
+pub type Emit<'a> = dyn Fn(Vec<OutputFile>) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// One unit of page rendering: some output files from the page model.
 type Job<'a> = dyn Fn(&Generator) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'a;
 
 /// Builds every output file but the search index and the site card (the build makes those):
-/// each page through `render_page`, sorted by path.
+/// each page through `render_page`, each unit's files handed to `emit` as soon as they are made.
 /// `shards`: how many search bundles the search page merges.
 pub fn generate(
     inp: &Inputs,
     render_page: &RenderPage,
     shards: usize,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    emit: &Emit,
+) -> Result<(), Vec<Diagnostic>> {
     let g = Generator::new(inp, render_page, None);
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> =
-        jobs(inp, shards).par_iter().map(|job| job(&g)).collect();
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.extend(f),
-            Err(d) => problems.push(d),
-        }
+    let problems: Vec<Diagnostic> = jobs(inp, shards)
+        .par_iter()
+        .filter_map(|job| job(&g).and_then(emit).err())
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(files)
 }
 
 /// Every unit of work: one per item, and one for the site-wide files.

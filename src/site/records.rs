@@ -1,18 +1,19 @@
 //! Search records: one per page, entity, dataset, chart, key figure and source, from the
 //! Markdown texts alone (the search stage indexes them while pages render).
 
+use std::borrow::Cow;
+
 use crate::model::*;
 use crate::search::Record;
 
 use super::Inputs;
 
 /// One search record per page, entity, dataset, chart, key figure and source.
-pub fn search_records(inp: &Inputs) -> Vec<Record> {
-    let text_of = |kind: Kind, id: &str| {
+pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
+    let text_of = |kind: Kind, id: &str| -> &'a str {
         inp.markdown
             .get(&(kind, id.to_string()))
-            .map(|r| r.text.clone())
-            .unwrap_or_default()
+            .map_or("", |r| r.text.as_str())
     };
     let mut docs: Vec<Record> = Vec::new();
     for p in &inp.site.pages {
@@ -22,7 +23,7 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
             Kind::Page,
             &p.meta.id,
             &p.meta.title,
-            [&p.meta.summary, &text],
+            [p.meta.summary.as_str().into(), text.into()],
             &[],
         ));
     }
@@ -33,7 +34,7 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
             e.kind.kind(),
             &e.id,
             &e.name,
-            [&e.summary, &text],
+            [e.summary.as_str().into(), text.into()],
             &e.also,
         ));
     }
@@ -43,7 +44,7 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
             Kind::Dataset,
             &d.id,
             &d.title,
-            [&d.description, &d.locator],
+            [d.description.as_str().into(), d.locator.as_str().into()],
             &[],
         ));
     }
@@ -54,7 +55,7 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
             Kind::Chart,
             &c.id,
             &c.title,
-            [&c.description, subtitle],
+            [c.description.as_str().into(), subtitle.into()],
             &[],
         ));
     }
@@ -64,18 +65,17 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
             Kind::Figure,
             &f.id,
             &f.statement,
-            [&f.shown(), &f.locator],
+            [f.shown().into(), f.locator.as_str().into()],
             &[],
         ));
     }
     for s in &inp.site.sources {
-        let authors = s.authors.join(" ");
         docs.push(record(
             inp,
             Kind::Source,
             &s.id,
             &s.title,
-            [&s.label(), &authors],
+            [s.label().into(), s.authors.join(" ").into()],
             &[],
         ));
     }
@@ -83,23 +83,21 @@ pub fn search_records(inp: &Inputs) -> Vec<Record> {
 }
 
 /// A record: its text is the other names, the summary and the body, each when not empty.
-fn record(
-    inp: &Inputs,
+fn record<'a>(
+    inp: &Inputs<'a>,
     kind: Kind,
     id: &str,
-    title: &str,
-    [summary, text]: [&str; 2],
+    title: &'a str,
+    [summary, text]: [Cow<'a, str>; 2],
     also: &[String],
-) -> Record {
+) -> Record<'a> {
     Record {
         url: inp.config.link(&kind.url(id)),
-        title: title.to_string(),
-        kind: kind.label().to_string(),
-        text: [also.join(", ").as_str(), summary, text]
-            .iter()
+        title,
+        kind: kind.label(),
+        text: [also.join(", ").into(), summary, text]
+            .into_iter()
             .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<&str>>()
-            .join(" "),
+            .collect(),
     }
 }

@@ -250,7 +250,12 @@ pub fn write_some(out: &Path, files: &[OutputFile], written: &mut Written) -> io
 
 /// Refuses any path that would leave the output folder or overwrite the marker.
 fn check_paths(files: &[OutputFile]) -> io::Result<()> {
-    let bad = |p: &str| !is_safe_relative(p) || p == MARKER || p.ends_with(TEMP_SUFFIX);
+    let bad = |p: &str| {
+        !is_safe_relative(p)
+            || p == MARKER
+            || p.ends_with(TEMP_SUFFIX)
+            || p.split('/').next() == Some(STAGING)
+    };
     match files.iter().find(|f| bad(&f.path)) {
         Some(f) => Err(invalid(format!(
             "refusing to write {:?}: it would leave the output folder or overwrite fieldbook's own files",
@@ -414,82 +419,16 @@ fn remove_stale(out: &Path, rel: &str) -> io::Result<bool> {
 fn sync(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<(usize, usize)> {
     use rayon::prelude::*;
     check_paths(files)?;
-    match fs::symlink_metadata(out) {
-        Ok(m) if !m.is_dir() && !out.is_dir() => {
-            return Err(invalid(format!("{} is not a folder", out.display())))
-        }
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir_all(out)?,
-        Err(e) => return Err(e),
-    }
-    let _lock = lock(out)?;
-    // What is on disk now: from memory in a serve session, else the marker's manifest.
-    let manifest = if written.0.is_empty() {
-        Manifest::read(out)
-    } else {
-        Some(Manifest::Complete(std::mem::take(&mut written.0)))
-    };
-    let (known, previous, was_complete) = match manifest {
-        Some(Manifest::Complete(m)) => {
-            let paths = m.keys().cloned().collect();
-            (m, paths, true)
-        }
-        Some(Manifest::Pending(paths)) => (BTreeMap::new(), paths, false),
-        Some(Manifest::Unknown) => (BTreeMap::new(), BTreeSet::new(), false),
-        None if fs::read_dir(out)?.next().is_none() => (BTreeMap::new(), BTreeSet::new(), false),
-        None => {
-            return Err(invalid(format!(
-                "{} exists and is not fieldbook output (no {MARKER} file); refusing to write into it; choose another --out folder or empty it",
-                out.display()
-            )))
-        }
-    };
-    let since = fs::symlink_metadata(out.join(MARKER))
-        .ok()
-        .and_then(|m| mtime_of(&m));
-    let new: Vec<Entry> = files
-        .par_iter()
-        .map(|f| Entry {
-            hash: *blake3::hash(&f.bytes).as_bytes(),
-            len: f.bytes.len() as u64,
-        })
-        .collect();
-    // Which produced files already hold their bytes (checked on disk unless the manifest vouches).
-    let current: Vec<bool> = files
-        .par_iter()
-        .zip(&new)
-        .map(|(f, n)| is_current(out, &f.path, n, known.get(&f.path), since))
-        .collect();
-    let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<&String> = previous
-        .iter()
-        .filter(|p| !produced.contains(p.as_str()) && is_safe_relative(p) && p.as_str() != MARKER)
-        .collect();
-    let changed = current.iter().filter(|c| !**c).count();
-    if changed > 0 || !stale.is_empty() {
-        // Before the first change: every file this write may touch, so a cut-short write is
-        // finished by the next build and nothing outside the list is ever removed.
-        save_marker(
-            out,
-            &pending_text(previous.iter().chain(files.iter().map(|f| &f.path))),
-        )?;
-    }
-    files
-        .par_iter()
-        .zip(&current)
-        .filter(|(_, current)| !**current)
-        .try_for_each(|(f, _)| replace_file(out, &f.path, &f.bytes).map(|_| ()))?;
-    let mut removed = 0;
-    for p in stale {
-        removed += usize::from(remove_stale(out, p)?);
-    }
-    written.0 = files.iter().map(|f| f.path.clone()).zip(new).collect();
-    // An unchanged folder whose manifest already says so is left as it is (no write at all).
-    if changed > 0 || removed > 0 || !was_complete || written.0 != known {
-        save_marker(out, &complete_text(&written.0))?;
-    }
+    let stream = Stream::open(out, std::mem::take(written))?;
+    files.par_iter().try_for_each(|f| stream.put(f))?;
+    let (changed, removed, now) = stream.commit()?;
+    *written = now;
     Ok((changed, removed))
 }
+
+mod stream;
+
+pub use stream::{Stream, STAGING};
 
 #[cfg(test)]
 mod tests;
