@@ -8,7 +8,7 @@
 //! | a chart (SVG ×3, PNG) | the chart spec, its dataset, its source line |
 //! | a Markdown text | the text, its file, the flags, the config; then, checked on reuse, each dependency it recorded while rendering: the index entry of every item it linked or cited, and the rendered chart / dataset / key figure and the embed template of every item it may embed |
 //! | an HTML file | its template with every template that one extends, includes or imports, and the whole template context |
-//! | the search index | every search record |
+//! | a search shard | its search records and the language |
 //!
 //! Because a unit's key covers all it reads (templates see nothing but their context; Markdown
 //! reads the index only through the references it records), the dependency graph is the set of
@@ -201,13 +201,14 @@ impl Memo {
         self.get_or(&self.files, path, key, render)
     }
 
-    /// The search index files, rebuilt only when `key()` differs from last time.
+    /// The files of search shard `shard`, rebuilt only when `key()` differs from last time.
     pub fn search(
         &self,
+        shard: usize,
         key: impl FnOnce() -> Fingerprint,
         build: impl FnOnce() -> Result<Vec<crate::output::OutputFile>, String>,
     ) -> Result<Vec<crate::output::OutputFile>, String> {
-        self.get_or(&self.search, "", key, build)
+        self.get_or(&self.search, &shard.to_string(), key, build)
     }
 
     /// A Markdown text rendered, or reused when its `input` is unchanged and `dependencies` (the

@@ -187,7 +187,8 @@ pub(super) fn render_page(
     Ok(OutputFile { path, bytes })
 }
 
-/// The search index's files (none when search is off), reused while its records are unchanged.
+/// The search index's files (none when search is off), each shard reused while its records are
+/// unchanged.
 fn search_index(
     inp: &Inputs,
     records: &[crate::search::Record],
@@ -197,10 +198,14 @@ fn search_index(
         return Ok(Vec::new());
     }
     let language = &inp.config.language;
-    memo.search(
-        || Hasher::new().debug(&records).str(language).finish(),
-        || crate::search::build(records, language),
-    )
+    // One cache unit per shard: an edit re-indexes only the shard holding the edited record.
+    crate::search::build_cached(records, language, &|i, part, index| {
+        memo.search(
+            i,
+            || Hasher::new().debug(&part).str(language).finish(),
+            index,
+        )
+    })
 }
 
 /// The site's link-preview card (PNG), reused from the last output while its source matches.

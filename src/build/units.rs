@@ -30,7 +30,7 @@ pub fn render_charts(
         .charts
         .par_iter()
         .filter_map(|c| {
-            let d = site.datasets.iter().find(|d| d.id == c.dataset)?;
+            let d = site.dataset(&c.dataset)?;
             let label = index
                 .get(Kind::Source, &d.source)
                 .and_then(|e| e.cite_label.clone())
@@ -246,16 +246,16 @@ impl<'a> Dependencies<'a> {
                 .debug(&self.index.get(*kind, id));
             match kind {
                 Kind::Chart => {
-                    h.debug(&self.site.charts.iter().find(|c| &c.id == id))
+                    h.debug(&self.site.chart(id))
                         .debug(&self.chart_keys.get(id))
                         .fingerprint(&self.templates.fingerprint("embed_chart.html"));
                 }
                 Kind::Dataset => {
-                    h.debug(&self.site.datasets.iter().find(|d| &d.id == id))
+                    h.debug(&self.site.dataset(id))
                         .fingerprint(&self.templates.fingerprint("embed_dataset.html"));
                 }
                 Kind::Figure => {
-                    h.debug(&self.site.figures.iter().find(|f| &f.id == id))
+                    h.debug(&self.site.figure(id))
                         .fingerprint(&self.templates.fingerprint("embed_figure.html"));
                 }
                 _ => {}

@@ -1,7 +1,8 @@
 //! The whole site as loaded: every item of every kind, and the questions asked of all of them at
 //! once (which item has which URL, which web addresses the content writes).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use super::charts::Chart;
 use super::datasets::Dataset;
@@ -31,9 +32,59 @@ pub struct Site {
     pub figures: Vec<KeyFigure>,
     /// Corrections log.
     pub corrections: Vec<Correction>,
+    /// Each kind's positions by id, made on the first lookup (the model is not changed after
+    /// it is loaded).
+    ids: OnceLock<Ids>,
+}
+
+/// Where each item of the kinds looked up by id sits in its list.
+#[derive(Debug, Clone, Default)]
+struct Ids {
+    datasets: HashMap<String, usize>,
+    charts: HashMap<String, usize>,
+    sources: HashMap<String, usize>,
+    figures: HashMap<String, usize>,
+}
+
+/// Positions by id; the first of two items with one id (a duplicate is an error of its own).
+fn positions<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id.clone()).or_insert(i);
+    }
+    map
 }
 
 impl Site {
+    fn ids(&self) -> &Ids {
+        self.ids.get_or_init(|| Ids {
+            datasets: positions(self.datasets.iter().map(|d| &d.id)),
+            charts: positions(self.charts.iter().map(|c| &c.id)),
+            sources: positions(self.sources.iter().map(|s| &s.id)),
+            figures: positions(self.figures.iter().map(|f| &f.id)),
+        })
+    }
+
+    /// The dataset with this id.
+    pub fn dataset(&self, id: &str) -> Option<&Dataset> {
+        self.datasets.get(*self.ids().datasets.get(id)?)
+    }
+
+    /// The chart with this id.
+    pub fn chart(&self, id: &str) -> Option<&Chart> {
+        self.charts.get(*self.ids().charts.get(id)?)
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.get(*self.ids().sources.get(id)?)
+    }
+
+    /// The key figure with this id.
+    pub fn figure(&self, id: &str) -> Option<&KeyFigure> {
+        self.figures.get(*self.ids().figures.get(id)?)
+    }
+
     /// Where each item with a page of its own was declared, by its site path (`/places/x/`).
     pub fn origins_by_url(&self) -> BTreeMap<String, &Origin> {
         let mut out = BTreeMap::new();

@@ -54,6 +54,13 @@ fn shard_dir(i: usize) -> String {
     }
 }
 
+/// One shard's files, or why it could not be built.
+pub type Shard = Result<Vec<OutputFile>, String>;
+
+/// How a caller keeps shards between builds (`serve`): given the shard's number and records and
+/// the function that indexes them, returns its files, from a cache or by calling the function.
+pub type ShardCache<'a> = dyn Fn(usize, &[Record<'_>], &dyn Fn() -> Shard) -> Shard + Sync + 'a;
+
 /// Indexes `records` (in the given order, so the output is deterministic) and returns Pagefind's
 /// files under [`DIR`]: its script, WebAssembly, entry file and index chunks; with more than one
 /// shard (see [`shard_count`]), the others' entry files, WebAssembly and chunks under `DIR/1/`,
@@ -64,6 +71,15 @@ fn shard_dir(i: usize) -> String {
 /// so a worker waiting here could pick up another build's indexing job (nested runtimes panic),
 /// or every worker could end up waiting (deadlock).
 pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, String> {
+    build_cached(records, language, &|_, _, index| index())
+}
+
+/// [`build`], each shard through `cache`, so that an edit re-indexes only the shard it changed.
+pub fn build_cached(
+    records: &[Record],
+    language: &str,
+    cache: &ShardCache,
+) -> Result<Vec<OutputFile>, String> {
     let language = if language.is_empty() { "en" } else { language };
     let per_shard = records.len().div_ceil(shard_count(records.len())).max(1);
     let parts: Vec<&[Record<'_>]> = records.chunks(per_shard).collect();
@@ -74,15 +90,18 @@ pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, Stri
         .min(parts.len())
         .min((RECORDS_AT_ONCE / per_shard).max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Shard = Result<Vec<OutputFile>, String>;
     let done: std::sync::Mutex<Vec<(usize, Shard)>> = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(part) = parts.get(i) else { break };
-                let shard = std::panic::catch_unwind(|| build_shard(part, language, i))
-                    .unwrap_or_else(|_| Err("the search indexer stopped unexpectedly".to_string()));
+                let index = || {
+                    std::panic::catch_unwind(|| build_shard(part, language, i)).unwrap_or_else(
+                        |_| Err("the search indexer stopped unexpectedly".to_string()),
+                    )
+                };
+                let shard = cache(i, part, &index);
                 done.lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .push((i, shard));
@@ -251,6 +270,39 @@ mod tests {
         };
         assert_eq!(fragments("pagefind/1/"), 150);
         assert_eq!(fragments("pagefind/fragment/"), 151);
+    }
+
+    #[test]
+    fn an_edit_reindexes_only_the_shard_holding_it() {
+        use std::collections::HashMap;
+        use std::sync::Mutex;
+        let titles: Vec<String> = (0..301).map(|i| format!("P{i}")).collect();
+        let mut texts: Vec<String> = (0..301).map(|i| format!("words {i}")).collect();
+        let kept: Mutex<HashMap<(usize, String), Vec<OutputFile>>> = Mutex::default();
+        let indexed = std::sync::atomic::AtomicUsize::new(0);
+        let cache = |i: usize, part: &[Record<'_>], index: &dyn Fn() -> Shard| -> Shard {
+            let key = (i, format!("{part:?}"));
+            if let Some(files) = kept.lock().unwrap().get(&key) {
+                return Ok(files.clone());
+            }
+            indexed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let files = index()?;
+            kept.lock().unwrap().insert(key, files.clone());
+            Ok(files)
+        };
+        let mut outputs = Vec::new();
+        for edit in [false, true] {
+            if edit {
+                texts[200] = "an edited page".into();
+            }
+            let records: Vec<Record> = (0..301)
+                .map(|i| record(&format!("/p{i}/"), &titles[i], &texts[i]))
+                .collect();
+            outputs.push(build_cached(&records, "en", &cache).expect("index builds"));
+            assert_eq!(outputs.last(), Some(&build(&records, "en").expect("index builds")));
+        }
+        assert_eq!(indexed.into_inner(), 3, "two shards, then only the edited one");
+        assert_ne!(outputs[0], outputs[1]);
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl<'a> Generator<'a> {
         let Some(out) = self.inp.charts.get(&c.id) else {
             return Ok(Vec::new());
         };
-        let Some(d) = self.inp.site.datasets.iter().find(|d| d.id == c.dataset) else {
+        let Some(d) = self.inp.site.dataset(&c.dataset) else {
             return Ok(Vec::new());
         };
         // The data behind the chart: the chart's rows, with source/locator columns when present.

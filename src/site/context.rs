@@ -239,7 +239,7 @@ impl<'a> Generator<'a> {
 
     /// A source by id.
     pub fn source(&self, id: &str) -> Option<&'a Source> {
-        self.inp.site.sources.iter().find(|s| s.id == id)
+        self.inp.site.source(id)
     }
 
     /// Hands the page at `path` (its template and context) to the caller's renderer, which

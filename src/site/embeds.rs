@@ -29,7 +29,7 @@ impl crate::render::markdown::Embedder for Embeds<'_> {
         let cx = match kind {
             Kind::Chart => {
                 let (Some(chart), Some(out)) = (
-                    self.site.charts.iter().find(|x| x.id == id),
+                    self.site.chart(id),
                     self.charts.get(id),
                 ) else {
                     return String::new();
@@ -40,7 +40,7 @@ impl crate::render::markdown::Embedder for Embeds<'_> {
                        "url": c.link(&Kind::Chart.url(id)), "data": c.link(&Kind::Dataset.url(&chart.dataset)), "svg": c.link(&format!("/charts/{id}.svg")), "png": c.link(&format!("/charts/{id}.png"))})
             }
             Kind::Dataset => {
-                let Some(d) = self.site.datasets.iter().find(|x| x.id == id) else {
+                let Some(d) = self.site.dataset(id) else {
                     return String::new();
                 };
                 let columns: Vec<Value> = d.columns.iter().filter(|col| col.kind != ColumnType::Source && col.name != "locator").map(|col| json!({"title": col.title, "unit": col.unit, "numeric": col.kind.is_numeric() && !col.is_year()})).collect();
@@ -60,7 +60,7 @@ impl crate::render::markdown::Embedder for Embeds<'_> {
                        "url": c.link(&Kind::Dataset.url(id)), "csv": c.link(&format!("/data/{id}.csv"))})
             }
             Kind::Figure => {
-                let Some(f) = self.site.figures.iter().find(|x| x.id == id) else {
+                let Some(f) = self.site.figure(id) else {
                     return String::new();
                 };
                 json!({"anchor": anchor, "number": number, "shown": f.shown(), "unit": f.unit, "statement": f.statement, "locator": f.locator, "url": c.link(&Kind::Figure.url(id))})

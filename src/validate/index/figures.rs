@@ -62,7 +62,7 @@ pub(super) fn figure_problems(f: &KeyFigure, site: &Site) -> Vec<Diagnostic> {
     let dataset = f
         .dataset
         .as_ref()
-        .and_then(|id| site.datasets.iter().find(|d| &d.id == id));
+        .and_then(|id| site.dataset(id));
     if let Some(d) = dataset {
         let cells: Vec<f64> = d
             .rows

@@ -22,13 +22,13 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
     site.pages.iter().for_each(|p| r.page(p));
     site.datasets.iter().for_each(|d| r.dataset(d));
     for c in &site.charts {
-        match site.datasets.iter().find(|d| d.id == c.dataset) {
+        match site.dataset(&c.dataset) {
             Some(d) => r.problems.extend(chart_columns(c, d)),
             None => r.need(Kind::Dataset, &c.dataset, &c.origin, "dataset"),
         }
     }
     for c in &site.charts {
-        if let Some(d) = site.datasets.iter().find(|d| d.id == c.dataset) {
+        if let Some(d) = site.dataset(&c.dataset) {
             r.problems.extend(chart_data_problems(c, d));
         }
     }
