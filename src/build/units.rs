@@ -36,8 +36,14 @@ pub fn render_charts(
                 .and_then(|e| e.cite_label.clone())
                 .unwrap_or_else(|| d.source.clone());
             let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
+            let notes = plain_notes(c, index);
             let key = if memo.enabled() {
-                Hasher::new().debug(c).debug(d).str(&source_line).finish()
+                Hasher::new()
+                    .debug(c)
+                    .debug(d)
+                    .str(&source_line)
+                    .debug(&notes)
+                    .finish()
             } else {
                 [0; 32]
             };
@@ -45,9 +51,13 @@ pub fn render_charts(
                 &c.id,
                 || key,
                 || {
-                    let wide = chart::svg(c, d, chart::Size::Wide, &source_line)?;
-                    let narrow = chart::svg(c, d, chart::Size::Narrow, &source_line)?;
-                    let card = chart::svg(c, d, chart::Size::Card, &source_line)?;
+                    let caption = chart::Caption {
+                        notes: &notes,
+                        source: &source_line,
+                    };
+                    let wide = chart::svg_with(c, d, chart::Size::Wide, caption)?;
+                    let narrow = chart::svg_with(c, d, chart::Size::Narrow, caption)?;
+                    let card = chart::svg_with(c, d, chart::Size::Card, caption)?;
                     let previous = memo.previous_file(&chart::png_path(&c.id));
                     let png = chart::png(&card, previous)?;
                     Ok(ChartOut { wide, narrow, png })
@@ -84,6 +94,40 @@ pub fn render_charts(
         }
     }
     (out, keys)
+}
+
+/// For texts that may not embed: chart notes read as plain text.
+struct NoEmbeds;
+
+impl markdown::Embedder for NoEmbeds {
+    fn embed(&self, _: Kind, _: &str, _: usize, _: Option<&str>) -> String {
+        String::new()
+    }
+}
+
+/// A chart's notes as plain text, for the SVG: links read as their text (an item's title when the
+/// link has none), emphasis dropped. Problems in them are reported by the Markdown stage.
+fn plain_notes(c: &model::Chart, index: &Index) -> Vec<String> {
+    let link = |p: &str| p.to_string();
+    let cx = markdown::Context {
+        index,
+        embedder: &NoEmbeds,
+        link: &link,
+        path: &c.origin.path,
+        paragraph_ids: false,
+        embeds: false,
+    };
+    c.notes
+        .iter()
+        .map(|n| {
+            let text = Located {
+                text: n.clone(),
+                line: c.origin.line,
+                col: c.origin.col,
+            };
+            markdown::render(&text, &cx).text
+        })
+        .collect()
 }
 
 /// One Markdown text to render: its key, text, file, and whether it is a page body (paragraph

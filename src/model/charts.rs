@@ -55,6 +55,57 @@ pub struct Axis {
     pub scale: Option<String>,
 }
 
+/// A series break: from `at` on (an x value, such as the year 2006), the data come from another
+/// source or basis.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesBreak {
+    /// The first x value of the new source or basis.
+    pub at: f64,
+    /// A short label drawn beside the mark and repeated in the notes.
+    pub label: String,
+}
+
+impl SeriesBreak {
+    /// `at` as written: a whole number without separators ("2006"), else as it is.
+    pub fn at_text(&self) -> String {
+        if self.at.fract() == 0.0 && self.at.abs() < 1e15 {
+            format!("{}", self.at as i64)
+        } else {
+            self.at.to_string()
+        }
+    }
+
+    /// The sentence listing the break among the chart's notes (page and SVG).
+    pub fn note(&self) -> String {
+        format!("Series break at {}: {}", self.at_text(), self.label.trim())
+    }
+}
+
+/// Which rows hold open ranges: a value printed as "more than" (a lower bound) or "less than" (an
+/// upper bound), told apart by a column of the dataset.
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenValues {
+    /// The column that says how a value is printed.
+    pub field: String,
+    /// Rows whose `field` equals this are lower bounds: more than their value.
+    #[serde(default)]
+    pub above: Option<String>,
+    /// Rows whose `field` equals this are upper bounds: less than their value.
+    #[serde(default)]
+    pub below: Option<String>,
+}
+
+/// Which way a value is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    /// More than the value.
+    Above,
+    /// Less than the value.
+    Below,
+}
+
 /// A chart spec.
 #[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,7 +148,14 @@ pub struct Chart {
     /// Several aligned panels sharing x.
     #[serde(default)]
     pub panels: Vec<Axis>,
-    /// Notes under the chart (Markdown).
+    /// Series breaks: where the data change source or basis, each drawn as a labelled vertical mark
+    /// (lines do not join across it) and listed in the chart's notes.
+    #[serde(default)]
+    pub breaks: Vec<SeriesBreak>,
+    /// Rows printed as open ranges ("more than 30,000"), drawn with an arrow and a `>` label.
+    #[serde(default)]
+    pub open: Option<OpenValues>,
+    /// Notes under the chart (Markdown); also drawn inside the SVG, as plain text.
     #[serde(default)]
     pub notes: Vec<String>,
     /// Old ids.
@@ -118,6 +176,19 @@ impl Chart {
             .get(value)
             .copied()
             .unwrap_or((self.origin.line, self.origin.col))
+    }
+
+    /// Whether `row`'s value is printed as an open range, and which way.
+    pub fn open_of(&self, row: &Row) -> Option<Open> {
+        let o = self.open.as_ref()?;
+        let cell = row.get(&o.field)?;
+        if o.above.as_deref().is_some_and(|v| cell.matches(v)) {
+            Some(Open::Above)
+        } else if o.below.as_deref().is_some_and(|v| cell.matches(v)) {
+            Some(Open::Below)
+        } else {
+            None
+        }
     }
 
     /// The rows this chart draws: the dataset's rows after `filter` and `exclude`.

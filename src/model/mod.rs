@@ -16,7 +16,8 @@ mod sources;
 mod store;
 
 pub use charts::{
-    chartable, Axis, Chart, ChartKind, Orientation, CHART_VALUE_LIMIT, CHART_VALUE_SMALLEST,
+    chartable, Axis, Chart, ChartKind, Open, OpenValues, Orientation, SeriesBreak,
+    CHART_VALUE_LIMIT, CHART_VALUE_SMALLEST,
 };
 pub use datasets::{
     format_number, Cell, Check, Column, ColumnType, Dataset, DatasetHeader, Note, Row,

@@ -21,6 +21,7 @@ struct ChartCx<'a> {
     cite: Formatted,
     chart: ChartFields<'a>,
     iframe: String,
+    breaks: Vec<BreakCx>,
     notes: Vec<String>,
     table: TableCx<'a>,
     dataset: Option<Link>,
@@ -28,6 +29,17 @@ struct ChartCx<'a> {
     json: String,
     source_line: String,
     backlinks: Vec<Link>,
+}
+
+/// A series break as the chart's notes list it.
+#[derive(Serialize)]
+struct BreakCx {
+    /// The x value where the new basis begins, as written ("2006").
+    at: String,
+    /// Its label.
+    label: String,
+    /// The sentence the SVG draws among its notes ("Series break at 2006: ...").
+    note: String,
 }
 
 #[derive(Serialize)]
@@ -68,6 +80,15 @@ impl<'a> Generator<'a> {
             ),
             chart: self.chart_fields(c, out),
             iframe: format!("<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>", embed_url, escape_attr(&c.title)),
+            breaks: c
+                .breaks
+                .iter()
+                .map(|b| BreakCx {
+                    at: b.at_text(),
+                    label: b.label.clone(),
+                    note: b.note(),
+                })
+                .collect(),
             notes: (0..c.notes.len())
                 .filter_map(|i| {
                     self.md(Kind::Chart, &format!("{}#note-{i}", c.id))

@@ -1,14 +1,16 @@
 //! The frame around a chart's panels: title and subtitle above, legend (colour swatches for series,
-//! marker shapes for `shape`) and the source line below. Its text is wrapped and measured once, in
+//! marker shapes for `shape`, arrows for open values), the notes and the source line below. Its text is wrapped and measured once, in
 //! [`Frame::new`], so the panels get the height that is left.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::annotate::{draw_arrow, open_kinds};
 use super::marker::draw_marker;
 use super::style::Paint;
 use super::text::{wrap, wrap_bold, CHAR_W};
 use super::{distinct, Plot};
+use crate::model::Open;
 
 /// What a legend entry shows before its name.
 enum LegendMark {
@@ -16,24 +18,31 @@ enum LegendMark {
     Swatch(u8),
     /// Marker shape `k`.
     Shape(usize),
+    /// An arrow: up for "more than", down for "less than".
+    Arrow(Open),
 }
 
 /// The chart's header and footer, wrapped and measured.
 pub(super) struct Frame {
     title: Vec<String>,
     subtitle: Vec<String>,
+    /// Each note's wrapped lines.
+    notes: Vec<Vec<String>>,
     source: Vec<String>,
     legend: Vec<(String, LegendMark)>,
     legend_rows: u32,
     /// Height of the title and subtitle, in pixels.
     pub(super) header: u32,
-    /// Height of the legend and source line, in pixels.
+    /// Height of the legend, notes and source line, in pixels.
     pub(super) footer: u32,
+    /// The part of `footer` the notes take (the chart grows by it, so the plot keeps its size).
+    pub(super) notes_height: u32,
 }
 
 impl Frame {
-    /// Wraps the title, subtitle and `source_line` to the chart's width and lays out the legend.
-    pub(super) fn new(plot: &Plot, source_line: &str) -> Frame {
+    /// Wraps the title, subtitle, `notes` and `source_line` to the chart's width and lays out the
+    /// legend.
+    pub(super) fn new(plot: &Plot, notes: &[String], source_line: &str) -> Frame {
         let (w, font) = (plot.width, plot.font);
         let title = wrap_bold(&plot.chart.title, w, font * 1.3 / 1.24);
         let subtitle = plot
@@ -43,6 +52,27 @@ impl Frame {
             .map(|s| wrap(s, w, font / 1.24))
             .unwrap_or_default();
         let source = wrap(source_line, w, font * 0.85 / 1.24);
+        let numbered = notes.len() > 1;
+        let notes: Vec<Vec<String>> = notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let text = if numbered {
+                    format!("{}. {n}", i + 1)
+                } else {
+                    format!("Note: {n}")
+                };
+                // Notes are plain running text, narrower on average than titles: 0.54 em a letter.
+                wrap(&text, w, font * NOTE / 1.24 * 0.9)
+            })
+            .collect();
+        let note_lines: usize = notes.iter().map(Vec::len).sum();
+        let notes_height = if notes.is_empty() {
+            0
+        } else {
+            (note_lines as f64 * font * NOTE * 1.15 + notes.len() as f64 * font * 0.3 + font * 0.4)
+                as u32
+        };
         let legend = legend_items(plot);
         let legend_rows = if legend.is_empty() {
             0
@@ -54,15 +84,18 @@ impl Frame {
             + subtitle.len() as f64 * font
             + font * 0.6) as u32;
         let footer = (font * 0.8 + source.len() as f64 * font * 0.95) as u32
-            + legend_rows * (font * 1.2) as u32;
+            + legend_rows * (font * 1.2) as u32
+            + notes_height;
         Frame {
             title,
             subtitle,
+            notes,
             source,
             legend,
             legend_rows,
             header,
             footer,
+            notes_height,
         }
     }
 
@@ -89,7 +122,7 @@ impl Frame {
         Ok(())
     }
 
-    /// The legend, then the source line under it.
+    /// The legend, the notes, then the source line under them.
     pub(super) fn draw_footer<DB: DrawingBackend>(
         &self,
         foot: &DrawingArea<DB, Shift>,
@@ -97,10 +130,22 @@ impl Frame {
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let font = plot.font;
         self.draw_legend(foot, plot.width, font)?;
+        let note_style = ("sans-serif", font * NOTE)
+            .into_font()
+            .color(&Paint::Ink.rgb());
+        let mut ny = (self.legend_rows as f64 * font * 1.2 + font * 0.5) as i32;
+        for note in &self.notes {
+            for line in note {
+                foot.draw(&Text::new(line.clone(), (12, ny), note_style.clone()))?;
+                ny += (font * NOTE * 1.15) as i32;
+            }
+            ny += (font * 0.3) as i32;
+        }
         let src_style = ("sans-serif", font * 0.85)
             .into_font()
             .color(&Paint::Muted.rgb());
-        let mut sy = (self.legend_rows as f64 * font * 1.2 + font * 0.5) as i32;
+        let mut sy =
+            (self.legend_rows as f64 * font * 1.2 + font * 0.5) as i32 + self.notes_height as i32;
         for line in &self.source {
             foot.draw(&Text::new(line.clone(), (12, sy), src_style.clone()))?;
             sy += (font * 0.95) as i32;
@@ -135,6 +180,13 @@ impl Frame {
                 LegendMark::Shape(k) => {
                     draw_marker(foot, (cx, cy), *k, r, Paint::Ink.rgb().filled())?
                 }
+                LegendMark::Arrow(dir) => {
+                    let from = match dir {
+                        Open::Above => cy + r + 2,
+                        Open::Below => cy - r - 2,
+                    };
+                    draw_arrow(foot, (cx, from), *dir, 2 * r + 4, Paint::Ink)?
+                }
             }
             foot.draw(&Text::new(name.clone(), (x + 18, y), st.clone()))?;
             x += width;
@@ -163,8 +215,18 @@ fn legend_items(plot: &Plot) -> Vec<(String, LegendMark)> {
                 .map(|(i, n)| (n.clone(), LegendMark::Shape(i))),
         );
     }
+    items.extend(open_kinds(plot).into_iter().map(|dir| {
+        let name = match dir {
+            Open::Above => "more than the value shown (lower bound)",
+            Open::Below => "less than the value shown (upper bound)",
+        };
+        (name.to_string(), LegendMark::Arrow(dir))
+    }));
     items
 }
+
+/// Size of the notes' text, relative to the chart's font.
+const NOTE: f64 = 0.8;
 
 /// The width a legend entry takes: its mark, its name and the gap after it.
 fn legend_width(name: &str, font: f64) -> i32 {

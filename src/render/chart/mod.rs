@@ -17,6 +17,7 @@ use plotters::prelude::*;
 
 use crate::model::{Axis, Cell, Chart, ChartKind, Dataset, Orientation, Row};
 
+mod annotate;
 mod axis;
 mod bars;
 mod frame;
@@ -38,6 +39,16 @@ pub struct ChartOut {
     pub narrow: String,
     /// 1200x630 PNG.
     pub png: Vec<u8>,
+}
+
+/// The text under a chart: its notes as plain text (drawn in the wide and narrow SVG, after the
+/// series breaks' own notes) and the source line.
+#[derive(Debug, Clone, Copy)]
+pub struct Caption<'a> {
+    /// The chart's notes, one paragraph each, as plain text.
+    pub notes: &'a [String],
+    /// "Source: ..." credit.
+    pub source: &'a str,
 }
 
 /// Layout presets.
@@ -93,6 +104,8 @@ struct Plot<'a> {
     font: f64,
     /// The SVG's width in pixels.
     width: u32,
+    /// The x coordinate and label of each series break inside the chart's x range.
+    breaks: Vec<(f64, &'a str)>,
 }
 
 /// A panel's coordinates: plain numbers on both axes.
@@ -158,12 +171,28 @@ fn position(names: &[String], row: &Row, field: Option<&str>) -> usize {
     names.iter().position(|n| *n == v).unwrap_or(0)
 }
 
-/// Renders the chart at `size`; `uid` makes element ids unique when several charts share a page.
+/// Renders the chart at `size` with `source_line` under it and no notes (see [`svg_with`]).
 pub fn svg(
     chart: &Chart,
     dataset: &Dataset,
     size: Size,
     source_line: &str,
+) -> Result<String, String> {
+    let caption = Caption {
+        notes: &[],
+        source: source_line,
+    };
+    svg_with(chart, dataset, size, caption)
+}
+
+/// Renders the chart at `size` with its caption: the notes (and series breaks) are drawn under the
+/// plot in the wide and narrow sizes, so a downloaded or embedded SVG carries them; the card (a
+/// fixed 1200x630 preview) has the source line only.
+pub fn svg_with(
+    chart: &Chart,
+    dataset: &Dataset,
+    size: Size,
+    caption: Caption,
 ) -> Result<String, String> {
     let rows = chart.rows(dataset);
     // Validation reports these at their rows (`index::chart_data_problems`); this guard keeps any
@@ -188,8 +217,19 @@ pub fn svg(
         series: &series,
         font: size.font(),
         width,
+        breaks: annotate::break_positions(chart, &rows),
     };
-    let frame = frame::Frame::new(&plot, source_line);
+    let notes = match size {
+        Size::Card => Vec::new(),
+        _ => chart
+            .breaks
+            .iter()
+            .map(|b| b.note())
+            .chain(caption.notes.iter().cloned())
+            .collect(),
+    };
+    let frame = frame::Frame::new(&plot, &notes, caption.source);
+    let height = height + frame.notes_height;
     let mut buf = String::new();
     draw(&mut buf, &plot, &frame, &panels, height).map_err(|e| format!("drawing failed: {e:?}"))?;
     Ok(style::restyle(&buf, chart, size))
@@ -220,6 +260,7 @@ fn draw(
                 let titles = xy::Titles {
                     x_axis: p + 1 == panels.len(),
                     panel: panels.len() > 1,
+                    first: p == 0,
                 };
                 xy::draw(area, plot, axis, titles)?
             }

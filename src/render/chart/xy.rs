@@ -1,10 +1,13 @@
 //! Line and point panels: x is a number (such as a year), y a value on a linear or log axis. A row
 //! with a low–high range is drawn as a range bar with caps; a row with a value as a marker (its shape
-//! from the `shape` field); lines join each series' values, under the marks.
+//! from the `shape` field), with an arrow when the value is open ("more than"); lines join each
+//! series' values, under the marks, and break at a blank and at a series break. On a points chart,
+//! marks at the same x are set apart sideways.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::annotate::{broken_between, draw_breaks, draw_open, draw_open_labels, OpenMark};
 use super::axis::{axis_title, house_style, tick, value_domain};
 use super::marker::draw_marker;
 use super::style::Paint;
@@ -17,6 +20,8 @@ pub(super) struct Titles {
     pub(super) x_axis: bool,
     /// The value axis's title above the panel (charts of several panels), instead of beside it.
     pub(super) panel: bool,
+    /// The first panel, which labels the series breaks.
+    pub(super) first: bool,
 }
 
 /// A panel's coordinate ranges.
@@ -101,6 +106,7 @@ pub(super) fn draw<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let scale = Scale::new(plot, axis);
     let mut cc = draw_axes(area, plot, axis, &scale, &titles)?;
+    draw_breaks(area, &cc, plot, scale.y, titles.first)?;
     if plot.chart.kind == ChartKind::Line {
         draw_lines(&mut cc, plot, axis, &scale)?;
     }
@@ -157,27 +163,53 @@ fn draw_axes<'a, DB: DrawingBackend>(
     Ok(cc)
 }
 
-/// One line per series (one line when there are no series) through its values.
+/// One line per series (one line when there are no series) through its values, in pieces: a row
+/// with a blank value ends a piece (a blank is never bridged), and so does a series break.
 fn draw_lines<DB: DrawingBackend>(
     cc: &mut Coords<DB>,
     plot: &Plot,
     axis: &Axis,
     scale: &Scale,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let chart = plot.chart;
     for i in 0..plot.series.len().max(1) {
-        let pts: Vec<(f64, f64)> = plot
+        let rows = plot
             .rows
             .iter()
-            .filter(|r| plot.series.is_empty() || series_of(plot, r) == i)
-            .filter_map(|r| Some((value(r, &chart.x.field)?, scale.y(value(r, &axis.field)?))))
-            .collect();
-        cc.draw_series(std::iter::once(PathElement::new(
-            pts,
-            Paint::Series(i as u8).rgb().stroke_width(2),
-        )))?;
+            .filter(|r| plot.series.is_empty() || series_of(plot, r) == i);
+        for piece in pieces(plot, rows, axis, scale) {
+            cc.draw_series(std::iter::once(PathElement::new(
+                piece,
+                Paint::Series(i as u8).rgb().stroke_width(2),
+            )))?;
+        }
     }
     Ok(())
+}
+
+/// The runs of a series' points that a line may join, each of at least two points.
+fn pieces<'r>(
+    plot: &Plot,
+    rows: impl Iterator<Item = &'r &'r Row>,
+    axis: &Axis,
+    scale: &Scale,
+) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for r in rows {
+        let Some(x) = value(r, &plot.chart.x.field) else {
+            continue;
+        };
+        let last = out.last().and_then(|p| p.last()).map(|p| p.0);
+        let point = value(r, &axis.field).map(|v| (x, scale.y(v)));
+        let joined = point.is_some() && last.is_none_or(|l| !broken_between(plot, l, x));
+        if !joined && out.last().is_some_and(|p| !p.is_empty()) {
+            out.push(Vec::new());
+        }
+        if let (Some(p), Some(piece)) = (point, out.last_mut()) {
+            piece.push(p);
+        }
+    }
+    out.retain(|p| p.len() > 1);
+    out
 }
 
 /// A mark per row: a range bar where the row has a range, else a marker at its value.
@@ -190,11 +222,15 @@ fn draw_marks<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let chart = plot.chart;
     let shapes = distinct(plot.rows, chart.shape.as_deref());
-    for r in plot.rows {
-        let Some(x) = value(r, &chart.x.field) else {
+    let size = (plot.font * 0.3) as i32;
+    let base = area.get_base_pixel();
+    let offsets = jitter(plot, axis, cc);
+    let mut open = Vec::new();
+    for (r, dx) in plot.rows.iter().zip(offsets) {
+        let Some(x0) = value(r, &chart.x.field) else {
             continue;
         };
-        let x = x + jitter(plot, r);
+        let x = x0 + dx;
         let s = series_of(plot, r) as u8;
         if let Some((lo, hi)) = range(r, axis) {
             draw_range(cc, x, (scale.y(lo), scale.y(hi)), s, scale.cap())?;
@@ -205,12 +241,21 @@ fn draw_marks<DB: DrawingBackend>(
         };
         let shape = position(&shapes, r, chart.shape.as_deref());
         let style = Paint::Mark(s).rgb().filled();
-        let size = (plot.font * 0.3) as i32;
         let at = cc.backend_coord(&(x, scale.y(y)));
-        let base = area.get_base_pixel();
-        draw_marker(area, (at.0 - base.0, at.1 - base.1), shape, size, style)?;
+        let at = (at.0 - base.0, at.1 - base.1);
+        draw_marker(area, at, shape, size, style)?;
+        if let Some(dir) = chart.open_of(r) {
+            let mark = OpenMark {
+                key: (x0.to_bits(), y.to_bits(), dir == crate::model::Open::Above),
+                at,
+                value: y,
+                dir,
+            };
+            draw_open(area, &mark, s, size, plot.font)?;
+            open.push(mark);
+        }
     }
-    Ok(())
+    draw_open_labels(area, &open, size, plot.font)
 }
 
 /// A range at `x` from `lo` to `hi` (coordinates) in series `s`: a bar with a cap at each end.
@@ -239,13 +284,33 @@ fn series_of(plot: &Plot, row: &Row) -> usize {
     position(plot.series, row, plot.chart.series.as_deref())
 }
 
-/// On a points chart of several series, each series' points shift a little sideways so equal
-/// values stay apart.
-fn jitter(plot: &Plot, row: &Row) -> f64 {
-    let n = plot.series.len().max(1) as f64;
-    if plot.chart.kind == ChartKind::Points && n > 1.0 {
-        (series_of(plot, row) as f64 - (n - 1.0) / 2.0) * 0.22
+/// Each row's sideways shift, in x units: on a points chart, the marks drawn at the same x are set
+/// a marker's width apart around it, in row order, so equal values stay apart; a lone mark stays on
+/// its x. Lines are never shifted.
+fn jitter<DB: DrawingBackend>(plot: &Plot, axis: &Axis, cc: &Coords<DB>) -> Vec<f64> {
+    let x_of = |r: &Row| value(r, &plot.chart.x.field);
+    let drawn = |r: &Row| value(r, &axis.field).is_some() || range(r, axis).is_some();
+    if plot.chart.kind != ChartKind::Points {
+        return vec![0.0; plot.rows.len()];
+    }
+    let x0 = plot.rows.iter().find_map(|r| x_of(r)).unwrap_or(0.0);
+    let per_unit = (cc.backend_coord(&(x0 + 1.0, 0.0)).0 - cc.backend_coord(&(x0, 0.0)).0) as f64;
+    let step = if per_unit > 0.0 {
+        plot.font * 0.9 / per_unit
     } else {
         0.0
-    }
+    };
+    plot.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let Some(x) = x_of(r).filter(|_| drawn(r)) else {
+                return 0.0;
+            };
+            let same = |o: &&&Row| drawn(o) && x_of(o) == Some(x);
+            let n = plot.rows.iter().filter(same).count() as f64;
+            let rank = plot.rows[..i].iter().filter(same).count() as f64;
+            (rank - (n - 1.0) / 2.0) * step
+        })
+        .collect()
 }
