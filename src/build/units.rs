@@ -35,7 +35,8 @@ pub fn render_charts(
                 .get(Kind::Source, &d.source)
                 .and_then(|e| e.cite_label.clone())
                 .unwrap_or_else(|| d.source.clone());
-            let source_line = format!("Source: {label}, {}. Chart: fieldbook.", d.locator);
+            let locator = site.readable_locator(&d.locator);
+            let source_line = format!("Source: {label}, {locator}. Chart: fieldbook.");
             let notes = plain_notes(c, index);
             let key = if memo.enabled() {
                 Hasher::new()

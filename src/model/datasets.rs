@@ -48,6 +48,10 @@ pub struct Column {
     /// What the column means, when the title is not enough.
     #[serde(default)]
     pub description: Option<String>,
+    /// The kind of item each cell names by id (`org`, `place`, `person`, `term`, ...): tables show
+    /// the item's name linked to its page; the CSV keeps the id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<String>,
 }
 
 /// One cell of a dataset. A blank stays blank: it is never zero.

@@ -39,6 +39,13 @@ pub struct KeyFigure {
     /// Markdown note.
     #[serde(default)]
     pub note: Option<String>,
+    /// The theme the figures index lists it under (the theme's title). Themes are listed in the
+    /// order of their first figure in the files; when one figure has a theme, every figure needs one.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Shown on the home page, in file order.
+    #[serde(default)]
+    pub headline: bool,
     /// Old ids.
     #[serde(default)]
     pub aliases: Vec<String>,

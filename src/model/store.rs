@@ -130,4 +130,45 @@ impl Site {
             .filter_map(|s| Some((s.url.as_deref()?, &s.origin, "url")))
             .collect()
     }
+
+    /// `text` (a locator, or a source's `cited-in`) as readers see it: a source id after
+    /// "cited in ", or before the first comma, becomes the source's author-date label ("cited in
+    /// kinu2016 II.1" reads "cited in Lee and Lee 2016, II.1"). Content keeps the ids, which
+    /// `check` follows to the cited text.
+    pub fn readable_locator(&self, text: &str) -> String {
+        let label = |id: &str| {
+            self.sources
+                .iter()
+                .find(|s| s.id == id)
+                .map(super::Source::label)
+        };
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut rest = text;
+        if let Some(l) = text
+            .split_once(',')
+            .and_then(|(head, _)| label(head.trim()))
+        {
+            out.push_str(&l);
+            rest = &text[text.find(',').unwrap_or(0)..];
+        }
+        while let Some(at) = rest.find("cited in ") {
+            out.push_str(&rest[..at + 9]);
+            rest = &rest[at + 9..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ')'))
+                .unwrap_or(rest.len());
+            let Some(l) = label(&rest[..end]) else {
+                continue;
+            };
+            out.push_str(&l);
+            rest = &rest[end..];
+            if let Some(after) = rest.strip_prefix(' ') {
+                if !after.starts_with(['(', ',', ';']) {
+                    out.push(',');
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
 }

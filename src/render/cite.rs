@@ -176,9 +176,22 @@ impl Styles {
         if out.is_empty() {
             html_escape(&work.title)
         } else {
-            out
+            tidy_punctuation(&out)
         }
     }
+}
+
+/// A formatted reference without the stray punctuation a style leaves where a field it expects is
+/// missing (Chicago ends a dateless news item's container with ",."): a comma or a doubled full stop
+/// before a full stop becomes the full stop, a doubled comma one comma.
+pub fn tidy_punctuation(html: &str) -> String {
+    let mut out = html.to_string();
+    for (from, to) in [(",.", "."), (", .", "."), (",,", ","), (". .", ".")] {
+        while out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out
 }
 
 /// The en-US CSL locale, the only one the site's styles use (both are US English). hayagriva's

@@ -1,5 +1,5 @@
-//! Datasets: `dataset.html` at `/data/<id>/`, and the downloads `/data/<id>.csv` and
-//! `/data/<id>.json`. The table context is shared with chart pages (the data behind a chart).
+//! Datasets: `dataset.html` at `/data/<id>/`, and the downloads `/data/<id>.csv`,
+//! `/data/<id>.json` and the CSV's provenance `/data/<id>.meta.txt` (written by `bundle`). The table context is shared with chart pages (the data behind a chart).
 
 use std::collections::BTreeSet;
 
@@ -36,12 +36,16 @@ struct DatasetFields<'a> {
     id: &'a str,
     title: &'a str,
     description: &'a str,
-    locator: &'a str,
+    locator: String,
     table: &'a Option<String>,
     origin: &'a Option<String>,
     rows: usize,
     csv: String,
     json: String,
+    /// The CSV's provenance sidecar, `/data/<id>.meta.txt`.
+    meta: String,
+    /// The zip of every dataset.
+    bundle: String,
 }
 
 /// A dataset note, rendered.
@@ -99,12 +103,14 @@ impl<'a> Generator<'a> {
                 id: &d.id,
                 title: &d.title,
                 description: &d.description,
-                locator: &d.locator,
+                locator: self.inp.site.readable_locator(&d.locator),
                 table: &d.table,
                 origin: &d.origin_line,
                 rows: d.rows.len(),
                 csv: self.link(&format!("/data/{}.csv", d.id)),
                 json: self.link(&format!("/data/{}.json", d.id)),
+                meta: self.link(&format!("/data/{}.meta.txt", d.id)),
+                bundle: self.link(&format!("/{}", super::bundle::BUNDLE_PATH)),
             },
             table: self.table_cx(d),
             notes: self.dataset_notes(d),
@@ -131,7 +137,11 @@ impl<'a> Generator<'a> {
             path: format!("data/{}.json", d.id),
             bytes: self.dataset_json(d).into_bytes(),
         };
-        Ok(vec![page, csv, json_file])
+        let meta = OutputFile {
+            path: format!("data/{}.meta.txt", d.id),
+            bytes: self.dataset_sidecar(d).into_bytes(),
+        };
+        Ok(vec![page, csv, json_file, meta])
     }
 
     fn dataset_notes(&self, d: &Dataset) -> Vec<NoteCx> {
@@ -179,8 +189,21 @@ impl<'a> Generator<'a> {
                     .unwrap_or_else(|| id.clone()),
                 url: self.link(&Kind::Source.url(id)),
             },
+            (_, Cell::Text(id)) if c.links.is_some() => {
+                let kind = c.links.as_deref().and_then(Kind::from_ref_name);
+                match kind.and_then(|k| self.item_link(k, id)) {
+                    Some(l) => CellCx::Link {
+                        text: l.title,
+                        url: l.url,
+                    },
+                    None => CellCx::Value {
+                        text: id.clone(),
+                        blank: false,
+                    },
+                }
+            }
             _ => CellCx::Value {
-                text: c.format(cell),
+                text: self.inp.site.readable_locator(&c.format(cell)),
                 blank: matches!(cell, Cell::Blank),
             },
         }
@@ -192,25 +215,16 @@ impl<'a> Generator<'a> {
             .source(&d.source)
             .map(Source::label)
             .unwrap_or_else(|| d.source.clone());
-        format!("Source: {label}, {}", d.locator)
+        format!(
+            "Source: {label}, {}",
+            self.inp.site.readable_locator(&d.locator)
+        )
     }
 
     /// The JSON download: every value exactly, with the sources, licence and consistency notes.
-    fn dataset_json(&self, d: &Dataset) -> String {
+    pub(super) fn dataset_json(&self, d: &Dataset) -> String {
         let source = self.source(&d.source);
-        let row_sources: BTreeSet<&str> = d
-            .rows
-            .iter()
-            .flat_map(|r| {
-                d.columns
-                    .iter()
-                    .filter(|c| c.kind == ColumnType::Source)
-                    .filter_map(move |c| match r.get(&c.name) {
-                        Some(Cell::Text(t)) => Some(t.as_str()),
-                        _ => None,
-                    })
-            })
-            .collect();
+        let row_sources = row_source_ids(d);
         let sources: Vec<Value> = row_sources
             .iter()
             .chain(std::iter::once(&d.source.as_str()))
@@ -231,6 +245,22 @@ impl<'a> Generator<'a> {
         });
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
     }
+}
+
+/// The source ids the rows name in columns of type `source`, sorted.
+pub(super) fn row_source_ids(d: &Dataset) -> BTreeSet<&str> {
+    d.rows
+        .iter()
+        .flat_map(|r| {
+            d.columns
+                .iter()
+                .filter(|c| c.kind == ColumnType::Source)
+                .filter_map(move |c| match r.get(&c.name) {
+                    Some(Cell::Text(t)) => Some(t.as_str()),
+                    _ => None,
+                })
+        })
+        .collect()
 }
 
 /// RFC 4180 CSV (the `csv` crate) with a header row of column names; blanks stay empty. A text

@@ -52,18 +52,20 @@ impl crate::render::markdown::Embedder for Embeds<'_> {
                         d.columns
                             .iter()
                             .filter(|col| col.kind != ColumnType::Source && col.name != "locator")
-                            .map(|col| col.format(r.get(&col.name).unwrap_or(&Cell::Blank)))
+                            .map(|col| {
+                                self.cell_text(col, r.get(&col.name).unwrap_or(&Cell::Blank))
+                            })
                             .collect()
                     })
                     .collect();
-                json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": d.locator, "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
+                json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": self.site.readable_locator(&d.locator), "source": self.site.sources.iter().find(|s| s.id == d.source).map(Source::label), "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
                        "url": c.link(&Kind::Dataset.url(id)), "csv": c.link(&format!("/data/{id}.csv"))})
             }
             Kind::Figure => {
                 let Some(f) = self.site.figure(id) else {
                     return String::new();
                 };
-                json!({"anchor": anchor, "number": number, "shown": f.shown(), "unit": f.unit, "statement": f.statement, "locator": f.locator, "url": c.link(&Kind::Figure.url(id))})
+                json!({"anchor": anchor, "number": number, "shown": f.shown(), "unit": f.unit, "statement": f.statement, "locator": self.site.readable_locator(&f.locator), "url": c.link(&Kind::Figure.url(id))})
             }
             _ => return String::new(),
         };
@@ -78,5 +80,24 @@ impl crate::render::markdown::Embedder for Embeds<'_> {
                 crate::render::markdown::escape_text(&d.message)
             )
         })
+    }
+}
+
+impl Embeds<'_> {
+    /// A cell of an embedded table as text: a linked column's id as the item's name, a locator with
+    /// source labels.
+    fn cell_text(&self, col: &Column, cell: &Cell) -> String {
+        let kind = col.links.as_deref().and_then(Kind::from_ref_name);
+        if let (Some(k), Cell::Text(id)) = (kind, cell) {
+            if let Some(e) = self
+                .site
+                .entities
+                .iter()
+                .find(|e| e.kind.kind() == k && e.id == *id)
+            {
+                return e.name.clone();
+            }
+        }
+        self.site.readable_locator(&col.format(cell))
     }
 }

@@ -20,7 +20,7 @@ struct EntityCx<'a> {
     bibliography: Vec<BibEntry<'a>>,
     parent: Option<Link>,
     children: Vec<Link>,
-    sources: Vec<SourceCited<'a>>,
+    sources: Vec<SourceCited>,
     backlinks: Vec<Link>,
 }
 
@@ -38,9 +38,9 @@ struct EntityFields<'a> {
 
 /// A source that names the entity, and where.
 #[derive(Serialize)]
-struct SourceCited<'a> {
+struct SourceCited {
     link: Link,
-    locator: &'a Option<String>,
+    locator: Option<String>,
 }
 
 impl<'a> Generator<'a> {
@@ -86,7 +86,10 @@ impl<'a> Generator<'a> {
                     self.item_link(Kind::Source, &s.source)
                         .map(|link| SourceCited {
                             link,
-                            locator: &s.locator,
+                            locator: s
+                                .locator
+                                .as_deref()
+                                .map(|l| self.inp.site.readable_locator(l)),
                         })
                 })
                 .collect(),

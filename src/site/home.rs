@@ -1,4 +1,4 @@
-//! The home page: `home.html` at `/`, with key figures, charts, the documents the site summarizes
+//! The home page: `home.html` at `/`, with the headline key figures, the data bundle, charts, the documents the site summarizes
 //! (the sources pages name as their `source`), section counts and the pages that are not chapters.
 
 use serde::Serialize;
@@ -9,6 +9,7 @@ use crate::output::OutputFile;
 use crate::render::cite::Formatted;
 
 use super::context::{Generator, Link, Meta, SiteCx};
+use super::figure::FigureCard;
 
 /// What `home.html` receives.
 #[derive(Serialize)]
@@ -16,22 +17,19 @@ struct HomeCx<'a> {
     site: &'a SiteCx,
     meta: Meta,
     cite: Formatted,
-    figures: Vec<HomeFigure<'a>>,
+    figures: Vec<FigureCard<'a>>,
     charts: &'a [ChartCard<'a>],
     sources: Vec<HomeSource<'a>>,
     counts: Vec<SectionCount>,
     others: &'a [Link],
+    bundle: Option<BundleLink>,
 }
 
-/// A key figure on the home page.
+/// The zip of every dataset, when the site has datasets.
 #[derive(Serialize)]
-struct HomeFigure<'a> {
-    shown: String,
-    unit: &'a str,
-    statement: &'a str,
+pub struct BundleLink {
     url: String,
-    source: Option<String>,
-    locator: &'a str,
+    datasets: usize,
 }
 
 /// A chart's thumbnail (home page and the charts index).
@@ -62,20 +60,7 @@ impl<'a> Generator<'a> {
     pub fn home(&self, charts: &[ChartCard], others: &[Link]) -> Result<OutputFile, Diagnostic> {
         let inp = self.inp;
         let c = inp.config;
-        let mut figures: Vec<&KeyFigure> = inp.site.figures.iter().collect();
-        figures.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
-        let figures = figures
-            .iter()
-            .take(8)
-            .map(|f| HomeFigure {
-                shown: f.shown(),
-                unit: &f.unit,
-                statement: &f.statement,
-                url: self.link(&Kind::Figure.url(&f.id)),
-                source: self.source(&f.source).map(Source::label),
-                locator: &f.locator,
-            })
-            .collect();
+        let figures = self.headline_figures();
         // The documents the site summarizes: every source a page names as its `source`, by id.
         let summarized: std::collections::BTreeSet<&str> = inp
             .site
@@ -109,8 +94,18 @@ impl<'a> Generator<'a> {
             sources,
             counts,
             others,
+            bundle: self.bundle_link(),
         };
         self.render("home.html", "index.html".into(), &cx)
+    }
+
+    /// The data bundle's address and size, when the site has datasets.
+    pub fn bundle_link(&self) -> Option<BundleLink> {
+        let n = self.inp.site.datasets.len();
+        (n > 0).then(|| BundleLink {
+            url: self.link(&format!("/{}", super::bundle::BUNDLE_PATH)),
+            datasets: n,
+        })
     }
 
     /// A thumbnail of every drawn chart, in site order.

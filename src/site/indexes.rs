@@ -12,7 +12,8 @@ use crate::output::OutputFile;
 use crate::render::cite::Formatted;
 
 use super::context::{Generator, Link, Meta, SiteCx};
-use super::home::ChartCard;
+use super::figure::ThemeCx;
+use super::home::{BundleLink, ChartCard};
 
 /// What `index.html` receives for the chapters index.
 #[derive(Serialize)]
@@ -37,6 +38,10 @@ struct KindIndexCx<'a> {
     thumbs: &'a [ChartCard<'a>],
     /// Initial letters (the glossary only); each item's `kind` is then its letter.
     letters: Vec<String>,
+    /// The key figures by theme (the figures index only, when figures have themes).
+    themes: Vec<ThemeCx<'a>>,
+    /// The zip of every dataset (the datasets index only).
+    bundle: Option<BundleLink>,
 }
 
 /// What `timeline.html` receives.
@@ -55,7 +60,7 @@ struct EventCx<'a> {
     title: &'a str,
     html: Option<String>,
     source: Option<Link>,
-    locator: &'a str,
+    locator: String,
     pages: Vec<Link>,
 }
 
@@ -173,6 +178,16 @@ impl<'a> Generator<'a> {
             kind: kind.ref_name(),
             thumbs: if kind == Kind::Chart { charts } else { &[] },
             letters,
+            themes: if kind == Kind::Figure {
+                self.figure_themes()
+            } else {
+                Vec::new()
+            },
+            bundle: if kind == Kind::Dataset {
+                self.bundle_link()
+            } else {
+                None
+            },
         };
         self.render("index.html", format!("{section}/index.html"), &cx)
     }
@@ -189,7 +204,7 @@ impl<'a> Generator<'a> {
                 title: &e.title,
                 html: self.md(Kind::Event, &e.id).map(|r| r.html.clone()),
                 source: self.item_link(Kind::Source, &e.source),
-                locator: &e.locator,
+                locator: self.inp.site.readable_locator(&e.locator),
                 pages: e
                     .pages
                     .iter()

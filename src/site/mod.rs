@@ -2,11 +2,13 @@
 //!
 //! Each page kind has a module with its typed template context (never the whole site: context size
 //! must not grow with the page count; `docs/templates.md` lists what each template receives);
-//! datasets also leave as CSV and JSON, charts as SVG and PNG; then the site-wide files (home,
+//! datasets also leave as CSV, JSON and a provenance sidecar, and all together as one zip (`bundle`),
+//! charts as SVG and PNG; then the site-wide files (home,
 //! indexes, timeline, corrections, search page, 404, redirects) and the files machines read
 //! (sitemap, Atom, robots, card). Everything is sorted so the output is byte-identical for
 //! identical input.
 
+mod bundle;
 mod chart;
 mod context;
 mod dataset;
@@ -137,6 +139,7 @@ fn site_files(g: &Generator, shards: usize) -> Result<Vec<OutputFile>, Diagnosti
         files.push(g.search_page(shards)?);
     }
     files.push(g.not_found()?);
+    files.push(g.bundle()?);
     files.extend(g.redirects()?);
     files.extend(g.machine_files()?);
     Ok(files)

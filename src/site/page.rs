@@ -37,7 +37,7 @@ struct PageFields<'a> {
     title: &'a str,
     kind: PageKind,
     part: &'a Option<String>,
-    locator: &'a Option<String>,
+    locator: Option<String>,
     summary: &'a str,
     updated: &'a Option<String>,
     source: Option<SourceLink>,
@@ -80,7 +80,10 @@ impl<'a> Generator<'a> {
                 title: &m.title,
                 kind: m.kind,
                 part: &m.part,
-                locator: &m.locator,
+                locator: m
+                    .locator
+                    .as_deref()
+                    .map(|l| self.inp.site.readable_locator(l)),
                 summary: &m.summary,
                 updated: &m.updated,
                 source: source.map(|s| SourceLink {

@@ -44,7 +44,7 @@ pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
             Kind::Dataset,
             &d.id,
             &d.title,
-            [d.description.as_str().into(), d.locator.as_str().into()],
+            [d.description.as_str().into(), inp.site.readable_locator(&d.locator).into()],
             &[],
         ));
     }
@@ -65,7 +65,7 @@ pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
             Kind::Figure,
             &f.id,
             &f.statement,
-            [f.shown().into(), f.locator.as_str().into()],
+            [f.shown().into(), inp.site.readable_locator(&f.locator).into()],
             &[],
         ));
     }

@@ -20,6 +20,8 @@ struct SourceCx<'a> {
     reference: &'a str,
     source: &'a Source,
     label: String,
+    /// Where the report cites it, with source ids read as labels.
+    cited_in: Option<String>,
     datasets: Vec<Link>,
     figures: Vec<Link>,
     backlinks: Vec<Link>,
@@ -43,6 +45,10 @@ impl<'a> Generator<'a> {
             reference: &formatted.chicago,
             source: s,
             label: s.label(),
+            cited_in: s
+                .cited_in
+                .as_deref()
+                .map(|c| self.inp.site.readable_locator(c)),
             datasets: self.datasets_drawing_on(s),
             figures: self
                 .inp

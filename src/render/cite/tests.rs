@@ -57,3 +57,26 @@ fn apa_and_chicago_come_from_csl() {
     assert!(f.ris.contains("TY  - RPRT"));
     assert!(f.csl_json.contains("\"family\": \"Lee\""));
 }
+
+#[test]
+fn a_dateless_news_item_ends_without_stray_punctuation() {
+    let styles = Styles::load();
+    let news = Work {
+        key: "rfa2019".into(),
+        kind: "news".into(),
+        title: "North Korean Migrants Remaining in Russia".into(),
+        authors: vec!["Kim, Jieun".into()],
+        year: Some(2019),
+        container: Some("Radio Free Asia".into()),
+        ..Work::default()
+    };
+    let f = styles.formatted(&news);
+    for text in [&f.chicago, &f.apa] {
+        assert!(!text.contains(",."), "{text}");
+        assert!(!text.contains(",,"), "{text}");
+    }
+    assert_eq!(
+        tidy_punctuation("<i>RFA</i>,. x, . y,, z. . "),
+        "<i>RFA</i>. x. y, z. "
+    );
+}

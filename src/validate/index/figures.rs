@@ -98,3 +98,24 @@ pub(super) fn figure_problems(f: &KeyFigure, site: &Site) -> Vec<Diagnostic> {
     }
     problems
 }
+
+/// Themes that would leave a figure out of the grouped figures index: once any figure has a
+/// `theme`, a figure without one (or with an empty one) is an error at the figure.
+pub(super) fn theme_problems(site: &Site) -> Vec<Diagnostic> {
+    if !site.figures.iter().any(|f| f.theme.is_some()) {
+        return Vec::new();
+    }
+    site.figures
+        .iter()
+        .filter(|f| f.theme.as_deref().is_none_or(|t| t.trim().is_empty()))
+        .map(|f| {
+            Diagnostic::error(
+                &f.origin.path,
+                f.origin.line,
+                f.origin.col,
+                format!("key figure `{}` has no theme, though other figures have one", f.id),
+            )
+            .with_hint("give it `theme: <title>` (a theme of the other figures, or a new one); the figures index lists figures by theme")
+        })
+        .collect()
+}

@@ -4,13 +4,13 @@
 
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::model::{
-    Cell, Check, ColumnType, Correction, Dataset, Entity, Event, KeyFigure, Kind, Origin, Page,
-    Site,
+    Cell, Check, Column, ColumnType, Correction, Dataset, Entity, Event, KeyFigure, Kind, Origin,
+    Page, Site,
 };
 
 use super::charts::{chart_columns, chart_data_problems};
 use super::fields::{date_and_url_problems, parent_cycles};
-use super::figures::figure_problems;
+use super::figures::{figure_problems, theme_problems};
 use super::{parse_ref, Index};
 
 /// Checks every id written in a YAML field or front matter.
@@ -35,6 +35,7 @@ pub fn check_references(site: &Site, index: &Index) -> Vec<Diagnostic> {
     r.problems.extend(date_and_url_problems(site));
     let figures = site.figures.iter().flat_map(|f| figure_problems(f, site));
     r.problems.extend(figures);
+    r.problems.extend(theme_problems(site));
     r.problems.extend(parent_cycles(site));
     site.entities.iter().for_each(|e| r.entity(e));
     site.events.iter().for_each(|ev| r.event(ev));
@@ -92,8 +93,47 @@ impl References<'_> {
                 }
             }
         }
+        for col in d.columns.iter().filter(|c| c.links.is_some()) {
+            self.linked_column(d, col);
+        }
         for check in &d.checks {
             self.problems.extend(check_columns(d, check));
+        }
+    }
+
+    /// A column whose cells name items of the kind its `links` gives: the kind must exist, and
+    /// every id in the column (at its row).
+    fn linked_column(&mut self, d: &Dataset, col: &Column) {
+        let name = col.links.as_deref().unwrap_or_default();
+        let Some(kind) = Kind::from_ref_name(name) else {
+            let kinds = Kind::ALL.iter().map(|k| k.ref_name());
+            self.problems.push(
+                Diagnostic::error(
+                    &d.origin.path,
+                    d.origin.line,
+                    d.origin.col,
+                    format!(
+                        "column `{}`: `links: {name}` is not a kind of item",
+                        col.name
+                    ),
+                )
+                .with_hint(did_you_mean(
+                    name,
+                    kinds,
+                    "use a kind's reference name: org, place, person, term, ...",
+                )),
+            );
+            return;
+        };
+        for (row, line) in d.rows.iter().zip(&d.row_lines) {
+            if let Some(Cell::Text(id)) = row.get(&col.name) {
+                let at = Origin {
+                    path: d.origin.path.clone(),
+                    line: *line,
+                    col: 1,
+                };
+                self.need(kind, id, &at, &format!("row column `{}`", col.name));
+            }
         }
     }
 
