@@ -311,3 +311,27 @@ fn an_open_column_the_dataset_lacks_is_refused() {
         "dataset `counts` has no column `bound`",
     );
 }
+
+#[test]
+fn break_labels_that_would_overlap_go_a_line_lower() {
+    let rows: Vec<(i64, Option<f64>, &str)> = (1990..2010).map(|y| (y, Some(20.0), "a")).collect();
+    let d = dataset(&rows);
+    let c = chart(
+        "line",
+        "breaks:\n  - {at: 1992, label: A long label for the first break here}\n  - {at: 1996, label: Second label}\n",
+    );
+    let out = chart::svg(&c, &d, Size::Narrow, "Source: test.").unwrap();
+    let labels: Vec<(String, f64)> = elements(&out)
+        .into_iter()
+        .filter_map(|(_, a)| {
+            let t = a.get("#text")?.trim().to_string();
+            let label = t == "A long label for the first break here" || t == "Second label";
+            label.then(|| (t, a["y"].parse().unwrap()))
+        })
+        .collect();
+    assert_eq!(labels.len(), 2, "{labels:?}");
+    assert!(
+        labels[1].1 > labels[0].1 + 5.0,
+        "the second label is lower: {labels:?}"
+    );
+}

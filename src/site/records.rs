@@ -44,7 +44,10 @@ pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
             Kind::Dataset,
             &d.id,
             &d.title,
-            [d.description.as_str().into(), inp.site.readable_locator(&d.locator).into()],
+            [
+                d.description.as_str().into(),
+                inp.site.readable_locator(&d.locator).into(),
+            ],
             &[],
         ));
     }
@@ -65,7 +68,10 @@ pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
             Kind::Figure,
             &f.id,
             &f.statement,
-            [f.shown().into(), inp.site.readable_locator(&f.locator).into()],
+            [
+                f.shown().into(),
+                inp.site.readable_locator(&f.locator).into(),
+            ],
             &[],
         ));
     }

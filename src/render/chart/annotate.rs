@@ -44,7 +44,8 @@ pub(super) fn open_kinds(plot: &Plot) -> Vec<Open> {
 }
 
 /// A dashed vertical line at each break, from the top of the panel to its axis, and (on the first
-/// panel) its label at the top, right of the line or left of it near the right edge.
+/// panel) its label at the top, right of the line or left of it near the right edge; a label that
+/// would overlap an earlier one goes a line lower.
 pub(super) fn draw_breaks<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     cc: &Coords<DB>,
@@ -56,6 +57,7 @@ pub(super) fn draw_breaks<DB: DrawingBackend>(
     let (w, _) = area.dim_in_pixel();
     let font = plot.font * 0.8;
     let style = ("sans-serif", font).into_font().color(&Paint::Muted.rgb());
+    let mut placed: Vec<(i32, i32, i32)> = Vec::new();
     for (x, label) in &plot.breaks {
         let top = cc.backend_coord(&(*x, y1));
         let bottom = cc.backend_coord(&(*x, y0));
@@ -76,11 +78,16 @@ pub(super) fn draw_breaks<DB: DrawingBackend>(
             } else {
                 (px - 5 - width).max(2)
             };
-            area.draw(&Text::new(
-                label.to_string(),
-                (lx, top.1 - base.1 + 2),
-                style.clone(),
-            ))?;
+            let row = (0..)
+                .find(|r| {
+                    !placed
+                        .iter()
+                        .any(|&(a, b, pr)| pr == *r && lx < b + 6 && a < lx + width + 6)
+                })
+                .unwrap_or(0);
+            placed.push((lx, lx + width, row));
+            let y = top.1 - base.1 + 2 + row * (font * 1.1) as i32;
+            area.draw(&Text::new(label.to_string(), (lx, y), style.clone()))?;
         }
     }
     Ok(())
