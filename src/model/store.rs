@@ -136,12 +136,7 @@ impl Site {
     /// kinu2016 II.1" reads "cited in Lee and Lee 2016, II.1"). Content keeps the ids, which
     /// `check` follows to the cited text.
     pub fn readable_locator(&self, text: &str) -> String {
-        let label = |id: &str| {
-            self.sources
-                .iter()
-                .find(|s| s.id == id)
-                .map(super::Source::label)
-        };
+        let label = |id: &str| self.source(id).map(super::Source::label);
         let mut out = String::with_capacity(text.len() + 16);
         let mut rest = text;
         if let Some(l) = text

@@ -58,7 +58,7 @@ impl crate::render::markdown::Embedder for Embeds<'_> {
                             .collect()
                     })
                     .collect();
-                json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": self.site.readable_locator(&d.locator), "source": self.site.sources.iter().find(|s| s.id == d.source).map(Source::label), "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
+                json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": self.site.readable_locator(&d.locator), "source": self.site.source(&d.source).map(Source::label), "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
                        "url": c.link(&Kind::Dataset.url(id)), "csv": c.link(&format!("/data/{id}.csv"))})
             }
             Kind::Figure => {
