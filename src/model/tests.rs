@@ -29,10 +29,8 @@ fn ids_are_checked() {
 #[test]
 fn readable_locators_name_sources_by_label_not_id() {
     let yaml = "- {id: kinu2016, type: report, title: R, authors: [\"Lee, Aeliah\", \"Lee, Chang-ho\"], year: 2016}\n- {id: chunichi2011, type: news, title: N, authors: [Chunichi Shimbun], year: 2011}\n";
-    let site = Site {
-        sources: serde_yaml::from_str(yaml).expect("sources load"),
-        ..Site::default()
-    };
+    let mut site = Site::default();
+    site.sources = serde_yaml::from_str(yaml).expect("sources load");
     let read = |t: &str| site.readable_locator(t);
     assert_eq!(
         read("p. 104; cited in kinu2016 II.1, fn. 11 (p. 24)"),
