@@ -63,13 +63,9 @@ proptest! {
     fn markdown_never_panics_and_never_emits_script(body in markdownish()) {
         let (site, _) = parse_site(&[page(&body)]);
         let (index, _) = fieldbook::validate::index::Index::build(&site);
-        struct NoEmbed;
-        impl fieldbook::render::markdown::Embedder for NoEmbed {
-            fn embed(&self, _: fieldbook::model::Kind, _: &str, _: usize, _: Option<&str>) -> String { String::new() }
-        }
         let link = |p: &str| p.to_string();
         let path = PathBuf::from("content/pages/p.md");
-        let cx = fieldbook::render::markdown::Context { index: &index, embedder: &NoEmbed, link: &link, path: &path, paragraph_ids: true, embeds: true };
+        let cx = fieldbook::render::markdown::Context { index: &index, link: &link, path: &path, paragraph_ids: true, embeds: true };
         if let Some(p) = site.pages.first() {
             let r = fieldbook::render::markdown::render(&p.body, &cx);
             let lower = r.html.to_lowercase();

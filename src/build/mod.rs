@@ -26,7 +26,7 @@ use crate::output::OutputFile;
 use crate::render::chart::ChartOut;
 use crate::render::markdown::Rendered;
 use crate::render::{cite, templates};
-use crate::site::{Embeds, Inputs};
+use crate::site::Inputs;
 use crate::validate::index::Index;
 use crate::validate::{consistency, index};
 use crate::{load, output};
@@ -232,18 +232,12 @@ fn compile_into(
     diagnostics.extend(index::check_references(&site, &index));
     fail_if_errors(&mut diagnostics)?;
     t.lap("validate");
-    let (charts, chart_keys) = units::render_charts(&site, &index, memo, &mut diagnostics);
+    let charts = units::render_charts(&site, &index, memo, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
     let templates = templates::Templates::load(root).map_err(Failure::one)?;
-    let embeds = Embeds {
-        config: &config,
-        site: &site,
-        templates: &templates,
-        charts: &charts,
-    };
-    let deps = units::Dependencies::new(&site, &index, &templates, &chart_keys);
-    let markdown = units::render_markdown(&config, &site, &index, &embeds, memo, &deps);
+    let deps = units::Dependencies::new(&index);
+    let markdown = units::render_markdown(&config, &site, &index, memo, &deps);
     for r in markdown.values() {
         diagnostics.extend(r.diagnostics.iter().cloned());
     }

@@ -8,7 +8,7 @@ use crate::load;
 use crate::model::Kind;
 use crate::output::OutputFile;
 use crate::render::{cite, markdown};
-use crate::site::{self, Embeds, Inputs};
+use crate::site::{self, Inputs};
 
 use super::{memo, Built};
 
@@ -33,16 +33,9 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
         if page.meta != old.meta || page.origin != old.origin {
             return None;
         }
-        let embeds = Embeds {
-            config: &built.config,
-            site: &built.site,
-            templates: &built.parts.templates,
-            charts: &built.parts.charts,
-        };
         let link = |p: &str| built.config.link(p);
         let cx = markdown::Context {
             index: &built.index,
-            embedder: &embeds,
             link: &link,
             path: &rel,
             paragraph_ids: true,

@@ -5,6 +5,7 @@
 //! stage is computed here, from exactly what the unit reads; the page stage (`site`) never sees
 //! the cache.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -13,8 +14,9 @@ use crate::diag::Diagnostic;
 use crate::fingerprint::Hasher;
 use crate::output::{OutputFile, Stream};
 use crate::render::chart;
+use crate::render::markdown::{self, embed_marker, html_to_text};
 use crate::render::templates::Templates;
-use crate::site::{self, Inputs, PageUnit};
+use crate::site::{self, EmbedUnit, Inputs, PageUnit};
 
 use super::memo::Memo;
 
@@ -98,8 +100,9 @@ pub fn render_site(
     // Pagefind runs on a tokio runtime and uses rayon inside, so it must not run on (and block) a
     // rayon worker. Its records come from the Markdown texts alone, so it starts before the page
     // model (which formats every source's reference) and runs while the pages render.
+    let page_text = |r| page_text(inp, r, templates);
     let records = if inp.config.search {
-        site::search_records(inp)
+        site::search_records(inp, &page_text)
     } else {
         Vec::new()
     };
@@ -155,8 +158,8 @@ pub fn render_site(
     })
 }
 
-/// One page: reused while its template and context are unchanged (serve), else rendered and
-/// minified when asked.
+/// One page: reused while its template and context (and those of the items it embeds) are
+/// unchanged (serve), else rendered, each embedded item put at its marker, and minified when asked.
 pub(super) fn render_page(
     unit: PageUnit,
     templates: &Templates,
@@ -167,17 +170,23 @@ pub(super) fn render_page(
         template,
         path,
         context,
+        embeds,
     } = unit;
     let key = || {
-        Hasher::new()
-            .fingerprint(&templates.fingerprint(template))
+        let mut h = Hasher::new();
+        h.fingerprint(&templates.fingerprint(template))
             .str(template)
             .bytes(&serde_json::to_vec(&context).unwrap_or_default())
-            .debug(&minify)
-            .finish()
+            .debug(&minify);
+        for e in &embeds {
+            h.fingerprint(&templates.fingerprint(e.template))
+                .str(e.template)
+                .bytes(&serde_json::to_vec(&e.context).unwrap_or_default());
+        }
+        h.finish()
     };
     let bytes = memo.file(&path, key, || {
-        let html = templates.render(template, &context)?;
+        let html = fill_embeds(templates.render(template, &context)?, &embeds, templates)?;
         Ok(if minify {
             crate::output::minify_html(&html)
         } else {
@@ -185,6 +194,37 @@ pub(super) fn render_page(
         })
     })?;
     Ok(OutputFile { path, bytes })
+}
+
+/// Puts each embedded item, rendered, at its marker in `html`.
+fn fill_embeds(
+    mut html: String,
+    embeds: &[EmbedUnit],
+    templates: &Templates,
+) -> Result<String, Diagnostic> {
+    for (n, e) in embeds.iter().enumerate() {
+        let mut item = templates.render(e.template, &e.context)?;
+        if !item.ends_with('\n') {
+            item.push('\n');
+        }
+        html = html.replacen(&embed_marker(n), &item, 1);
+    }
+    Ok(html)
+}
+
+/// A page body's plain text with its embedded items in place, for its search record (the text
+/// Markdown made, when the page embeds nothing or an embed cannot be rendered: the page stage
+/// reports that).
+fn page_text<'a>(inp: &Inputs, r: &'a markdown::Rendered, templates: &Templates) -> Cow<'a, str> {
+    if r.embeds.is_empty() {
+        return Cow::Borrowed(&r.text);
+    }
+    let units: Result<Vec<EmbedUnit>, Diagnostic> =
+        r.embeds.iter().map(|e| site::embed_unit(inp, e)).collect();
+    match units.and_then(|u| fill_embeds(r.html.clone(), &u, templates)) {
+        Ok(html) => Cow::Owned(html_to_text(&html)),
+        Err(_) => Cow::Borrowed(&r.text),
+    }
 }
 
 /// The search index's files (none when search is off), each shard reused while its records are

@@ -13,20 +13,18 @@ use crate::fingerprint::{Fingerprint, Hasher};
 use crate::model::{self, Kind, Located, Site};
 use crate::render::chart::{self, ChartOut};
 use crate::render::markdown::{self, Rendered};
-use crate::render::templates::Templates;
-use crate::site::Embeds;
 use crate::validate::index::Index;
 
 use super::memo;
 
-/// Draws every chart (wide and narrow SVG, card PNG); returns them and each chart's key.
+/// Draws every chart (wide and narrow SVG, card PNG).
 pub fn render_charts(
     site: &Site,
     index: &Index,
     memo: &memo::Memo,
     diagnostics: &mut Vec<Diagnostic>,
-) -> (BTreeMap<String, ChartOut>, BTreeMap<String, Fingerprint>) {
-    let results: Vec<(String, Fingerprint, Result<ChartOut, String>)> = site
+) -> BTreeMap<String, ChartOut> {
+    let results: Vec<(String, Result<ChartOut, String>)> = site
         .charts
         .par_iter()
         .filter_map(|c| {
@@ -38,19 +36,16 @@ pub fn render_charts(
             let locator = site.readable_locator(&d.locator);
             let source_line = format!("Source: {label}, {locator}. Chart: fieldbook.");
             let notes = plain_notes(c, index);
-            let key = if memo.enabled() {
-                Hasher::new()
-                    .debug(c)
-                    .debug(d)
-                    .str(&source_line)
-                    .debug(&notes)
-                    .finish()
-            } else {
-                [0; 32]
-            };
             let result = memo.chart(
                 &c.id,
-                || key,
+                || {
+                    Hasher::new()
+                        .debug(c)
+                        .debug(d)
+                        .str(&source_line)
+                        .debug(&notes)
+                        .finish()
+                },
                 || {
                     let caption = chart::Caption {
                         notes: &notes,
@@ -64,13 +59,11 @@ pub fn render_charts(
                     Ok(ChartOut { wide, narrow, png })
                 },
             );
-            Some((c.id.clone(), key, result))
+            Some((c.id.clone(), result))
         })
         .collect();
-    let mut keys = BTreeMap::new();
     let mut out = BTreeMap::new();
-    for (id, key, r) in results {
-        keys.insert(id.clone(), key);
+    for (id, r) in results {
         match r {
             Ok(c) => {
                 out.insert(id, c);
@@ -94,16 +87,7 @@ pub fn render_charts(
             }
         }
     }
-    (out, keys)
-}
-
-/// For texts that may not embed: chart notes read as plain text.
-struct NoEmbeds;
-
-impl markdown::Embedder for NoEmbeds {
-    fn embed(&self, _: Kind, _: &str, _: usize, _: Option<&str>) -> String {
-        String::new()
-    }
+    out
 }
 
 /// A chart's notes as plain text, for the SVG: links read as their text (an item's title when the
@@ -112,7 +96,6 @@ fn plain_notes(c: &model::Chart, index: &Index) -> Vec<String> {
     let link = |p: &str| p.to_string();
     let cx = markdown::Context {
         index,
-        embedder: &NoEmbeds,
         link: &link,
         path: &c.origin.path,
         paragraph_ids: false,
@@ -145,7 +128,6 @@ pub fn render_markdown(
     config: &Config,
     site: &Site,
     index: &Index,
-    embeds: &Embeds,
     memo: &memo::Memo,
     deps: &Dependencies,
 ) -> BTreeMap<(Kind, String), Rendered> {
@@ -160,7 +142,6 @@ pub fn render_markdown(
         .map(|job| {
             let cx = markdown::Context {
                 index,
-                embedder: embeds,
                 link: &link,
                 path: &job.path,
                 paragraph_ids: job.is_page,
@@ -259,28 +240,15 @@ fn markdown_jobs(site: &Site) -> Vec<MarkdownJob> {
 }
 
 /// What a rendered Markdown text read besides its own text: the index entries of the items it
-/// links and cites, and for items it may embed, the item and the embed template.
+/// links, cites and embeds (an embed is a marker in the text; the page stage fills it in).
 pub struct Dependencies<'a> {
-    site: &'a Site,
     index: &'a Index,
-    templates: &'a Templates,
-    chart_keys: &'a BTreeMap<String, Fingerprint>,
 }
 
 impl<'a> Dependencies<'a> {
-    /// What texts may read: the model, the index, the embed templates and the charts' keys.
-    pub fn new(
-        site: &'a Site,
-        index: &'a Index,
-        templates: &'a Templates,
-        chart_keys: &'a BTreeMap<String, Fingerprint>,
-    ) -> Dependencies<'a> {
-        Dependencies {
-            site,
-            index,
-            templates,
-            chart_keys,
-        }
+    /// What texts may read: the index.
+    pub fn new(index: &'a Index) -> Dependencies<'a> {
+        Dependencies { index }
     }
 
     fn of(&self, r: &Rendered) -> Fingerprint {
@@ -289,22 +257,6 @@ impl<'a> Dependencies<'a> {
             h.str(kind.ref_name())
                 .str(id)
                 .debug(&self.index.get(*kind, id));
-            match kind {
-                Kind::Chart => {
-                    h.debug(&self.site.chart(id))
-                        .debug(&self.chart_keys.get(id))
-                        .fingerprint(&self.templates.fingerprint("embed_chart.html"));
-                }
-                Kind::Dataset => {
-                    h.debug(&self.site.dataset(id))
-                        .fingerprint(&self.templates.fingerprint("embed_dataset.html"));
-                }
-                Kind::Figure => {
-                    h.debug(&self.site.figure(id))
-                        .fingerprint(&self.templates.fingerprint("embed_figure.html"));
-                }
-                _ => {}
-            }
         }
         for c in &r.cites {
             h.str(&c.key).debug(&self.index.get(Kind::Source, &c.key));

@@ -13,7 +13,7 @@ use crate::output::OutputFile;
 use crate::render::cite::{Formatted, SiteCiter, Work};
 use crate::render::markdown::Rendered;
 
-use super::{Inputs, PageUnit, RenderPage};
+use super::{EmbedUnit, Inputs, PageUnit, RenderPage};
 
 /// A link to an item, with what an index lists beside it.
 #[derive(Serialize, Clone)]
@@ -250,6 +250,17 @@ impl<'a> Generator<'a> {
         path: String,
         cx: &C,
     ) -> Result<OutputFile, Diagnostic> {
+        self.render_with_embeds(template, path, cx, Vec::new())
+    }
+
+    /// [`Generator::render`] for a page whose Markdown embeds items (filled in by the renderer).
+    pub fn render_with_embeds<C: Serialize>(
+        &self,
+        template: &'static str,
+        path: String,
+        cx: &C,
+        embeds: Vec<EmbedUnit>,
+    ) -> Result<OutputFile, Diagnostic> {
         let context = serde_json::to_value(cx).map_err(|e| {
             Diagnostic::error(
                 std::path::Path::new("templates").join(template),
@@ -262,6 +273,7 @@ impl<'a> Generator<'a> {
             template,
             path,
             context,
+            embeds,
         })
     }
 

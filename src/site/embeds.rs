@@ -1,103 +1,191 @@
-//! Embeds: a chart, a data table or a key figure placed in a Markdown page, rendered through
-//! `embed_chart.html`, `embed_dataset.html` or `embed_figure.html`.
+//! Embeds: a chart, a data table or a key figure placed in a Markdown page. The Markdown stage
+//! leaves a marker and an [`Embed`] record; here each becomes an [`EmbedUnit`] (the
+//! `embed_chart.html`, `embed_dataset.html` or `embed_figure.html` template and its context),
+//! which the build renders and puts at its marker.
 
-use std::collections::BTreeMap;
+use serde::Serialize;
 
-use serde_json::{json, Value};
-
-use crate::config::Config;
+use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::render::chart::ChartOut;
-use crate::render::templates::Templates;
+use crate::render::markdown::{embed_anchor, Embed};
 
-/// Renders embeds (charts, data tables, key figures) inside Markdown pages through templates.
-pub struct Embeds<'a> {
-    /// Configuration.
-    pub config: &'a Config,
-    /// The model.
-    pub site: &'a Site,
-    /// Templates.
-    pub templates: &'a Templates,
-    /// Rendered charts.
-    pub charts: &'a BTreeMap<String, ChartOut>,
+use super::{EmbedUnit, Inputs};
+
+/// The rows an embedded table shows; the dataset's page has them all.
+const TABLE_ROWS: usize = 40;
+
+/// What `embed_chart.html` receives.
+#[derive(Serialize)]
+struct ChartEmbed<'a> {
+    anchor: String,
+    number: usize,
+    caption: Option<&'a str>,
+    title: &'a str,
+    description: &'a str,
+    wide: &'a str,
+    narrow: &'a str,
+    url: String,
+    data: String,
+    svg: String,
+    png: String,
 }
 
-impl crate::render::markdown::Embedder for Embeds<'_> {
-    fn embed(&self, kind: Kind, id: &str, number: usize, caption: Option<&str>) -> String {
-        let c = self.config;
-        let anchor = crate::render::markdown::embed_anchor(kind, id);
-        let cx = match kind {
-            Kind::Chart => {
-                let (Some(chart), Some(out)) = (
-                    self.site.chart(id),
-                    self.charts.get(id),
-                ) else {
-                    return String::new();
-                };
-                json!({"anchor": anchor, "number": number, "caption": caption, "title": chart.title, "description": chart.description,
-                       "wide": out.wide,
-                       "narrow": out.narrow,
-                       "url": c.link(&Kind::Chart.url(id)), "data": c.link(&Kind::Dataset.url(&chart.dataset)), "svg": c.link(&format!("/charts/{id}.svg")), "png": c.link(&format!("/charts/{id}.png"))})
-            }
-            Kind::Dataset => {
-                let Some(d) = self.site.dataset(id) else {
-                    return String::new();
-                };
-                let columns: Vec<Value> = d.columns.iter().filter(|col| col.kind != ColumnType::Source && col.name != "locator").map(|col| json!({"title": col.title, "unit": col.unit, "numeric": col.kind.is_numeric() && !col.is_year()})).collect();
-                let rows: Vec<Vec<String>> = d
-                    .rows
+/// A column of an embedded table.
+#[derive(Serialize)]
+struct EmbedColumn<'a> {
+    title: &'a str,
+    unit: &'a Option<String>,
+    numeric: bool,
+}
+
+/// What `embed_dataset.html` receives.
+#[derive(Serialize)]
+struct DatasetEmbed<'a> {
+    anchor: String,
+    number: usize,
+    caption: Option<&'a str>,
+    title: &'a str,
+    locator: String,
+    source: Option<String>,
+    columns: Vec<EmbedColumn<'a>>,
+    rows: Vec<Vec<String>>,
+    more: usize,
+    url: String,
+    csv: String,
+}
+
+/// What `embed_figure.html` receives.
+#[derive(Serialize)]
+struct FigureEmbed<'a> {
+    anchor: String,
+    number: usize,
+    shown: String,
+    unit: &'a str,
+    statement: &'a str,
+    locator: String,
+    url: String,
+}
+
+/// The template and context of one embedded item.
+pub fn embed_unit(inp: &Inputs, e: &Embed) -> Result<EmbedUnit, Diagnostic> {
+    let missing = || {
+        Diagnostic::error(
+            "content",
+            0,
+            0,
+            format!("cannot embed {}/{}: no such item", e.kind.ref_name(), e.id),
+        )
+    };
+    let (template, context) = match e.kind {
+        Kind::Chart => ("embed_chart.html", chart_embed(inp, e).ok_or_else(missing)?),
+        Kind::Dataset => (
+            "embed_dataset.html",
+            dataset_embed(inp, e).ok_or_else(missing)?,
+        ),
+        Kind::Figure => (
+            "embed_figure.html",
+            figure_embed(inp, e).ok_or_else(missing)?,
+        ),
+        _ => return Err(missing()),
+    };
+    let context = context.map_err(|err| {
+        Diagnostic::error(
+            std::path::Path::new("templates").join(template),
+            0,
+            0,
+            format!("cannot build the template context: {err}"),
+        )
+    })?;
+    Ok(EmbedUnit { template, context })
+}
+
+type Context = serde_json::Result<serde_json::Value>;
+
+fn chart_embed(inp: &Inputs, e: &Embed) -> Option<Context> {
+    let (c, id) = (inp.config, e.id.as_str());
+    let chart = inp.site.chart(id)?;
+    let out = inp.charts.get(id)?;
+    Some(serde_json::to_value(ChartEmbed {
+        anchor: embed_anchor(e.kind, id),
+        number: e.number,
+        caption: e.caption.as_deref(),
+        title: &chart.title,
+        description: &chart.description,
+        wide: &out.wide,
+        narrow: &out.narrow,
+        url: c.link(&Kind::Chart.url(id)),
+        data: c.link(&Kind::Dataset.url(&chart.dataset)),
+        svg: c.link(&format!("/charts/{id}.svg")),
+        png: c.link(&format!("/charts/{id}.png")),
+    }))
+}
+
+fn dataset_embed(inp: &Inputs, e: &Embed) -> Option<Context> {
+    let (c, id) = (inp.config, e.id.as_str());
+    let d = inp.site.dataset(id)?;
+    let shown: Vec<&Column> = d
+        .columns
+        .iter()
+        .filter(|col| col.kind != ColumnType::Source && col.name != "locator")
+        .collect();
+    Some(serde_json::to_value(DatasetEmbed {
+        anchor: embed_anchor(e.kind, id),
+        number: e.number,
+        caption: e.caption.as_deref(),
+        title: &d.title,
+        locator: inp.site.readable_locator(&d.locator),
+        source: inp.site.source(&d.source).map(Source::label),
+        columns: shown
+            .iter()
+            .map(|col| EmbedColumn {
+                title: &col.title,
+                unit: &col.unit,
+                numeric: col.kind.is_numeric() && !col.is_year(),
+            })
+            .collect(),
+        rows: d
+            .rows
+            .iter()
+            .take(TABLE_ROWS)
+            .map(|r| {
+                shown
                     .iter()
-                    .take(40)
-                    .map(|r| {
-                        d.columns
-                            .iter()
-                            .filter(|col| col.kind != ColumnType::Source && col.name != "locator")
-                            .map(|col| {
-                                self.cell_text(col, r.get(&col.name).unwrap_or(&Cell::Blank))
-                            })
-                            .collect()
-                    })
-                    .collect();
-                json!({"anchor": anchor, "number": number, "caption": caption, "title": d.title, "locator": self.site.readable_locator(&d.locator), "source": self.site.source(&d.source).map(Source::label), "columns": columns, "rows": rows, "more": d.rows.len().saturating_sub(40),
-                       "url": c.link(&Kind::Dataset.url(id)), "csv": c.link(&format!("/data/{id}.csv"))})
-            }
-            Kind::Figure => {
-                let Some(f) = self.site.figure(id) else {
-                    return String::new();
-                };
-                json!({"anchor": anchor, "number": number, "shown": f.shown(), "unit": f.unit, "statement": f.statement, "locator": self.site.readable_locator(&f.locator), "url": c.link(&Kind::Figure.url(id))})
-            }
-            _ => return String::new(),
-        };
-        let template = match kind {
-            Kind::Chart => "embed_chart.html",
-            Kind::Dataset => "embed_dataset.html",
-            _ => "embed_figure.html",
-        };
-        self.templates.render(template, &cx).unwrap_or_else(|d| {
-            format!(
-                "<p class=\"error\">{}</p>",
-                crate::render::markdown::escape_text(&d.message)
-            )
-        })
-    }
+                    .map(|col| cell_text(inp, col, r.get(&col.name).unwrap_or(&Cell::Blank)))
+                    .collect()
+            })
+            .collect(),
+        more: d.rows.len().saturating_sub(TABLE_ROWS),
+        url: c.link(&Kind::Dataset.url(id)),
+        csv: c.link(&format!("/data/{id}.csv")),
+    }))
 }
 
-impl Embeds<'_> {
-    /// A cell of an embedded table as text: a linked column's id as the item's name, a locator with
-    /// source labels.
-    fn cell_text(&self, col: &Column, cell: &Cell) -> String {
-        let kind = col.links.as_deref().and_then(Kind::from_ref_name);
-        if let (Some(k), Cell::Text(id)) = (kind, cell) {
-            if let Some(e) = self
-                .site
-                .entities
-                .iter()
-                .find(|e| e.kind.kind() == k && e.id == *id)
-            {
-                return e.name.clone();
-            }
+fn figure_embed(inp: &Inputs, e: &Embed) -> Option<Context> {
+    let f = inp.site.figure(&e.id)?;
+    Some(serde_json::to_value(FigureEmbed {
+        anchor: embed_anchor(e.kind, &e.id),
+        number: e.number,
+        shown: f.shown(),
+        unit: &f.unit,
+        statement: &f.statement,
+        locator: inp.site.readable_locator(&f.locator),
+        url: inp.config.link(&Kind::Figure.url(&e.id)),
+    }))
+}
+
+/// A cell of an embedded table as text: a linked column's id as the item's name, a locator with
+/// source labels.
+fn cell_text(inp: &Inputs, col: &Column, cell: &Cell) -> String {
+    let kind = col.links.as_deref().and_then(Kind::from_ref_name);
+    if let (Some(k), Cell::Text(id)) = (kind, cell) {
+        if let Some(e) = inp
+            .site
+            .entities
+            .iter()
+            .find(|e| e.kind.kind() == k && e.id == *id)
+        {
+            return e.name.clone();
         }
-        self.site.readable_locator(&col.format(cell))
     }
+    inp.site.readable_locator(&col.format(cell))
 }

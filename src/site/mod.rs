@@ -38,7 +38,7 @@ use crate::validate::index::Index;
 
 use context::Generator;
 pub use dataset::{csv, neutralize_formula};
-pub use embeds::Embeds;
+pub use embeds::embed_unit;
 pub use records::search_records;
 
 /// One HTML page for the caller to render: a template and its context (plain data).
@@ -47,6 +47,17 @@ pub struct PageUnit {
     pub template: &'static str,
     /// Where the page goes in the output.
     pub path: String,
+    /// What the template receives (`docs/templates.md`).
+    pub context: serde_json::Value,
+    /// The items embedded in the page's Markdown: the `n`-th goes where the rendered page holds
+    /// `render::markdown::embed_marker(n)`.
+    pub embeds: Vec<EmbedUnit>,
+}
+
+/// One embedded item for the caller to render and put at its marker.
+pub struct EmbedUnit {
+    /// `embed_chart.html`, `embed_dataset.html` or `embed_figure.html`.
+    pub template: &'static str,
     /// What the template receives (`docs/templates.md`).
     pub context: serde_json::Value,
 }

@@ -122,10 +122,16 @@ impl<'a> Generator<'a> {
                 .collect(),
             words: rendered.text.split_whitespace().count(),
         };
-        Ok(vec![self.render(
+        let embeds = rendered
+            .embeds
+            .iter()
+            .map(|e| super::embeds::embed_unit(self.inp, e))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(vec![self.render_with_embeds(
             "page.html",
             format!("{}/index.html", m.id),
             &cx,
+            embeds,
         )?])
     }
 

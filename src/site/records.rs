@@ -4,12 +4,18 @@
 use std::borrow::Cow;
 
 use crate::model::*;
+use crate::render::markdown::Rendered;
 use crate::search::Record;
 
 use super::Inputs;
 
-/// One search record per page, entity, dataset, chart, key figure and source.
-pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
+/// The plain text of a rendered page body with its embedded items in place (as a reader sees
+/// the page); the caller renders the embeds.
+pub type PageText<'a, 'b> = dyn Fn(&'a Rendered) -> Cow<'a, str> + 'b;
+
+/// One search record per page, entity, dataset, chart, key figure and source. A page's text is
+/// `page_text` of its body, so it holds the charts, tables and figures it embeds.
+pub fn search_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec<Record<'a>> {
     let text_of = |kind: Kind, id: &str| -> &'a str {
         inp.markdown
             .get(&(kind, id.to_string()))
@@ -17,13 +23,16 @@ pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
     };
     let mut docs: Vec<Record> = Vec::new();
     for p in &inp.site.pages {
-        let text = text_of(Kind::Page, &p.meta.id);
+        let text = inp
+            .markdown
+            .get(&(Kind::Page, p.meta.id.clone()))
+            .map_or(Cow::Borrowed(""), page_text);
         docs.push(record(
             inp,
             Kind::Page,
             &p.meta.id,
             &p.meta.title,
-            [p.meta.summary.as_str().into(), text.into()],
+            [p.meta.summary.as_str().into(), text],
             &[],
         ));
     }

@@ -1,6 +1,7 @@
 //! Embeds: a paragraph holding only `![caption](@kind/id)` shows the item itself (a chart, a
-//! dataset's table or a key figure) through the `Embedder`, numbered per kind on the page (so
-//! "Figure 2" can be linked to before it appears).
+//! dataset's table or a key figure), numbered per kind on the page (so "Figure 2" can be linked
+//! to before it appears). Markdown stays pure: it leaves a marker and an [`Embed`] record, and
+//! the page stage puts the item there.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -8,7 +9,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::anchors::embed_anchor;
-use super::{Renderer, Spanned};
+use super::{Embed, Renderer, Spanned};
 use crate::model::Kind;
 use crate::validate::index::parse_ref;
 
@@ -115,11 +116,17 @@ impl Renderer<'_, '_> {
             let caption = if caption.trim().is_empty() {
                 None
             } else {
-                Some(caption)
+                Some(caption.to_string())
             };
-            let html = self.cx.embedder.embed(kind, &id, number, caption);
+            let marker = super::embed_marker(self.result.embeds.len());
+            self.result.embeds.push(Embed {
+                kind,
+                id,
+                number,
+                caption,
+            });
             self.result.anchors.insert(anchor);
-            self.out.push(Event::Html(CowStr::from(html)));
+            self.out.push(Event::Html(CowStr::from(marker)));
         }
     }
 }

@@ -36,10 +36,25 @@ mod tests;
 pub use anchors::{embed_anchor, slug};
 pub use text::{escape_attr, escape_text, html_to_text};
 
-/// Renders the HTML of an embedded item; implemented by the render stage.
-pub trait Embedder {
-    /// HTML for item `kind`/`id` embedded as number `number` of its kind on the page.
-    fn embed(&self, kind: Kind, id: &str, number: usize, caption: Option<&str>) -> String;
+/// An item embedded in a page body (`![caption](@chart/x)`): the Markdown holds
+/// [`embed_marker`]`(n)` where the `n`-th of a text's embeds goes, and the page stage fills it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    /// Chart, dataset or key figure.
+    pub kind: Kind,
+    /// The item's id.
+    pub id: String,
+    /// Its number among the embeds of its kind on the page ("Figure 2").
+    pub number: usize,
+    /// The caption written in the image's brackets, if any.
+    pub caption: Option<String>,
+}
+
+/// The marker the rendered HTML holds where embed `n` goes, a line of its own (so the HTML
+/// writer starts the next block on a new line, as after the item itself). Raw HTML in Markdown
+/// is shown as text, so no author can write one.
+pub fn embed_marker(n: usize) -> String {
+    format!("<!--fb-embed:{n}-->\n")
 }
 
 /// A citation found in the text.
@@ -77,16 +92,16 @@ pub struct Rendered {
     pub anchors: BTreeSet<String>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
-    /// Plain text, for search and word counts.
+    /// Plain text, for search and word counts (without the embedded items, which have their own).
     pub text: String,
+    /// The items embedded, in order: the `n`-th goes where [`embed_marker`]`(n)` stands.
+    pub embeds: Vec<Embed>,
 }
 
 /// What rendering needs to know.
 pub struct Context<'a> {
     /// Every item.
     pub index: &'a Index,
-    /// Renders embeds.
-    pub embedder: &'a dyn Embedder,
     /// Prefixes site paths (base URL's sub-path).
     pub link: &'a dyn Fn(&str) -> String,
     /// The file, for diagnostics.
