@@ -21,21 +21,7 @@ pub fn search_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec
             .get(&(kind, id.to_string()))
             .map_or("", |r| r.text.as_str())
     };
-    let mut docs: Vec<Record> = Vec::new();
-    for p in &inp.site.pages {
-        let text = inp
-            .markdown
-            .get(&(Kind::Page, p.meta.id.clone()))
-            .map_or(Cow::Borrowed(""), page_text);
-        docs.push(record(
-            inp,
-            Kind::Page,
-            &p.meta.id,
-            &p.meta.title,
-            [p.meta.summary.as_str().into(), text],
-            &[],
-        ));
-    }
+    let mut docs = page_records(inp, page_text);
     for e in &inp.site.entities {
         let text = text_of(e.kind.kind(), &e.id);
         docs.push(record(
@@ -91,6 +77,26 @@ pub fn search_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec
             &s.id,
             &s.title,
             [s.label().into(), s.authors.join(" ").into()],
+            &[],
+        ));
+    }
+    docs
+}
+
+/// The pages' records, each with its embeds' text.
+fn page_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec<Record<'a>> {
+    let mut docs = Vec::new();
+    for p in &inp.site.pages {
+        let text = inp
+            .markdown
+            .get(&(Kind::Page, p.meta.id.clone()))
+            .map_or(Cow::Borrowed(""), page_text);
+        docs.push(record(
+            inp,
+            Kind::Page,
+            &p.meta.id,
+            &p.meta.title,
+            [p.meta.summary.as_str().into(), text],
             &[],
         ));
     }
