@@ -99,12 +99,11 @@ fn grown(root: &Path) {
     std::fs::write(p, text).unwrap();
 }
 
+/// A site's files: path -> bytes.
+type Files = BTreeMap<String, Vec<u8>>;
+
 /// The old and the new site, each built into a folder of its own.
-fn references() -> (
-    tempfile::TempDir,
-    BTreeMap<String, Vec<u8>>,
-    BTreeMap<String, Vec<u8>>,
-) {
+fn references() -> (tempfile::TempDir, Files, Files) {
     let site = fixture("mini");
     let refs = tempfile::tempdir().unwrap();
     build_ok(site.path(), &refs.path().join("old"));
