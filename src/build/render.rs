@@ -147,7 +147,10 @@ pub fn render_site(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut files = collector.files.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut files = collector
+        .files
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {
         files,

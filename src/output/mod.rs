@@ -210,23 +210,24 @@ fn pending_text<'a>(paths: impl IntoIterator<Item = &'a String>) -> String {
     text
 }
 
-/// Brings `out` up to date with `files`: writes the files whose bytes changed, removes the files
-/// of the previous build that the site no longer produces, and leaves every other file alone.
-/// Refuses a non-empty folder that is not fieldbook output. Used by `build`: every stage has
-/// already succeeded, so bad input never reaches this point. Returns how many files were written
-/// and removed.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usize)> {
-    sync(out, files, &mut Written::default())
-}
-
-/// Like [`write_site`] for `serve`: `written` is what the previous rebuild of the session wrote
-/// (empty at first, then the manifest on disk is used), trusted without looking at the disk.
+/// Brings `out` up to date with `files` (the whole site, in memory): writes the files whose bytes
+/// changed, removes the files of the previous write that the site no longer produces, and leaves
+/// every other file alone. Refuses a non-empty folder that is not fieldbook output. `written` is
+/// what the previous write of a `serve` session wrote (empty at first, then the manifest on disk
+/// is used), trusted without looking at the disk. `build` streams through [`Stream`] instead.
+/// Returns how many files were written and removed.
 pub fn write_changed(
     out: &Path,
     files: &[OutputFile],
     written: &mut Written,
 ) -> io::Result<(usize, usize)> {
-    sync(out, files, written)
+    use rayon::prelude::*;
+    check_paths(files)?;
+    let stream = Stream::open(out, std::mem::take(written))?;
+    files.par_iter().try_for_each(|f| stream.put(f))?;
+    let (changed, removed, now) = stream.commit()?;
+    *written = now;
+    Ok((changed, removed))
 }
 
 /// Writes `files` alone into a folder kept by [`write_changed`], leaving every other file as it
@@ -322,11 +323,7 @@ fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
     let path = safe_parent(out, rel)?;
     let tmp = temporary_name(&path);
     // A temporary file left by a write that was killed is removed first (never followed).
-    match fs::symlink_metadata(&tmp) {
-        Ok(_) => fs::remove_file(&tmp)?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
+    remove_if_present(&tmp)?;
     let written = (|| {
         let mut file = fs::OpenOptions::new()
             .write(true)
@@ -344,6 +341,15 @@ fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
         let _ = fs::remove_file(&tmp);
     }
     written
+}
+
+/// Removes the file (or symlink, never followed) at `path`, if there is one.
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 fn mtime_of(meta: &fs::Metadata) -> Option<SystemTime> {
@@ -414,16 +420,6 @@ fn remove_stale(out: &Path, rel: &str) -> io::Result<bool> {
         parent = d.parent();
     }
     Ok(removed)
-}
-
-fn sync(out: &Path, files: &[OutputFile], written: &mut Written) -> io::Result<(usize, usize)> {
-    use rayon::prelude::*;
-    check_paths(files)?;
-    let stream = Stream::open(out, std::mem::take(written))?;
-    files.par_iter().try_for_each(|f| stream.put(f))?;
-    let (changed, removed, now) = stream.commit()?;
-    *written = now;
-    Ok((changed, removed))
 }
 
 mod stream;

@@ -209,10 +209,6 @@ fn remove_staging(staging: &Path) -> io::Result<()> {
 /// temporary file a killed earlier write may have left beside it.
 fn move_into_place(out: &Path, rel: &str, staged: &Path) -> io::Result<()> {
     let path = safe_parent(out, rel)?;
-    match fs::symlink_metadata(temporary_name(&path)) {
-        Ok(_) => fs::remove_file(temporary_name(&path))?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
+    remove_if_present(&temporary_name(&path))?;
     fs::rename(staged, &path)
 }

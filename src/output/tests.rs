@@ -10,6 +10,11 @@ fn file(path: &str, bytes: &[u8]) -> OutputFile {
     }
 }
 
+/// A whole write with no session: the manifest on disk is what the folder holds.
+fn write_site(out: &Path, files: &[OutputFile]) -> io::Result<(usize, usize)> {
+    write_changed(out, files, &mut Written::default())
+}
+
 fn read(p: &Path) -> Vec<u8> {
     fs::read(p).unwrap()
 }

@@ -299,9 +299,16 @@ mod tests {
                 .map(|i| record(&format!("/p{i}/"), &titles[i], &texts[i]))
                 .collect();
             outputs.push(build_cached(&records, "en", &cache).expect("index builds"));
-            assert_eq!(outputs.last(), Some(&build(&records, "en").expect("index builds")));
+            assert_eq!(
+                outputs.last(),
+                Some(&build(&records, "en").expect("index builds"))
+            );
         }
-        assert_eq!(indexed.into_inner(), 3, "two shards, then only the edited one");
+        assert_eq!(
+            indexed.into_inner(),
+            3,
+            "two shards, then only the edited one"
+        );
         assert_ne!(outputs[0], outputs[1]);
     }
 

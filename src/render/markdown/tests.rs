@@ -5,7 +5,6 @@ use super::text::decode_and_collapse;
 use super::*;
 use crate::model::*;
 
-
 fn site() -> Index {
     let mut s = Site::default();
     let e: Vec<Entity> =

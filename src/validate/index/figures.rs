@@ -59,10 +59,7 @@ pub(super) fn figure_problems(f: &KeyFigure, site: &Site) -> Vec<Diagnostic> {
             );
         }
     }
-    let dataset = f
-        .dataset
-        .as_ref()
-        .and_then(|id| site.dataset(id));
+    let dataset = f.dataset.as_ref().and_then(|id| site.dataset(id));
     if let Some(d) = dataset {
         let cells: Vec<f64> = d
             .rows
