@@ -160,15 +160,7 @@ fn attr_values(html: &str, name: &str) -> Vec<String> {
 
 /// Decodes the character references Tera and minify-html write in attributes.
 fn decode_entities(s: &str) -> String {
-    s.replace("&#x2F;", "/")
-        .replace("&#x2f;", "/")
-        .replace("&#47;", "/")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    crate::render::escape::decode(s).into_owned()
 }
 
 #[cfg(test)]

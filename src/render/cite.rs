@@ -264,7 +264,7 @@ impl SiteCiter {
 }
 
 fn html_escape(s: &str) -> String {
-    crate::render::templates::escape_html(s)
+    crate::render::escape::attr(s).into_owned()
 }
 
 /// The formatter's output with every text it carries HTML-escaped. hayagriva writes its text and

@@ -139,20 +139,9 @@ fn closure_fingerprints(named: &[(String, String)]) -> BTreeMap<String, Fingerpr
         .collect()
 }
 
-/// HTML escaping for template output: `& < > " '`.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Tera's autoescape: `& < > " '`, as for a quoted attribute (a value may land in either place).
+fn escape_html(input: &str) -> String {
+    crate::render::escape::attr(input).into_owned()
 }
 
 /// A Tera error with its whole cause chain; Tera names the template and, for syntax errors, the line.

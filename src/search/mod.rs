@@ -11,8 +11,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::output::OutputFile;
-// Escapes text the way Pagefind escapes what it extracts from HTML pages.
-use crate::render::templates::escape_html as escape;
+/// A record's text escaped as HTML, as Pagefind expects of a custom record (it decodes what it
+/// reads from pages the same way).
+fn escape(s: &str) -> String {
+    crate::render::escape::attr(s).into_owned()
+}
 
 /// The folder of the index inside the output.
 pub const DIR: &str = "pagefind";
@@ -316,7 +319,7 @@ mod tests {
     fn escapes_markup_in_records() {
         assert_eq!(
             escape("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+            "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
     }
 }

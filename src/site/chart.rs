@@ -8,7 +8,7 @@ use crate::model::*;
 use crate::output::OutputFile;
 use crate::render::chart::ChartOut;
 use crate::render::cite::Formatted;
-use crate::render::markdown::escape_attr;
+use crate::render::escape::attr as escape_attr;
 
 use super::context::{Generator, Link, Meta, SiteCx};
 use super::dataset::TableCx;

@@ -152,7 +152,7 @@ pub fn card_png(
     subtitle: &str,
     previous: Option<Vec<u8>>,
 ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
-    let esc = crate::render::markdown::escape_text;
+    let esc = crate::render::escape::text;
     let mut lines = String::new();
     for (i, line) in at_most(wrap(title, 1040, 60.0 / 1.1), 3).iter().enumerate() {
         let _ = write!(

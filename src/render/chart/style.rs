@@ -72,7 +72,7 @@ pub(super) fn restyle(svg: &str, chart: &Chart, size: Size) -> String {
         .and_then(|s| s.split('"').next())
         .unwrap_or("0 0 760 470")
         .to_string();
-    let esc = crate::render::markdown::escape_text;
+    let esc = crate::render::escape::text;
     let new_root = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" class=\"fb-chart fb-chart-{}\" role=\"img\" aria-labelledby=\"t-{uid} d-{uid}\" font-family=\"DejaVu Sans, Verdana, sans-serif\"><title id=\"t-{uid}\">{}</title><desc id=\"d-{uid}\">{}</desc><style>{}</style><rect class=\"fb-bg\" width=\"100%\" height=\"100%\"/>",
         size.suffix(),

@@ -6,8 +6,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use super::anchors::{first_words, heading_level, pinned_id, slug};
 use super::footnotes::OpenFootnote;
-use super::text::{escape_attr, find_end, plain_text};
+use super::text::{find_end, plain_text};
 use super::{Heading, Renderer, Spanned};
+use crate::render::escape::attr as escape_attr;
 
 impl<'e> Renderer<'_, 'e> {
     /// Renders the text's events, block by block.

@@ -7,9 +7,10 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::anchors::embed_anchor;
 use super::links::{is_remote, is_unsafe_url};
-use super::text::{escape_attr, find_end, plain_text};
+use super::text::{find_end, plain_text};
 use super::{Renderer, Spanned, CITE_PREFIX};
 use crate::model::Kind;
+use crate::render::escape::attr as escape_attr;
 
 impl<'e> Renderer<'_, 'e> {
     /// Inline events: links, citations, images, footnote references, raw inline HTML.

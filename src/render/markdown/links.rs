@@ -1,9 +1,9 @@
 //! Links to items and sources: `@kind/id#fragment` resolved through the index, citations
 //! `[@key, p. 33; @other]` turned into author-date labels, and the URL checks for web links and images.
 
-use super::text::{escape_attr, escape_text};
 use super::{CiteUse, Renderer};
 use crate::model::Kind;
+use crate::render::escape::{attr as escape_attr, text as escape_text};
 use crate::validate::index::parse_ref;
 
 impl Renderer<'_, '_> {
@@ -127,7 +127,7 @@ impl Renderer<'_, '_> {
             parts.push(shown);
         }
         if parts.is_empty() {
-            return escape_text(&format!("[{text}]"));
+            return escape_text(&format!("[{text}]")).into_owned();
         }
         format!("<span class=\"citation\">({})</span>", parts.join("; "))
     }

@@ -34,7 +34,7 @@ mod text;
 mod tests;
 
 pub use anchors::{embed_anchor, slug};
-pub use text::{escape_attr, escape_text, html_to_text};
+pub use text::html_to_text;
 
 /// An item embedded in a page body (`![caption](@chart/x)`): the Markdown holds
 /// [`embed_marker`]`(n)` where the `n`-th of a text's embeds goes, and the page stage fills it in.

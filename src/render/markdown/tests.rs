@@ -181,7 +181,7 @@ fn paragraph_ids_come_from_content_and_can_be_pinned() {
 }
 
 #[test]
-fn decoding_and_collapsing_in_one_pass_matches_replace_then_split() {
+fn decoding_and_collapsing_matches_replace_then_split() {
     let reference = |s: &str| {
         s.replace("&lt;", "<")
             .replace("&gt;", ">")

@@ -59,38 +59,16 @@ pub fn html_to_text(html: &str) -> String {
     decode_and_collapse(&out)
 }
 
-/// Decodes the character references the HTML writers emit (`&amp;` last, so `&amp;lt;` stays
-/// `&lt;`) and collapses each run of whitespace to one space, trimmed: one pass over the text.
+/// Decodes the character references in HTML (once: `&amp;lt;` becomes `&lt;`) and collapses each
+/// run of whitespace to one space, trimmed.
 pub(super) fn decode_and_collapse(text: &str) -> String {
-    const REFERENCES: [(&str, char); 5] = [
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-        ("&amp;", '&'),
-    ];
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let (ch, len) = if c == '&' {
-            REFERENCES
-                .iter()
-                .find(|(reference, _)| rest.starts_with(reference))
-                .map_or(('&', 1), |(reference, ch)| (*ch, reference.len()))
-        } else {
-            (c, c.len_utf8())
-        };
-        rest = &rest[len..];
-        if c.is_whitespace() {
-            space = !out.is_empty();
-            continue;
-        }
-        if space {
+    let decoded = crate::render::escape::decode(text);
+    let mut out = String::with_capacity(decoded.len());
+    for word in decoded.split_whitespace() {
+        if !out.is_empty() {
             out.push(' ');
-            space = false;
         }
-        out.push(ch);
+        out.push_str(word);
     }
     out
 }
@@ -129,16 +107,4 @@ pub(super) fn plain_text(events: &[Spanned]) -> String {
         }
     }
     s
-}
-
-/// Escapes text for HTML content.
-pub fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// Escapes text for a double-quoted HTML attribute.
-pub fn escape_attr(s: &str) -> String {
-    escape_text(s).replace('"', "&quot;").replace('\'', "&#39;")
 }
