@@ -280,7 +280,8 @@ def main():
             sys.exit("gen.py failed: %s" % g.stderr)
         log(g.stdout.strip())
         for d in ("templates", "static"):
-            shutil.copytree(os.path.join(site, d), os.path.join(corpus, "fieldbook", d))
+            if os.path.isdir(os.path.join(site, d)):  # the site's overrides of the built-in theme
+                shutil.copytree(os.path.join(site, d), os.path.join(corpus, "fieldbook", d))
         stage("N=%d: generate corpus" % n, t0)
         picks = sample_sentences(corpus, n)
         # At 10,000: 3 runs and no hyperfine warm-up (the /usr/bin/time -v build just before warms

@@ -39,6 +39,8 @@ pub struct Config {
     pub minify_html: bool,
     /// Whether the site has a search page and index (`search`, default true).
     pub search: bool,
+    /// The interface strings in the site's language (`crate::theme::Strings`).
+    pub strings: crate::theme::Strings,
 }
 
 #[derive(Deserialize)]
@@ -135,7 +137,9 @@ impl Config {
             Diagnostic::error(&path, 0, 0, format!("cannot read book.toml: {e}"))
                 .with_hint("run fieldbook from the site folder, or pass --root DIR")
         })?;
-        Config::parse(&text, &path)
+        let mut config = Config::parse(&text, &path)?;
+        config.strings = crate::theme::Strings::load(root, &config.language)?;
+        Ok(config)
     }
 
     /// Parses the text of a `book.toml`; `path` is used in diagnostics.
@@ -185,6 +189,7 @@ impl Config {
             ("output-dir", fieldbook.output_dir.as_deref()),
         ];
         check_strings(text, path, &raw.book, settings)?;
+        let strings = crate::theme::Strings::builtin(&raw.book.language);
         Ok(Config {
             title: raw.book.title,
             authors: raw.book.authors,
@@ -198,6 +203,7 @@ impl Config {
             publisher: fieldbook.publisher.unwrap_or_default(),
             minify_html: fieldbook.minify_html.unwrap_or(false),
             search: fieldbook.search.unwrap_or(true),
+            strings,
         })
     }
 

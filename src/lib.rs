@@ -18,6 +18,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod theme;
 pub mod validate;
 
 pub use build::{

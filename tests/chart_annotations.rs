@@ -36,6 +36,7 @@ fn dataset(rows: &[(i64, Option<f64>, &str)]) -> Dataset {
 fn svg(c: &Chart, d: &Dataset, notes: &[String]) -> String {
     let caption = Caption {
         notes,
+        note_format: "Note: {note}",
         source: "Source: test.",
     };
     chart::svg_with(c, d, Size::Wide, caption).expect("the chart draws")
@@ -177,6 +178,7 @@ fn a_series_break_is_a_labelled_mark_the_line_does_not_cross_and_a_note() {
         Size::Card,
         Caption {
             notes: &["First note.".to_string()],
+            note_format: "Note: {note}",
             source: "Source: test.",
         },
     )

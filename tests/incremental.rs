@@ -113,7 +113,16 @@ fn apply(root: &Path, edit: &Edit, entity_id: &mut String, memo: &Memo) {
         }
         Edit::Template { template, n } => {
             let path = root.join(TEMPLATES[*template]);
-            let text = fs::read_to_string(&path).unwrap();
+            // The site starts on the built-in theme: the first edit of a template overrides it.
+            let text = fs::read_to_string(&path).unwrap_or_else(|_| {
+                let name = TEMPLATES[*template].trim_start_matches("templates/");
+                let default = fieldbook::theme::templates()
+                    .into_iter()
+                    .find(|f| f.path == name)
+                    .unwrap();
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                String::from_utf8(default.bytes.to_vec()).unwrap()
+            });
             let mark = format!("<b>edit {n}</b>");
             let text = match text.find("{% endblock") {
                 Some(i) if !TEMPLATES[*template].ends_with("macros.html") => {

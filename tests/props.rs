@@ -65,7 +65,7 @@ proptest! {
         let (index, _) = fieldbook::validate::index::Index::build(&site);
         let link = |p: &str| p.to_string();
         let path = PathBuf::from("content/pages/p.md");
-        let cx = fieldbook::render::markdown::Context { index: &index, link: &link, path: &path, paragraph_ids: true, embeds: true };
+        let cx = fieldbook::render::markdown::Context { index: &index, link: &link, path: &path, paragraph_ids: true, embeds: true, strings: &fieldbook::theme::Strings::builtin("en") };
         if let Some(p) = site.pages.first() {
             let r = fieldbook::render::markdown::render(&p.body, &cx);
             let lower = r.html.to_lowercase();

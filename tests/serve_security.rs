@@ -33,25 +33,11 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).unwrap();
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A one-page site under `dir/site`.
 fn make_site(dir: &Path) -> PathBuf {
     let site = dir.join("site");
     fs::create_dir_all(site.join("content/pages")).unwrap();
     fs::copy(Path::new(REPO).join("book.toml"), site.join("book.toml")).unwrap();
-    copy_dir(&Path::new(REPO).join("templates"), &site.join("templates"));
-    copy_dir(&Path::new(REPO).join("static"), &site.join("static"));
     fs::write(
         site.join("content/pages/a.md"),
         "---\nid: a\ntitle: Page A\nsummary: A tiny page.\n---\n\nHello from page A.\n",

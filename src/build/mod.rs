@@ -232,10 +232,10 @@ fn compile_into(
     diagnostics.extend(index::check_references(&site, &index));
     fail_if_errors(&mut diagnostics)?;
     t.lap("validate");
-    let charts = units::render_charts(&site, &index, memo, &mut diagnostics);
+    let charts = units::render_charts(&config, &site, &index, memo, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
-    let templates = templates::Templates::load(root).map_err(Failure::one)?;
+    let templates = templates::Templates::load(root, &config.strings).map_err(Failure::one)?;
     let deps = units::Dependencies::new(&index);
     let markdown = units::render_markdown(&config, &site, &index, memo, &deps);
     for r in markdown.values() {

@@ -40,6 +40,7 @@ pub fn preview(built: &mut Built, root: &Path, changed: &[PathBuf]) -> Option<Ve
             path: &rel,
             paragraph_ids: true,
             embeds: true,
+            strings: &built.config.strings,
         };
         let rendered = markdown::render(&page.body, &cx);
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {

@@ -264,10 +264,14 @@ fn site_card(inp: &Inputs, memo: &Memo) -> Result<OutputFile, Diagnostic> {
     })
 }
 
-/// Every file under `static/`, as it is.
+/// The default theme's static files with the site's `static/` laid over them (same relative path
+/// replaces; new paths are added), as they are.
 fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = crate::theme::static_files()
+        .into_iter()
+        .map(|f| (f.path.to_string(), f.bytes.to_vec()))
+        .collect();
     let dir = root.join("static");
-    let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
@@ -283,7 +287,9 @@ fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile
             .to_string_lossy()
             .replace('\\', "/");
         match std::fs::read(entry.path()) {
-            Ok(bytes) => files.push(OutputFile { path: rel, bytes }),
+            Ok(bytes) => {
+                files.insert(rel, bytes);
+            }
             Err(e) => diagnostics.push(Diagnostic::error(
                 Path::new("static").join(&rel),
                 0,
@@ -293,6 +299,9 @@ fn copy_static(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile
         }
     }
     files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile { path, bytes })
+        .collect()
 }
 
 /// An error for each path two files would be written to (a static file shadowing a page).

@@ -19,6 +19,7 @@ use super::memo;
 
 /// Draws every chart (wide and narrow SVG, card PNG).
 pub fn render_charts(
+    config: &Config,
     site: &Site,
     index: &Index,
     memo: &memo::Memo,
@@ -34,8 +35,16 @@ pub fn render_charts(
                 .and_then(|e| e.cite_label.clone())
                 .unwrap_or_else(|| d.source.clone());
             let locator = site.readable_locator(&d.locator);
-            let source_line = format!("Source: {label}, {locator}. Chart: fieldbook.");
-            let notes = plain_notes(c, index);
+            let t = &config.strings;
+            let mut source_line = t.fill(
+                "chart.source_line",
+                &[("source", &label), ("locator", &locator)],
+            );
+            if !config.publisher.is_empty() {
+                source_line.push(' ');
+                source_line.push_str(&t.fill("chart.credit", &[("publisher", &config.publisher)]));
+            }
+            let notes = plain_notes(c, index, t);
             let result = memo.chart(
                 &c.id,
                 || {
@@ -50,6 +59,7 @@ pub fn render_charts(
                     let caption = chart::Caption {
                         notes: &notes,
                         source: &source_line,
+                        note_format: t.get("chart.note"),
                     };
                     let wide = chart::svg_with(c, d, chart::Size::Wide, caption)?;
                     let narrow = chart::svg_with(c, d, chart::Size::Narrow, caption)?;
@@ -92,7 +102,7 @@ pub fn render_charts(
 
 /// A chart's notes as plain text, for the SVG: links read as their text (an item's title when the
 /// link has none), emphasis dropped. Problems in them are reported by the Markdown stage.
-fn plain_notes(c: &model::Chart, index: &Index) -> Vec<String> {
+fn plain_notes(c: &model::Chart, index: &Index, strings: &crate::theme::Strings) -> Vec<String> {
     let link = |p: &str| p.to_string();
     let cx = markdown::Context {
         index,
@@ -100,6 +110,7 @@ fn plain_notes(c: &model::Chart, index: &Index) -> Vec<String> {
         path: &c.origin.path,
         paragraph_ids: false,
         embeds: false,
+        strings,
     };
     c.notes
         .iter()
@@ -146,6 +157,7 @@ pub fn render_markdown(
                 path: &job.path,
                 paragraph_ids: job.is_page,
                 embeds: job.is_page,
+                strings: &config.strings,
             };
             let rendered = memo.markdown(
                 &job.key,

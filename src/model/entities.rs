@@ -55,15 +55,17 @@ pub struct Entity {
     /// Containing place.
     #[serde(default)]
     pub parent: Option<String>,
-    /// Row number in Table 2-2.
-    #[serde(default, rename = "table-2-2")]
-    pub table_2_2: Option<u32>,
     /// Note printed beside it in a table.
     #[serde(default)]
     pub note: Option<String>,
-    /// The Korean term as romanized in the source.
+    /// Its name in other languages or scripts, by BCP 47 tag (`ko: 아르툠`, `ru: Артём`,
+    /// `ko-Latn: jaesosaeng` for a romanization); shown on its page and found by search.
     #[serde(default)]
-    pub romanized: Option<String>,
+    pub names: std::collections::BTreeMap<String, String>,
+    /// Anything else a site's templates want to show (`entity.extra.<key>`); fieldbook only
+    /// passes it on.
+    #[serde(default)]
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
     /// Where the sources discuss it.
     #[serde(default)]
     pub sources: Vec<SourceRef>,

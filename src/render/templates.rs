@@ -1,6 +1,7 @@
 //! Templates: Tera set-up and rendering (the only module that imports tera).
 //!
-//! Templates are read once from `templates/*.html` with autoescaping on; they receive plain
+//! Templates are the default theme's (`crate::theme`) with the site's `templates/*.html` laid
+//! over them by name, read once with autoescaping on; they receive plain
 //! serializable contexts and never touch the file system (no `include` of files outside the
 //! template folder, no functions that read files). Pre-rendered HTML (Markdown, SVG) is passed as
 //! strings the templates mark `| safe`.
@@ -11,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::Diagnostic;
 use crate::fingerprint::{Fingerprint, Hasher};
+use crate::theme::Strings;
 
 /// Loaded templates.
 pub struct Templates {
@@ -21,15 +23,36 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Reads every `*.html` under `dir`.
-    pub fn load(root: &Path) -> Result<Templates, Diagnostic> {
+    /// The default theme's templates, each replaced by the site's `templates/<name>` where it
+    /// has one (a site's extra templates are added).
+    pub fn load(root: &Path, strings: &Strings) -> Result<Templates, Diagnostic> {
+        let mut files: BTreeMap<String, String> = crate::theme::templates()
+            .into_iter()
+            .map(|f| {
+                (
+                    f.path.to_string(),
+                    String::from_utf8_lossy(f.bytes).into_owned(),
+                )
+            })
+            .collect();
         let dir = root.join("templates");
-        let mut tera = tera::Tera::default();
-        let mut files: Vec<(PathBuf, String)> = Vec::new();
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| {
-                Diagnostic::error("templates", 0, 0, format!("cannot read templates: {e}"))
-            })?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e)
+                    if e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound) =>
+                {
+                    break
+                }
+                Err(e) => {
+                    return Err(Diagnostic::error(
+                        "templates",
+                        0,
+                        0,
+                        format!("cannot read templates: {e}"),
+                    ))
+                }
+            };
             if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html")
             {
                 let name = entry
@@ -43,20 +66,29 @@ impl Templates {
                     Diagnostic::error(&rel, 0, 0, format!("cannot read: {e}"))
                         .with_hint("templates must be UTF-8 text")
                 })?;
-                files.push((PathBuf::from(name), text));
+                files.insert(name, text);
             }
         }
-        if files.is_empty() {
-            return Err(Diagnostic::error("templates", 0, 0, "no templates found").with_hint("the site needs templates/base.html and one template per kind; copy them from the fieldbook repository"));
-        }
-        let named: Vec<(String, String)> = files
-            .iter()
-            .map(|(n, t)| (n.to_string_lossy().into_owned(), t.clone()))
+        let mut tera = tera::Tera::default();
+        let named: Vec<(String, String)> = files.into_iter().collect();
+        // Every template may print interface strings: they are part of each one's fingerprint.
+        let strings_key = crate::fingerprint::of_debug(strings);
+        let fingerprints = closure_fingerprints(&named)
+            .into_iter()
+            .map(|(name, f)| {
+                (
+                    name,
+                    Hasher::new()
+                        .fingerprint(&f)
+                        .fingerprint(&strings_key)
+                        .finish(),
+                )
+            })
             .collect();
-        let fingerprints = closure_fingerprints(&named);
         tera.add_raw_templates(named)
             .map_err(|e| template_error(&e))?;
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.register_function("t", Translate(strings.clone()));
         // Escapes what matters in text and quoted attributes; unlike Tera's default it leaves `/`
         // alone, so URLs stay readable in the page source.
         tera.set_escape_fn(escape_html);
@@ -94,6 +126,44 @@ impl Templates {
         self.tera
             .render(template, &cx)
             .map_err(|e| template_error(&e))
+    }
+}
+
+/// `t(key="nav.search", n=3)`: the interface string `key` in the site's language, each `{name}`
+/// replaced by the argument of that name. An unknown key is a template error that names it.
+struct Translate(Strings);
+
+impl tera::Function for Translate {
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let key = args
+            .get("key")
+            .and_then(tera::Value::as_str)
+            .ok_or_else(|| tera::Error::msg("t() needs key=\"section.name\""))?;
+        if !self.0.has(key) {
+            return Err(tera::Error::msg(format!(
+                "unknown interface string `{key}` (the keys are in the theme's i18n/en.toml)"
+            )));
+        }
+        let mut values: Vec<(&str, String)> = args
+            .iter()
+            .filter(|(name, _)| name.as_str() != "key")
+            .map(|(name, v)| {
+                (
+                    name.as_str(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
+            .collect();
+        values.sort();
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        Ok(tera::Value::String(self.0.fill(key, &pairs)))
+    }
+
+    fn is_safe(&self) -> bool {
+        false
     }
 }
 

@@ -362,13 +362,6 @@ mod tests {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         fs::create_dir_all(root.join("content/pages")).unwrap();
         fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
-        for folder in ["templates", "static"] {
-            fs::create_dir_all(root.join(folder)).unwrap();
-            for entry in fs::read_dir(repo.join(folder)).unwrap() {
-                let entry = entry.unwrap();
-                fs::copy(entry.path(), root.join(folder).join(entry.file_name())).unwrap();
-            }
-        }
         fs::write(
             root.join("content/pages/a.md"),
             "---\nid: a\ntitle: A\nsummary: S.\n---\n\nUnit text.\n",

@@ -72,8 +72,8 @@ pub struct BibEntry<'a> {
 
 /// The places, organizations, people and terms a text names, one group per kind (`named`).
 #[derive(Serialize)]
-pub struct NamedGroup {
-    label: &'static str,
+pub struct NamedGroup<'a> {
+    label: &'a str,
     items: Vec<Link>,
 }
 
@@ -147,13 +147,18 @@ impl<'a> Generator<'a> {
         self.inp.config.link(path)
     }
 
+    /// The interface strings in the site's language.
+    pub fn t(&self) -> &'a crate::theme::Strings {
+        &self.inp.config.strings
+    }
+
     /// A link to an item, when it exists.
     pub fn item_link(&self, kind: Kind, id: &str) -> Option<Link> {
         let e = self.inp.index.get(kind, id)?;
         Some(Link {
             title: e.title.clone(),
             url: self.link(&e.url),
-            kind: kind.label().to_string(),
+            kind: self.inp.config.strings.kind(kind).to_string(),
             summary: e.summary.clone(),
         })
     }
@@ -180,7 +185,7 @@ impl<'a> Generator<'a> {
         let (og_image, alt, w, h) = match (kind, self.inp.charts.contains_key(id)) {
             (Kind::Chart, true) => (
                 format!("/{}", crate::render::chart::png_path(id)),
-                format!("Chart: {title}"),
+                format!("{}: {title}", self.t().kind(Kind::Chart)),
                 1200,
                 630,
             ),
@@ -194,7 +199,7 @@ impl<'a> Generator<'a> {
         Meta {
             title: title.to_string(),
             kind: kind.ref_name().to_string(),
-            kind_label: kind.label().to_string(),
+            kind_label: self.inp.config.strings.kind(kind).to_string(),
             url: self.link(&url),
             canonical: self.inp.config.absolute(&url),
             summary: summary.to_string(),
@@ -295,7 +300,7 @@ impl<'a> Generator<'a> {
     }
 
     /// The places, organizations, people and terms a text links to, grouped by kind.
-    pub fn named(&self, rendered: &Rendered) -> Vec<NamedGroup> {
+    pub fn named(&self, rendered: &Rendered) -> Vec<NamedGroup<'_>> {
         let mut groups: BTreeMap<Kind, Vec<Link>> = BTreeMap::new();
         for (k, id) in &rendered.refs {
             if matches!(
@@ -312,7 +317,7 @@ impl<'a> Generator<'a> {
             .map(|(k, mut items)| {
                 items.sort_by(|a, b| a.title.cmp(&b.title));
                 NamedGroup {
-                    label: k.plural(),
+                    label: self.inp.config.strings.kinds(k),
                     items,
                 }
             })
@@ -329,7 +334,8 @@ fn site_context(inp: &Inputs, chapters: &[&Page]) -> SiteCx {
         kind: kind.into(),
         summary: String::new(),
     };
-    let mut sections = vec![link_of("Chapters", "/chapters/", "index")];
+    let t = &c.strings;
+    let mut sections = vec![link_of(t.get("nav.chapters"), "/chapters/", "index")];
     for kind in [
         Kind::Dataset,
         Kind::Chart,
@@ -341,8 +347,12 @@ fn site_context(inp: &Inputs, chapters: &[&Page]) -> SiteCx {
         Kind::Term,
         Kind::Source,
     ] {
+        // A section with no items is neither generated nor linked.
+        if inp.index.ids(kind).next().is_none() {
+            continue;
+        }
         sections.push(link_of(
-            kind.plural(),
+            t.kinds(kind),
             &format!("/{}/", kind.section().unwrap_or("")),
             "index",
         ));

@@ -215,9 +215,12 @@ impl<'a> Generator<'a> {
             .source(&d.source)
             .map(Source::label)
             .unwrap_or_else(|| d.source.clone());
-        format!(
-            "Source: {label}, {}",
-            self.inp.site.readable_locator(&d.locator)
+        self.t().fill(
+            "common.source_of",
+            &[
+                ("source", &label),
+                ("locator", &self.inp.site.readable_locator(&d.locator)),
+            ],
         )
     }
 

@@ -32,8 +32,8 @@ struct EntityFields<'a> {
     summary: &'a str,
     category: &'a Option<String>,
     note: &'a Option<String>,
-    romanized: &'a Option<String>,
-    table_2_2: Option<u32>,
+    names: &'a std::collections::BTreeMap<String, String>,
+    extra: &'a std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A source that names the entity, and where.
@@ -63,8 +63,8 @@ impl<'a> Generator<'a> {
                 summary: &e.summary,
                 category: &e.category,
                 note: &e.note,
-                romanized: &e.romanized,
-                table_2_2: e.table_2_2,
+                names: &e.names,
+                extra: &e.extra,
             },
             body: &rendered.html,
             bibliography: self.bibliography(rendered),

@@ -52,14 +52,18 @@ impl Generator<'_> {
     fn all_urls(&self) -> Vec<String> {
         let mut urls: BTreeSet<String> = BTreeSet::new();
         urls.insert("/".into());
-        for p in ["/chapters/", "/timeline/", "/corrections/"] {
+        for p in ["/chapters/", "/corrections/"] {
             urls.insert(p.into());
+        }
+        if !self.inp.site.events.is_empty() {
+            urls.insert("/timeline/".into());
         }
         if self.inp.config.search {
             urls.insert("/search/".into());
         }
         for k in Kind::ALL {
-            if let (Some(section), true) = (k.section(), k.has_own_page()) {
+            let has_items = self.inp.index.ids(k).next().is_some();
+            if let (Some(section), true, true) = (k.section(), k.has_own_page(), has_items) {
                 urls.insert(format!("/{section}/"));
             }
             if k.has_own_page() {
@@ -167,7 +171,7 @@ impl Generator<'_> {
         for k in &self.inp.site.corrections {
             entries.push(Entry {
                 date: k.date.clone(),
-                title: format!("Correction: {}", k.target),
+                title: self.t().fill("corrections.title", &[("target", &k.target)]),
                 url: Kind::Correction.url(&k.id),
                 summary: k.text.clone(),
             });

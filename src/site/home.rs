@@ -20,7 +20,7 @@ struct HomeCx<'a> {
     figures: Vec<FigureCard<'a>>,
     charts: &'a [ChartCard<'a>],
     sources: Vec<HomeSource<'a>>,
-    counts: Vec<SectionCount>,
+    counts: Vec<SectionCount<'a>>,
     others: &'a [Link],
     bundle: Option<BundleLink>,
 }
@@ -49,8 +49,8 @@ struct HomeSource<'a> {
 
 /// A section of the site and how many items it holds.
 #[derive(Serialize)]
-struct SectionCount {
-    label: &'static str,
+struct SectionCount<'a> {
+    label: &'a str,
     url: String,
     count: usize,
 }
@@ -79,8 +79,9 @@ impl<'a> Generator<'a> {
         let counts = Kind::ALL
             .iter()
             .filter(|k| k.section().is_some() && **k != Kind::Correction)
+            .filter(|k| inp.index.ids(**k).next().is_some())
             .map(|k| SectionCount {
-                label: k.plural(),
+                label: c.strings.kinds(*k),
                 url: self.link(&format!("/{}/", k.section().unwrap_or(""))),
                 count: inp.index.ids(*k).count(),
             })

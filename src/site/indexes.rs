@@ -124,10 +124,14 @@ impl<'a> Generator<'a> {
             site: &self.site_cx,
             meta: self.site_page_meta(
                 "/chapters/",
-                "Chapters",
-                "The report, part by part, in reading order.",
+                self.t().get("nav.chapters"),
+                self.t().get("index.chapters_lede"),
             ),
-            cite: self.cite_this("Chapters", "/chapters/", "fieldbook-chapters"),
+            cite: self.cite_this(
+                self.t().get("nav.chapters"),
+                "/chapters/",
+                "fieldbook-chapters",
+            ),
             items,
             others,
             kind: "chapters",
@@ -141,6 +145,8 @@ impl<'a> Generator<'a> {
         Kind::ALL
             .into_iter()
             .filter(|k| k.section().is_some() && k.has_own_page())
+            // A kind with no items gets no index (and no link to one).
+            .filter(|k| self.inp.index.ids(*k).next().is_some())
             .map(|kind| self.kind_index(kind, charts))
             .collect()
     }
@@ -163,14 +169,14 @@ impl<'a> Generator<'a> {
             site: &self.site_cx,
             meta: self.site_page_meta(
                 &format!("/{section}/"),
-                kind.plural(),
-                &format!(
-                    "Every item of kind {} on this site.",
-                    kind.label().to_lowercase()
+                self.t().kinds(kind),
+                &self.t().fill(
+                    "index.kind_lede",
+                    &[("kind", &self.t().kind(kind).to_lowercase())],
                 ),
             ),
             cite: self.cite_this(
-                kind.plural(),
+                self.t().kinds(kind),
                 &format!("/{section}/"),
                 &format!("fieldbook-{section}"),
             ),
@@ -213,17 +219,17 @@ impl<'a> Generator<'a> {
             })
             .collect();
         let summary = match (events.first(), events.last()) {
-            (Some(first), Some(last)) => format!(
-                "Every dated event on this site, {} to {}.",
-                year_of(first.date),
-                year_of(last.date)
+            (Some(first), Some(last)) => self.t().fill(
+                "index.timeline_lede",
+                &[("from", year_of(first.date)), ("to", year_of(last.date))],
             ),
-            _ => "Every dated event on this site.".to_string(),
+            _ => self.t().get("index.timeline_lede_undated").to_string(),
         };
+        let title = self.t().kinds(Kind::Event);
         let cx = TimelineCx {
             site: &self.site_cx,
-            meta: self.site_page_meta("/timeline/", "Timeline", &summary),
-            cite: self.cite_this("Timeline", "/timeline/", "fieldbook-timeline"),
+            meta: self.site_page_meta("/timeline/", title, &summary),
+            cite: self.cite_this(title, "/timeline/", "fieldbook-timeline"),
             events,
         };
         self.render("timeline.html", "timeline/index.html".into(), &cx)
@@ -250,10 +256,14 @@ impl<'a> Generator<'a> {
             site: &self.site_cx,
             meta: self.site_page_meta(
                 "/corrections/",
-                "Corrections",
-                "Every correction made to this site, newest first.",
+                self.t().kinds(Kind::Correction),
+                self.t().get("index.corrections_lede"),
             ),
-            cite: self.cite_this("Corrections", "/corrections/", "fieldbook-corrections"),
+            cite: self.cite_this(
+                self.t().kinds(Kind::Correction),
+                "/corrections/",
+                "fieldbook-corrections",
+            ),
             corrections,
         };
         self.render("corrections.html", "corrections/index.html".into(), &cx)
@@ -265,10 +275,10 @@ impl<'a> Generator<'a> {
             site: &self.site_cx,
             meta: self.site_page_meta(
                 "/search/",
-                "Search",
-                "Search the pages, places, organizations, data, charts and key figures.",
+                self.t().get("nav.search"),
+                self.t().get("index.search_lede"),
             ),
-            cite: self.cite_this("Search", "/search/", "fieldbook-search"),
+            cite: self.cite_this(self.t().get("nav.search"), "/search/", "fieldbook-search"),
             bundle: self.link(&format!("/{}/", crate::search::DIR)),
             shards,
         };
@@ -281,10 +291,14 @@ impl<'a> Generator<'a> {
             site: &self.site_cx,
             meta: self.site_page_meta(
                 "/404.html",
-                "Page not found",
-                "This address does not exist on the site.",
+                self.t().get("index.not_found"),
+                self.t().get("index.not_found_lede"),
             ),
-            cite: self.cite_this("Page not found", "/404.html", "fieldbook-404"),
+            cite: self.cite_this(
+                self.t().get("index.not_found"),
+                "/404.html",
+                "fieldbook-404",
+            ),
         };
         self.render("404.html", "404.html".into(), &cx)
     }

@@ -144,7 +144,9 @@ fn site_files(g: &Generator, shards: usize) -> Result<Vec<OutputFile>, Diagnosti
     let others = g.other_pages();
     let mut files = vec![g.home(&charts, &others)?, g.chapters_index(&others)?];
     files.extend(g.kind_indexes(&charts)?);
-    files.push(g.timeline()?);
+    if !g.inp.site.events.is_empty() {
+        files.push(g.timeline()?);
+    }
     files.push(g.corrections()?);
     if g.inp.config.search {
         files.push(g.search_page(shards)?);

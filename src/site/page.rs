@@ -20,7 +20,7 @@ struct PageCx<'a> {
     body: &'a str,
     outline: Vec<&'a Heading>,
     bibliography: Vec<BibEntry<'a>>,
-    named: Vec<NamedGroup>,
+    named: Vec<NamedGroup<'a>>,
     prev: Option<Link>,
     next: Option<Link>,
     updates: Vec<Link>,

@@ -30,7 +30,11 @@ pub fn search_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec
             &e.id,
             &e.name,
             [e.summary.as_str().into(), text.into()],
-            &e.also,
+            &e.also
+                .iter()
+                .chain(e.names.values())
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
         ));
     }
     for d in &inp.site.datasets {
@@ -103,19 +107,19 @@ fn page_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec<Recor
     docs
 }
 
-/// A record: its text is the other names, the summary and the body, each when not empty.
+/// A record: its text is the other names (spellings and names in other languages), the summary and the body, each when not empty.
 fn record<'a>(
     inp: &Inputs<'a>,
     kind: Kind,
     id: &str,
     title: &'a str,
     [summary, text]: [Cow<'a, str>; 2],
-    also: &[String],
+    also: &[&str],
 ) -> Record<'a> {
     Record {
         url: inp.config.link(&kind.url(id)),
         title,
-        kind: kind.label(),
+        kind: inp.config.strings.kind(kind),
         text: [also.join(", ").into(), summary, text]
             .into_iter()
             .filter(|s| !s.is_empty())

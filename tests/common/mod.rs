@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: copy a fixture site with the repo's templates, run the
+//! Helpers shared by the integration tests: copy a fixture site or the repo's site, run the
 //! binary, hash an output tree, walk its links.
 #![allow(dead_code)]
 
@@ -11,6 +11,9 @@ pub fn repo() -> PathBuf {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
+    if !from.exists() {
+        return;
+    }
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -23,16 +26,16 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A temp copy of `tests/fixtures/<name>` plus the repo's templates/ and static/.
+/// A temp copy of `tests/fixtures/<name>` (it uses the built-in theme unless it has its own
+/// templates/ or static/).
 pub fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
-    copy_dir(&repo().join("templates"), &dir.path().join("templates"));
-    copy_dir(&repo().join("static"), &dir.path().join("static"));
     dir
 }
 
-/// A temp copy of the repo's own site (book.toml, content, templates, static).
+/// A temp copy of the repo's own site (book.toml, content, and its templates/ and static/
+/// overrides where it has them).
 pub fn repo_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for d in ["content", "templates", "static"] {

@@ -41,8 +41,13 @@ pub(super) struct Frame {
 
 impl Frame {
     /// Wraps the title, subtitle, `notes` and `source_line` to the chart's width and lays out the
-    /// legend.
-    pub(super) fn new(plot: &Plot, notes: &[String], source_line: &str) -> Frame {
+    /// legend. A single note is introduced by `note_format` ("Note: {note}").
+    pub(super) fn new(
+        plot: &Plot,
+        notes: &[String],
+        source_line: &str,
+        note_format: &str,
+    ) -> Frame {
         let (w, font) = (plot.width, plot.font);
         let title = wrap_bold(&plot.chart.title, w, font * 1.3 / 1.24);
         let subtitle = plot
@@ -60,7 +65,7 @@ impl Frame {
                 let text = if numbered {
                     format!("{}. {n}", i + 1)
                 } else {
-                    format!("Note: {n}")
+                    note_format.replace("{note}", n)
                 };
                 // Notes are plain running text, narrower on average than titles: 0.54 em a letter.
                 wrap(&text, w, font * NOTE / 1.24 * 0.9)

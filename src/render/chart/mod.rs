@@ -49,6 +49,9 @@ pub struct Caption<'a> {
     pub notes: &'a [String],
     /// "Source: ..." credit.
     pub source: &'a str,
+    /// How a single note is introduced, `{note}` standing for it ("Note: {note}"); several notes
+    /// are numbered instead.
+    pub note_format: &'a str,
 }
 
 /// Layout presets.
@@ -181,6 +184,7 @@ pub fn svg(
     let caption = Caption {
         notes: &[],
         source: source_line,
+        note_format: "Note: {note}",
     };
     svg_with(chart, dataset, size, caption)
 }
@@ -228,7 +232,7 @@ pub fn svg_with(
             .chain(caption.notes.iter().cloned())
             .collect(),
     };
-    let frame = frame::Frame::new(&plot, &notes, caption.source);
+    let frame = frame::Frame::new(&plot, &notes, caption.source, caption.note_format);
     let height = height + frame.notes_height;
     let mut buf = String::new();
     draw(&mut buf, &plot, &frame, &panels, height).map_err(|e| format!("drawing failed: {e:?}"))?;

@@ -72,6 +72,13 @@ impl<'e> Renderer<'_, 'e> {
     /// A link to item `dest` (`kind/id#fragment`) around the events `inner`: to its embed when it
     /// is embedded on this page, and with empty text named after the item ("Figure 2", its title).
     /// An unknown item leaves the text alone (the error is recorded).
+    /// "Figure 2": an interface string with its number.
+    fn numbered(&self, key: &str, n: usize) -> String {
+        let label = self.cx.strings.fill(key, &[("n", &n.to_string())]);
+        // The caption forms end in a full stop ("Figure {n}."); a link in running text does not.
+        label.trim_end_matches('.').to_string()
+    }
+
     fn item_link(&mut self, dest: &str, range: &Range<usize>, inner: &'e [Spanned<'e>]) {
         let Some((kind, id, url, item_title)) = self.resolve(dest, range.start, range.len()) else {
             self.inline_run(inner);
@@ -91,9 +98,9 @@ impl<'e> Renderer<'_, 'e> {
         ))));
         if plain_text(inner).trim().is_empty() {
             let label = match (kind, number) {
-                (Kind::Chart, Some(n)) => format!("Figure {n}"),
-                (Kind::Dataset, Some(n)) => format!("Table {n}"),
-                (Kind::Figure, Some(n)) => format!("Key figure {n}"),
+                (Kind::Chart, Some(n)) => self.numbered("chart.figure", n),
+                (Kind::Dataset, Some(n)) => self.numbered("dataset.table_n", n),
+                (Kind::Figure, Some(n)) => self.numbered("figure.number", n),
                 _ => item_title,
             };
             self.out.push(Event::Text(CowStr::from(label)));

@@ -110,6 +110,8 @@ pub struct Context<'a> {
     pub paragraph_ids: bool,
     /// Allow embeds (pages only).
     pub embeds: bool,
+    /// Interface strings ("Figure 2" for an embedded chart linked without text).
+    pub strings: &'a crate::theme::Strings,
 }
 
 /// The link target a citation `[@key]` gets from the broken-link callback.

@@ -21,12 +21,14 @@ fn site() -> Index {
 fn md(text: &str) -> Rendered {
     let index = site();
     let link = |p: &str| p.to_string();
+    let strings = crate::theme::Strings::builtin("en");
     let cx = Context {
         index: &index,
         link: &link,
         path: Path::new("content/pages/a.md"),
         paragraph_ids: true,
         embeds: true,
+        strings: &strings,
     };
     render(
         &Located {

@@ -21,7 +21,7 @@
       var url = new URL(a.getAttribute("href"), location.href).href;
       navigator.clipboard.writeText(url).then(function () {
         var note = document.createElement("div");
-        note.className = "copied"; note.setAttribute("role", "status"); note.textContent = "Link copied";
+        note.className = "copied"; note.setAttribute("role", "status"); note.textContent = document.body.getAttribute("data-t-copied") || "Link copied";
         document.body.appendChild(note); setTimeout(function () { note.remove(); }, 1500);
       }, function () {});
     });
@@ -73,7 +73,7 @@
         for (var i = 1; i < shards; i++) merged.push(pf.mergeIndex(bundle + i + "/", { baseUrl: "/", excerptLength: 24 }));
         return Promise.all(merged);
       }).then(function () { engine = pf; engine.init(); run(); });
-    }, function () { status.textContent = "The search index could not be loaded."; });
+    }, function () { status.textContent = input.getAttribute("data-t-failed"); });
     input.addEventListener("input", run);
     input.form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); history.replaceState(null, "", "?q=" + encodeURIComponent(input.value)); });
     function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
@@ -89,7 +89,7 @@
           if (ticket !== latest) return;
           results.innerHTML = "";
           var n = found.results.length;
-          status.textContent = n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d";
+          status.textContent = input.getAttribute(n === 1 ? "data-t-one" : "data-t-many").replace("{n}", n).replace("{q}", q);
           data.forEach(function (d) {
             var li = document.createElement("li");
             li.innerHTML = '<a href="' + esc(d.url) + '">' + esc(unescape(d.meta.title || d.url)) + '</a> <span class="kind">' + esc(unescape(d.meta.kind || "")) + '</span><br><span class="summary">' + marks(d.excerpt) + "</span>";
