@@ -25,9 +25,9 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
                 d.id, m.row, m.what, m.printed, m.computed
             );
             let diag = if acknowledged(&m) {
-                Diagnostic::note(&d.origin.path, m.line, 1, message)
+                Diagnostic::note(&d.rows_path, m.line, 1, message)
             } else {
-                Diagnostic::warning(&d.origin.path, m.line, 1, message)
+                Diagnostic::warning(&d.rows_path, m.line, 1, message)
             };
             out.push(diag.with_hint("keep the printed value; explain the difference in a dataset note that quotes the printed value (it then becomes a note)"));
         }
