@@ -235,12 +235,16 @@ fn row(file: &SourceFile, record: &Record, columns: &[Column]) -> Result<Row, Di
     Ok(row)
 }
 
-/// A CSV field as a cell of `column`: empty is a blank; numbers are read as YAML reads them.
+/// A CSV field as a cell of `column`: empty is a blank; in a number column, numbers are read as
+/// YAML reads them; in a text or source column, the text is kept as written.
 fn csv_cell(column: &Column, text: &str) -> Result<Cell, (String, String)> {
     if text.is_empty() {
         return Ok(Cell::Blank);
     }
-    let scalar = if let Ok(i) = text.parse::<i64>() {
+    // Text is kept as written (`007`, `37.10`); only a number column reads a number.
+    let scalar = if !column.kind.is_numeric() {
+        Scalar::Str(text)
+    } else if let Ok(i) = text.parse::<i64>() {
         Scalar::Int(i)
     } else if text.bytes().all(|b| b.is_ascii_digit()) {
         Scalar::TooLarge

@@ -89,7 +89,7 @@ fn csv_error(sidecar: &str, csv: &str) -> Diagnostic {
 
 #[test]
 fn csv_rows_are_typed_located_and_blanks_stay_blank() {
-    let csv = "\u{feff}year,n,note\n1990,706,\"a, b\"\n1991,,\"two\nlines, \"\"quoted\"\"\"\n1992,3.5,plain\n";
+    let csv = "\u{feff}year,n,note\n1990,706,\"a, b\"\n1991,,\"two\nlines, \"\"quoted\"\"\"\n1992,3.5,007\n";
     let (site, problems) = csv_site(SIDECAR, csv);
     assert!(problems.is_empty(), "{problems:?}");
     let d = &site.datasets[0];
@@ -107,6 +107,11 @@ fn csv_rows_are_typed_located_and_blanks_stay_blank() {
         Cell::Text("two\nlines, \"quoted\"".into())
     );
     assert_eq!(d.rows[2]["n"], Cell::Num(3.5));
+    assert_eq!(
+        d.rows[2]["note"],
+        Cell::Text("007".into()),
+        "text stays as written"
+    );
     assert_eq!(d.row_lines, vec![2, 3, 5]);
     assert_eq!(d.rows_path, PathBuf::from("content/datasets/d.csv"));
     assert_eq!(d.origin.path, PathBuf::from("content/datasets/d.yaml"));
