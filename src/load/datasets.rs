@@ -92,7 +92,7 @@ fn check_column_names(file: &SourceFile, columns: &[Column]) -> Result<(), Diagn
                 col,
                 format!("column name `{}` is not valid", column.name),
             )
-            .with_hint("use lowercase letters, digits and `_`, e.g. `nk_workers`"));
+            .with_hint("use lowercase letters, digits and `_`, e.g. `total_count`"));
         }
     }
     Ok(())
