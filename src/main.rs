@@ -61,6 +61,13 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also request every outbound http(s) link (the only use of the network): dead ones and
+        /// permanent redirects are warnings.
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for each address.
+        #[arg(long, default_value_t = 10.0, requires = "external")]
+        timeout: f64,
     },
     /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change (not minified; written
     /// to a serve-only folder, never to public/).
@@ -97,7 +104,18 @@ fn main() -> ExitCode {
             root,
             strict,
             format,
-        } => check(&root, strict, format),
+            external,
+            timeout,
+        } => {
+            let external = external.then(|| fieldbook::build::external::Settings {
+                timeout: std::time::Duration::from_secs_f64(match timeout.is_finite() {
+                    true => timeout.clamp(0.001, 3600.0),
+                    false => 10.0,
+                }),
+                ..Default::default()
+            });
+            check(&root, strict, format, external.as_ref())
+        }
         Command::Serve { root, port, out } => serve(root, port, out),
     }
 }
@@ -145,8 +163,13 @@ fn print_warnings(diagnostics: &[diag::Diagnostic], root: &std::path::Path) {
 }
 
 /// `fieldbook check`: every diagnostic (JSON on stdout with `--format json`) and a count.
-fn check(root: &std::path::Path, strict: bool, format: Format) -> ExitCode {
-    let diagnostics = fieldbook::check_site(root);
+fn check(
+    root: &std::path::Path,
+    strict: bool,
+    format: Format,
+    external: Option<&fieldbook::build::external::Settings>,
+) -> ExitCode {
+    let diagnostics = fieldbook::build::check_site_with(root, external);
     let style = if format == Format::Json {
         Style::Json
     } else {

@@ -130,6 +130,11 @@ fn all_fields() -> Vec<Field> {
                 file: folder,
                 path: vec!["rows".into(), "[]".into(), "label".into()],
             });
+            // The same text column, with the rows moved to a CSV file beside the sidecar.
+            fields.push(Field {
+                file: folder,
+                path: vec!["csv-rows".into(), "[]".into(), "label".into()],
+            });
         }
     }
     for (table, schema) in fieldbook::config::schemas() {
@@ -153,6 +158,7 @@ fn fixture_file(root: &Path, folder: &str) -> PathBuf {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|e| e != "csv")) // a sidecar's rows: not YAML
         .collect();
     files.sort();
     files.into_iter().next().unwrap()
@@ -229,6 +235,10 @@ fn plant(root: &Path, field: &Field, text: &str) {
         return;
     }
     let mut v: serde_yaml::Value = serde_yaml::from_str(&raw).unwrap();
+    if field.path.first().is_some_and(|p| p == "csv-rows") {
+        rows_to_csv(&p, v, text);
+        return;
+    }
     if field.path.first().is_some_and(|p| p == "rows") {
         // A text column for the cell payload.
         let cols = v.get_mut("columns").unwrap().as_sequence_mut().unwrap();
@@ -244,6 +254,34 @@ fn plant(root: &Path, field: &Field, text: &str) {
         set_yaml(&mut v, &field.path, text);
     }
     std::fs::write(&p, serde_yaml::to_string(&v).unwrap()).unwrap();
+}
+
+/// Moves the rows of the dataset file `p` (its YAML `v`) to a CSV file beside it, with a text
+/// column `label` holding `text` in every row; the file keeps the rest as the CSV's sidecar.
+fn rows_to_csv(p: &Path, mut v: serde_yaml::Value, text: &str) {
+    use serde_yaml::Value as Y;
+    let m = v.as_mapping_mut().unwrap();
+    let cols = m.get_mut("columns").unwrap().as_sequence_mut().unwrap();
+    let name = |c: &Y| c.get("name").and_then(Y::as_str).unwrap().to_string();
+    if !cols.iter().any(|c| name(c) == "label") {
+        cols.push(serde_yaml::from_str("{name: label, title: Label, type: text}").unwrap());
+    }
+    let names: Vec<String> = cols.iter().map(name).collect();
+    let rows = m.remove("rows").unwrap_or(Y::Sequence(Vec::new()));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&names).unwrap();
+    for row in rows.as_sequence().unwrap() {
+        let cell = |n: &String| match row.get(n.as_str()) {
+            _ if n == "label" => text.to_string(),
+            Some(Y::String(s)) => s.clone(),
+            Some(Y::Number(x)) => x.to_string(),
+            Some(Y::Bool(b)) => b.to_string(),
+            _ => String::new(),
+        };
+        w.write_record(names.iter().map(cell)).unwrap();
+    }
+    std::fs::write(p.with_extension("csv"), w.into_inner().unwrap()).unwrap();
+    std::fs::write(p, serde_yaml::to_string(&v).unwrap()).unwrap();
 }
 
 /// What went wrong in one output file, if anything.
@@ -428,6 +466,13 @@ fn every_field_of_every_kind_is_refused_with_a_location_or_published_inert() {
         "{} problems:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+    // A CSV cell is published (inert), not refused: the rows of a CSV file are covered.
+    assert!(
+        accepted_markup
+            .iter()
+            .any(|f| f.name() == "datasets:csv-rows.[].label"),
+        "the CSV cell did not take the markup: {accepted_markup:?}"
     );
     assert!(
         accepted_markup.len() > 20,

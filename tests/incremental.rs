@@ -1,6 +1,6 @@
 //! Incremental rebuilds (serve's memo) never differ from a full build: random sequences of edits
-//! (page text, front matter, a dataset value, a template, an entity renamed, a broken file and its
-//! fix) are applied to a fixture site, and after each one the memoized build's files are compared
+//! (page text, front matter, a dataset value in YAML and in a CSV file, a template, an entity
+//! renamed, a broken file and its fix) are applied to a fixture site, and after each one the memoized build's files are compared
 //! byte for byte with a fresh full build's.
 
 mod common;
@@ -20,6 +20,8 @@ enum Edit {
     Title { page: usize, n: u8 },
     /// Changes one dataset value (the chart, the table and the pages embedding them change).
     DatasetValue { n: u16 },
+    /// Changes one cell of the CSV dataset (its chart, table, downloads and embedding page).
+    CsvValue { n: u16 },
     /// Adds visible text to a template.
     Template { template: usize, n: u8 },
     /// Renames an entity's display name.
@@ -53,6 +55,7 @@ fn edit() -> impl Strategy<Value = Edit> {
             .prop_map(|(page, snippet)| Edit::PageText { page, snippet }),
         (0..PAGES.len(), any::<u8>()).prop_map(|(page, n)| Edit::Title { page, n }),
         any::<u16>().prop_map(|n| Edit::DatasetValue { n }),
+        any::<u16>().prop_map(|n| Edit::CsvValue { n }),
         (0..TEMPLATES.len(), any::<u8>()).prop_map(|(template, n)| Edit::Template { template, n }),
         any::<u8>().prop_map(|n| Edit::EntityName { n }),
         any::<u8>().prop_map(|n| Edit::EntityId { n }),
@@ -110,6 +113,10 @@ fn apply(root: &Path, edit: &Edit, entity_id: &mut String, memo: &Memo) {
                 1,
             );
             fs::write(&path, text).unwrap();
+        }
+        Edit::CsvValue { n } => {
+            let text = common::WAGES_CSV.replace("2002,141.5,", &format!("2002,{}.5,", n % 1000));
+            fs::write(root.join("content/datasets/wages.csv"), text).unwrap();
         }
         Edit::Template { template, n } => {
             let path = root.join(TEMPLATES[*template]);
@@ -213,6 +220,7 @@ proptest! {
     fn incremental_output_equals_a_full_build(edits in prop::collection::vec(edit(), 1..7)) {
         let site = common::fixture("mini");
         let root = site.path();
+        common::add_csv_dataset(root);
         let memo = Memo::new();
         let first = assert_same_as_full_build(root, &memo, "the first build");
         prop_assert_eq!(first.reused, 0);
@@ -286,4 +294,27 @@ fn only_page_body_edits_are_previewed() {
     assert!(fieldbook::preview(&mut last, root, &[root.join(PAGES[0])]).is_none());
     let data = root.join("content/datasets/counts.yaml");
     assert!(fieldbook::preview(&mut last, root, &[data]).is_none());
+}
+
+/// An edit to a CSV file alone re-renders what reads its dataset (its chart, its table, the page
+/// embedding them) and reuses the rest, and equals a full build.
+#[test]
+fn a_csv_edit_rebuilds_its_datasets_pages() {
+    let site = common::fixture("mini");
+    let root = site.path();
+    common::add_csv_dataset(root);
+    let memo = Memo::new();
+    assert_same_as_full_build(root, &memo, "the first build");
+    let mut id = "port-town".to_string();
+    apply(root, &Edit::CsvValue { n: 7 }, &mut id, &memo);
+    let stats = assert_same_as_full_build(root, &memo, "a CSV edit");
+    assert!(stats.computed >= 3, "the chart, table and page: {stats:?}");
+    assert!(stats.reused > stats.computed, "{stats:?}");
+    let built = compile(root, false).unwrap();
+    let page = built
+        .files
+        .iter()
+        .find(|f| f.path == "data/wages/index.html")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&page.bytes).contains("7.5"));
 }

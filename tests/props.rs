@@ -101,4 +101,43 @@ proptest! {
             prop_assert_eq!(d.line, 10, "{}", d);
         }
     }
+
+    /// Any fields in a CSV dataset (quotes, commas, line breaks, numbers, text): loading never
+    /// panics; it either reads every row, a text field as written, or reports one problem located in
+    /// the CSV file.
+    #[test]
+    fn csv_fields_of_any_kind_are_checked_not_panicked(rows in prop::collection::vec(
+        (prop_oneof![Just(String::new()), Just("12x".to_string()), Just("99999999999999999999999".to_string()),
+            Just("1e3".to_string()), Just("-0.5".to_string()), Just("inf".to_string()), "-?[0-9]{1,5}"],
+         "[a-z\\-]{0,8}",
+         "[ -~\n\u{e9}\u{bd81}]{0,12}"),
+        0..6,
+    )) {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(["n", "s", "t"]).unwrap();
+        for (n, s, t) in &rows {
+            w.write_record([n, s, t]).unwrap();
+        }
+        let csv = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        let sidecar = "id: d\ntitle: T\ndescription: D\nsource: s\nlocator: l\ncolumns:\n  - {name: n, title: N, type: number}\n  - {name: s, title: S, type: source}\n  - {name: t, title: T, type: text}\n";
+        let (site, problems) = parse_site(&[
+            SourceFile { path: PathBuf::from("content/datasets/d.csv"), text: csv.clone() },
+            SourceFile { path: PathBuf::from("content/datasets/d.yaml"), text: sidecar.to_string() },
+        ]);
+        if problems.is_empty() {
+            let d = &site.datasets[0];
+            prop_assert_eq!(d.rows.len(), rows.len());
+            for (row, (_, _, t)) in d.rows.iter().zip(&rows) {
+                let written = t.trim();
+                if !written.is_empty() {
+                    prop_assert_eq!(&row["t"], &fieldbook::model::Cell::Text(written.to_string()));
+                }
+            }
+        } else {
+            prop_assert_eq!(problems.len(), 1);
+            let d = &problems[0];
+            prop_assert_eq!(&d.path, &PathBuf::from("content/datasets/d.csv"));
+            prop_assert!(d.line >= 2 && d.col >= 1 && d.line <= csv.lines().count(), "{}", d);
+        }
+    }
 }

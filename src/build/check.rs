@@ -1,16 +1,22 @@
 //! Check: everything `fieldbook check` reports beyond a build's own errors: data-consistency
 //! mismatches, broken internal links (located in the item's file), provenance of every value, and
-//! orphans.
+//! orphans; with `--external`, dead and moved outbound links (`external`).
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{self, Diagnostic};
 use crate::validate::consistency;
 
-use super::{compile, verify};
+use super::{compile, external, verify};
 
 /// Everything `check` reports: build errors, data-consistency mismatches, orphans, broken links.
 pub fn check_site(root: &Path) -> Vec<Diagnostic> {
+    check_site_with(root, None)
+}
+
+/// [`check_site`], plus, with `external`, every outbound web address requested
+/// (`check --external`; the only use of the network).
+pub fn check_site_with(root: &Path, external: Option<&external::Settings>) -> Vec<Diagnostic> {
     let built = match compile(root, false) {
         Ok(b) => b,
         Err(f) => return f.diagnostics,
@@ -25,9 +31,9 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
                 d.id, m.row, m.what, m.printed, m.computed
             );
             let diag = if acknowledged(&m) {
-                Diagnostic::note(&d.origin.path, m.line, 1, message)
+                Diagnostic::note(&d.rows_path, m.line, 1, message)
             } else {
-                Diagnostic::warning(&d.origin.path, m.line, 1, message)
+                Diagnostic::warning(&d.rows_path, m.line, 1, message)
             };
             out.push(diag.with_hint("keep the printed value; explain the difference in a dataset note that quotes the printed value (it then becomes a note)"));
         }
@@ -53,6 +59,10 @@ pub fn check_site(root: &Path) -> Vec<Diagnostic> {
     // Every key figure and dataset cell against the source texts (sources with `text:`).
     out.extend(crate::validate::provenance::check(&built.site, root));
     out.extend(built.orphans);
+    if let Some(settings) = external {
+        let addresses = external::addresses(&built.site, root);
+        out.extend(external::check(&addresses, settings));
+    }
     out.sort_by(|a, b| {
         (b.severity, &a.path, a.line, a.col).cmp(&(a.severity, &b.path, b.line, b.col))
     });

@@ -6,13 +6,14 @@
 //! built site's links.
 
 mod check;
+pub mod external;
 pub mod memo;
 mod preview;
 mod render;
 mod units;
 pub mod verify;
 
-pub use check::check_site;
+pub use check::{check_site, check_site_with};
 pub use preview::preview;
 
 use std::collections::BTreeMap;

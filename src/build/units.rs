@@ -178,6 +178,15 @@ pub fn render_markdown(
         .collect()
 }
 
+/// Every Markdown text of the site with the file it is written in, in site order (what
+/// `check --external` reads links from).
+pub(super) fn markdown_texts(site: &Site) -> Vec<(Located, PathBuf)> {
+    markdown_jobs(site)
+        .into_iter()
+        .map(|j| (j.text, j.path))
+        .collect()
+}
+
 /// Every Markdown text of the site, in site order.
 fn markdown_jobs(site: &Site) -> Vec<MarkdownJob> {
     let mut jobs = Vec::new();

@@ -1,5 +1,7 @@
 //! Dataset files: the header read with serde, then the rows read again with the columns known, so
-//! every cell is type-checked (and every bad cell reported) where it is written.
+//! every cell is type-checked (and every bad cell reported) where it is written. The rows are in
+//! the file, or, for a sidecar, in the CSV file of the same name beside it (`csv`); both kinds of
+//! cell go through [`check_cell`].
 
 use std::fmt;
 use std::path::PathBuf;
@@ -9,21 +11,73 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use crate::diag::{did_you_mean, line_col, Diagnostic};
 use crate::model::{is_valid_id, Cell, Column, ColumnType, Dataset, DatasetHeader, Row};
 
+use super::csv::parse_csv_rows;
 use super::files::SourceFile;
 use super::yaml::{find_key_value, origin_of, yaml_error};
 
 /// A dataset file's text as `content/datasets/dataset.yaml` (for tools and the fuzz targets).
 pub fn parse_dataset_text(text: &str) -> Result<Dataset, Diagnostic> {
-    parse_dataset(&SourceFile {
-        path: PathBuf::from("content/datasets/dataset.yaml"),
-        text: text.to_string(),
+    parse_dataset(
+        &SourceFile {
+            path: PathBuf::from("content/datasets/dataset.yaml"),
+            text: text.to_string(),
+        },
+        None,
+    )
+}
+
+/// A dataset file, with its rows in it or, for a sidecar, in the CSV file `csv` beside it.
+pub(super) fn parse_dataset(
+    file: &SourceFile,
+    csv: Option<&SourceFile>,
+) -> Result<Dataset, Diagnostic> {
+    let header: DatasetHeader =
+        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
+    check_column_names(file, &header.columns)?;
+    let (rows, row_lines, rows_path, cell_positions) = match csv {
+        None => {
+            let seed = DatasetRowsSeed {
+                columns: &header.columns,
+            };
+            let rows = seed
+                .deserialize(serde_yaml::Deserializer::from_str(&file.text))
+                .map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
+            let lines = row_lines(&file.text, rows.len());
+            (rows, lines, file.path.clone(), Vec::new())
+        }
+        Some(csv) => {
+            if let Some(line) = file.text.lines().position(|l| l.starts_with("rows:")) {
+                return Err(Diagnostic::error(&file.path, line + 1, 1, format!("this dataset has `rows:` and the CSV file {} too", csv.path.display()))
+                    .with_len(4)
+                    .with_hint("keep the rows in one place: remove `rows:` from this sidecar, or delete (or rename) the CSV file"));
+            }
+            let read = parse_csv_rows(csv, &header.columns)?;
+            (read.rows, read.lines, csv.path.clone(), read.cells)
+        }
+    };
+    Ok(Dataset {
+        origin: origin_of(file, "id", &header.id),
+        id: header.id,
+        title: header.title,
+        description: header.description,
+        source: header.source,
+        locator: header.locator,
+        table: header.table,
+        origin_line: header.origin,
+        columns: header.columns,
+        rows,
+        row_lines,
+        rows_path,
+        cell_positions,
+        notes: header.notes,
+        checks: header.checks,
+        aliases: header.aliases,
     })
 }
 
-pub(super) fn parse_dataset(file: &SourceFile) -> Result<Dataset, Diagnostic> {
-    let header: DatasetHeader =
-        serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
-    for column in &header.columns {
+/// Every column name is `[a-z0-9_]+`.
+fn check_column_names(file: &SourceFile, columns: &[Column]) -> Result<(), Diagnostic> {
+    for column in columns {
         if column.name.is_empty()
             || !column
                 .name
@@ -38,32 +92,43 @@ pub(super) fn parse_dataset(file: &SourceFile) -> Result<Dataset, Diagnostic> {
                 col,
                 format!("column name `{}` is not valid", column.name),
             )
-            .with_hint("use lowercase letters, digits and `_`, e.g. `nk_workers`"));
+            .with_hint("use lowercase letters, digits and `_`, e.g. `total_count`"));
         }
     }
-    let seed = DatasetRowsSeed {
-        columns: &header.columns,
+    Ok(())
+}
+
+/// A CSV file in `content/datasets/` without a sidecar: an error whose hint is a sidecar to start
+/// from, with the CSV's header as its columns.
+pub(super) fn csv_without_sidecar(file: &SourceFile) -> Diagnostic {
+    let stem = file
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sidecar = file.path.with_extension("yaml");
+    let first = file
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    let columns: String = first
+        .split(',')
+        .map(|n| n.trim().trim_matches('"'))
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("\n  - {{name: {n}, title: {n}, type: text}}"))
+        .collect();
+    let id = if is_valid_id(&stem) {
+        stem.as_str()
+    } else {
+        "my-data"
     };
-    let rows = seed
-        .deserialize(serde_yaml::Deserializer::from_str(&file.text))
-        .map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
-    let row_lines = row_lines(&file.text, rows.len());
-    Ok(Dataset {
-        origin: origin_of(file, "id", &header.id),
-        id: header.id,
-        title: header.title,
-        description: header.description,
-        source: header.source,
-        locator: header.locator,
-        table: header.table,
-        origin_line: header.origin,
-        columns: header.columns,
-        rows,
-        row_lines,
-        notes: header.notes,
-        checks: header.checks,
-        aliases: header.aliases,
-    })
+    Diagnostic::error(&file.path, 1, 1, format!("this CSV file has no sidecar {}", sidecar.display()))
+        .with_hint(format!(
+            "a CSV dataset needs a YAML sidecar with the same name holding everything but the rows; create {} with, for example:\nid: {id}\ntitle: ...\ndescription: ...\nsource: <a source id>\nlocator: \"p. 1\"\ncolumns:{columns}",
+            sidecar.display()
+        ))
 }
 
 /// Lines of the list items under `rows:`, for diagnostics about a row.
@@ -216,24 +281,69 @@ impl<'de> DeserializeSeed<'de> for CellSeed<'_> {
     }
 }
 
+/// A scalar as written, before its column's type is known.
+pub(super) enum Scalar<'a> {
+    Int(i64),
+    TooLarge,
+    Float(f64),
+    Str(&'a str),
+}
+
+/// A scalar as a cell of `column`, or what is wrong: the message and a hint. YAML rows and CSV
+/// fields go through here, so both follow the same rules and say the same thing.
+pub(super) fn check_cell(column: &Column, v: Scalar) -> Result<Cell, (String, &'static str)> {
+    let kind = column.kind;
+    match v {
+        Scalar::Int(v) => match kind {
+            ColumnType::Integer | ColumnType::Number => Ok(Cell::Int(v)),
+            ColumnType::Text => Ok(Cell::Text(v.to_string())),
+            ColumnType::Source => Err(wrong(column, &format!("the number {v}"))),
+        },
+        Scalar::TooLarge => Err(wrong(column, "a number too large")),
+        Scalar::Float(v) => match kind {
+            ColumnType::Number if v.is_finite() => Ok(Cell::Num(v)),
+            ColumnType::Integer => Err(wrong(column, &format!("the fraction {v}"))),
+            ColumnType::Text => Ok(Cell::Text(v.to_string())),
+            _ => Err(wrong(column, &format!("{v}"))),
+        },
+        Scalar::Str(v) => match kind {
+            ColumnType::Text => Ok(Cell::Text(v.to_string())),
+            ColumnType::Source if is_valid_id(v) => Ok(Cell::Text(v.to_string())),
+            ColumnType::Source => Err(wrong(column, &format!("\"{v}\", which is not an id"))),
+            _ => Err(wrong(column, &format!("the text \"{v}\""))),
+        },
+    }
+}
+
+/// What is wrong with a value `found` in `column`, and a hint.
+fn wrong(column: &Column, found: &str) -> (String, &'static str) {
+    let expected = match column.kind {
+        ColumnType::Integer => "a whole number",
+        ColumnType::Number => "a number",
+        ColumnType::Text => "text",
+        ColumnType::Source => "a source id",
+    };
+    let hint = match column.kind {
+        ColumnType::Integer | ColumnType::Number => {
+            "write digits without quotes or thousands separators (7336, not \"7,336\"); a blank is null"
+        }
+        _ => "put the text in quotes",
+    };
+    (
+        format!("column `{}` expects {expected}, found {found}", column.name),
+        hint,
+    )
+}
+
 impl CellSeed<'_> {
     fn wrong<E: de::Error>(&self, found: &str) -> E {
-        let expected = match self.column.kind {
-            ColumnType::Integer => "a whole number",
-            ColumnType::Number => "a number",
-            ColumnType::Text => "text",
-            ColumnType::Source => "a source id",
-        };
-        let hint = match self.column.kind {
-            ColumnType::Integer | ColumnType::Number => {
-                "write digits without quotes or thousands separators (7336, not \"7,336\"); a blank is null"
-            }
-            _ => "put the text in quotes",
-        };
-        E::custom(format!(
-            "column `{}` expects {expected}, found {found}; {hint}",
-            self.column.name
-        ))
+        let (message, hint) = wrong(self.column, found);
+        E::custom(format!("{message}; {hint}"))
+    }
+
+    fn cell<E: de::Error>(&self, v: Scalar) -> Result<Cell, E> {
+        check_cell(self.column, v)
+            .map_err(|(message, hint)| E::custom(format!("{message}; {hint}")))
     }
 }
 
@@ -255,33 +365,19 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
         }
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Cell, E> {
-        match self.column.kind {
-            ColumnType::Integer | ColumnType::Number => Ok(Cell::Int(v)),
-            ColumnType::Text => Ok(Cell::Text(v.to_string())),
-            ColumnType::Source => Err(self.wrong(&format!("the number {v}"))),
-        }
+        self.cell(Scalar::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Cell, E> {
         match i64::try_from(v) {
-            Ok(i) => self.visit_i64(i),
-            Err(_) => Err(self.wrong("a number too large")),
+            Ok(i) => self.cell(Scalar::Int(i)),
+            Err(_) => self.cell(Scalar::TooLarge),
         }
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Cell, E> {
-        match self.column.kind {
-            ColumnType::Number if v.is_finite() => Ok(Cell::Num(v)),
-            ColumnType::Integer => Err(self.wrong(&format!("the fraction {v}"))),
-            ColumnType::Text => Ok(Cell::Text(v.to_string())),
-            _ => Err(self.wrong(&format!("{v}"))),
-        }
+        self.cell(Scalar::Float(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Cell, E> {
-        match self.column.kind {
-            ColumnType::Text => Ok(Cell::Text(v.to_string())),
-            ColumnType::Source if is_valid_id(v) => Ok(Cell::Text(v.to_string())),
-            ColumnType::Source => Err(self.wrong(&format!("\"{v}\", which is not an id"))),
-            _ => Err(self.wrong(&format!("the text \"{v}\""))),
-        }
+        self.cell(Scalar::Str(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Cell, A::Error> {
         Err(self.wrong("a list"))

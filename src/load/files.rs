@@ -1,6 +1,7 @@
 //! The files walk: every content file under `content/`, read as UTF-8 text, sorted by path.
 //!
-//! A file in an unknown folder or with the wrong extension is skipped with a warning; one that
+//! `content/datasets/` holds YAML files and CSV files (each beside its YAML sidecar). A file in an
+//! unknown folder or with the wrong extension is skipped with a warning; one that
 //! cannot be read, is not UTF-8 or holds a control character is an error at its position.
 
 use std::path::{Path, PathBuf};
@@ -16,16 +17,16 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// The folders of `content/` and what each holds.
-const FOLDERS: &[(&str, &str)] = &[
-    ("pages", "md"),
-    ("datasets", "yaml"),
-    ("charts", "yaml"),
-    ("entities", "yaml"),
-    ("events", "yaml"),
-    ("sources", "yaml"),
-    ("figures", "yaml"),
-    ("corrections", "yaml"),
+/// The folders of `content/` and the extensions of the files each holds (`.yml` reads as `.yaml`).
+const FOLDERS: &[(&str, &[&str])] = &[
+    ("pages", &["md"]),
+    ("datasets", &["yaml", "csv"]),
+    ("charts", &["yaml"]),
+    ("entities", &["yaml"]),
+    ("events", &["yaml"]),
+    ("sources", &["yaml"]),
+    ("figures", &["yaml"]),
+    ("corrections", &["yaml"]),
 ];
 
 /// Reads every content file under `root/content`, sorted by path. Files that cannot be read, are not
@@ -94,18 +95,21 @@ fn misplaced(rel: &Path, path: &Path) -> Option<Diagnostic> {
     };
     let known = FOLDERS.iter().find(|(f, _)| Some(*f) == folder.as_deref());
     match known {
-        Some((_, wanted)) if *wanted == ext => None,
-        Some((f, wanted)) => Some(
-            Diagnostic::warning(
-                rel,
-                0,
-                0,
-                format!("ignored: content/{f}/ holds .{wanted} files"),
+        Some((_, wanted)) if wanted.contains(&ext.as_str()) => None,
+        Some((f, wanted)) => {
+            let wanted = wanted.join(" or .");
+            Some(
+                Diagnostic::warning(
+                    rel,
+                    0,
+                    0,
+                    format!("ignored: content/{f}/ holds .{wanted} files"),
+                )
+                .with_hint(format!(
+                    "rename the file to end in .{wanted}, or move it out of content/"
+                )),
             )
-            .with_hint(format!(
-                "rename the file to end in .{wanted}, or move it out of content/"
-            )),
-        ),
+        }
         None => {
             let names: Vec<&str> = FOLDERS.iter().map(|(f, _)| *f).collect();
             Some(

@@ -7,14 +7,18 @@
 //!
 //! The steps live in submodules: `files` walks and reads `content/`, `yaml` finds positions in
 //! YAML text and locates serde_yaml's errors, `pages` splits front matter, `datasets` reads typed
-//! cells and `items` reads charts and list files; this module dispatches each file by its folder and
-//! merges the results.
+//! cells, `csv` the rows of a CSV dataset (beside its YAML sidecar) and `items` reads charts and
+//! list files; this module dispatches each file by its folder and merges the results.
+
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::model::*;
 
+mod csv;
 mod datasets;
 mod files;
 mod items;
@@ -26,7 +30,7 @@ pub use files::{read_content, SourceFile};
 pub use items::HasId;
 pub use pages::parse_page_file;
 
-use datasets::parse_dataset;
+use datasets::{csv_without_sidecar, parse_dataset};
 use items::{parse_chart, parse_list};
 use pages::parse_page;
 use yaml::locate_field;
@@ -99,16 +103,39 @@ enum Parsed {
     Nothing,
 }
 
-/// Parses one file by the content folder it is in.
-fn parse_file(file: &SourceFile) -> Result<Parsed, Diagnostic> {
-    let folder = file
-        .path
+/// The files of `content/datasets/` by path, so a sidecar finds its CSV file and a CSV file its
+/// sidecar.
+type DatasetFiles<'a> = BTreeMap<&'a Path, &'a SourceFile>;
+
+/// A file of `content/datasets/`: a dataset in YAML, a sidecar with its CSV file beside it
+/// (`<name>.yaml` and `<name>.csv`), or a CSV file, read with its sidecar (and an error without one).
+fn parse_dataset_file(file: &SourceFile, datasets: &DatasetFiles) -> Result<Parsed, Diagnostic> {
+    if file.path.extension().is_some_and(|e| e == "csv") {
+        let sidecar = ["yaml", "yml"]
+            .iter()
+            .any(|e| datasets.contains_key(file.path.with_extension(e).as_path()));
+        return match sidecar {
+            true => Ok(Parsed::Nothing),
+            false => Err(csv_without_sidecar(file)),
+        };
+    }
+    let csv = datasets.get(file.path.with_extension("csv").as_path());
+    Ok(Parsed::Dataset(parse_dataset(file, csv.copied())?))
+}
+
+/// The content folder a file is in (`pages`, `datasets`, ...).
+fn folder_of(file: &SourceFile) -> Option<String> {
+    file.path
         .components()
         .nth(1)
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    Ok(match folder.as_deref() {
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+}
+
+/// Parses one file by the content folder it is in.
+fn parse_file(file: &SourceFile, datasets: &DatasetFiles) -> Result<Parsed, Diagnostic> {
+    Ok(match folder_of(file).as_deref() {
         Some("pages") => Parsed::Page(parse_page(file)?),
-        Some("datasets") => Parsed::Dataset(parse_dataset(file)?),
+        Some("datasets") => parse_dataset_file(file, datasets)?,
         Some("charts") => Parsed::Chart(parse_chart(file)?),
         Some("entities") => Parsed::Entities(
             parse_list::<Entity>(file)?
@@ -164,7 +191,13 @@ fn parse_file(file: &SourceFile) -> Result<Parsed, Diagnostic> {
 /// Parses every file into the site model (files in parallel, merged in the order given, so the
 /// model is the same on every run). Returns the site and every problem found.
 pub fn parse_site(files: &[SourceFile]) -> (Site, Vec<Diagnostic>) {
-    let parsed: Vec<Result<Parsed, Diagnostic>> = files.par_iter().map(parse_file).collect();
+    let datasets: DatasetFiles = files
+        .iter()
+        .filter(|f| folder_of(f).as_deref() == Some("datasets"))
+        .map(|f| (f.path.as_path(), f))
+        .collect();
+    let parsed: Vec<Result<Parsed, Diagnostic>> =
+        files.par_iter().map(|f| parse_file(f, &datasets)).collect();
     let mut site = Site::default();
     let mut problems = Vec::new();
     for (file, result) in files.iter().zip(parsed) {

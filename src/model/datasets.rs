@@ -2,6 +2,7 @@
 //! table implies, and how numbers are shown.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -241,8 +242,13 @@ pub struct Dataset {
     pub columns: Vec<Column>,
     /// Rows, with the 1-based file line of each.
     pub rows: Vec<Row>,
-    /// File line of each row, parallel to `rows`.
+    /// File line of each row, parallel to `rows` (in `rows_path`).
     pub row_lines: Vec<usize>,
+    /// The file the rows are written in: the dataset's own YAML file, or the CSV file beside it.
+    pub rows_path: PathBuf,
+    /// For rows read from a CSV file: where each cell is written, (line, column) by row and then
+    /// in `columns` order. Empty for rows written in YAML.
+    pub cell_positions: Vec<Vec<(usize, usize)>>,
     /// Data notes.
     pub notes: Vec<Note>,
     /// Consistency checks.
@@ -280,5 +286,26 @@ impl Dataset {
     /// The column named `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Where row `i`'s cell of column `name` is written: the field itself in a CSV file; in YAML,
+    /// the row's line (column 1), or the dataset when the row's line is unknown.
+    pub fn cell_origin(&self, i: usize, name: &str) -> Origin {
+        let line = self.row_lines.get(i).copied().unwrap_or(0);
+        let position = self.columns.iter().position(|c| c.name == name);
+        let cell = position.and_then(|p| self.cell_positions.get(i)?.get(p).copied());
+        match (cell, line) {
+            (Some((line, col)), _) => Origin {
+                path: self.rows_path.clone(),
+                line,
+                col,
+            },
+            (None, 0) => self.origin.clone(),
+            (None, line) => Origin {
+                path: self.rows_path.clone(),
+                line,
+                col: 1,
+            },
+        }
     }
 }

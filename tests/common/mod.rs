@@ -174,3 +174,26 @@ pub fn broken_links(out: &Path, base: &str) -> Vec<String> {
     }
     broken
 }
+
+/// The sidecar of the CSV dataset `add_csv_dataset` writes.
+pub const WAGES_SIDECAR: &str = "id: wages\ntitle: Monthly wages by year\ndescription: Wages paid in the fixture's document, from a CSV file.\nsource: doc2016\nlocator: \"Table 2, p. 3\"\ncolumns:\n  - {name: year, title: Year, type: integer}\n  - {name: wage, title: Monthly wage, type: number, unit: US$, decimals: 1}\n  - {name: note, title: Note, type: text}\nnotes:\n  - text: \"Wages for 2003 are not given.\"\n";
+
+/// Its rows: a BOM, a quoted field with a comma and a line break, a blank.
+pub const WAGES_CSV: &str = "\u{feff}year,wage,note\n2000,120.5,\"paid in cash, monthly\"\n2001,130,\"two\nlines\"\n2002,141.5,\n2003,,not given\n";
+
+/// Adds a CSV dataset (`content/datasets/wages.csv` and its sidecar), a line chart of it and an
+/// embed of both in the second page to the fixture site at `root`.
+pub fn add_csv_dataset(root: &Path) {
+    let datasets = root.join("content/datasets");
+    std::fs::write(datasets.join("wages.yaml"), WAGES_SIDECAR).unwrap();
+    std::fs::write(datasets.join("wages.csv"), WAGES_CSV).unwrap();
+    std::fs::write(
+        root.join("content/charts/wages-chart.yaml"),
+        "id: wages-chart\ntitle: Monthly wages\ndescription: The monthly wage in each year of the fixture.\nkind: line\ndataset: wages\nx: {field: year, title: Year}\ny: {field: wage, title: Wage, unit: US$}\n",
+    )
+    .unwrap();
+    let page = root.join("content/pages/second.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str("\n\n![](@chart/wages-chart)\n\n![](@dataset/wages)\n");
+    std::fs::write(page, text).unwrap();
+}

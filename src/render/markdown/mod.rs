@@ -146,6 +146,47 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
     r.result
 }
 
+/// An outbound web address a Markdown text links to: the address and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebLink {
+    /// The `http(s)` address, as written.
+    pub url: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// 1-based column in the file.
+    pub col: usize,
+}
+
+/// Every `http://` and `https://` link target of `source` (inline, reference and autolinks), at
+/// the position of the address in the file; for `check --external`.
+pub fn web_links(source: &Located) -> Vec<WebLink> {
+    let text = source.text.as_str();
+    let mut out = Vec::new();
+    for (event, range) in parse(text) {
+        let Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = event else {
+            continue;
+        };
+        let lower = dest_url.get(..8).unwrap_or(&dest_url).to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            continue;
+        }
+        // The address inside the link's text, else (a reference link) where it is defined.
+        let written = text[range.clone()]
+            .find(dest_url.as_ref())
+            .map(|i| range.start + i)
+            .or_else(|| text.find(dest_url.as_ref()))
+            .unwrap_or(range.start);
+        // As `Renderer::at`: a block scalar's lines share the first line's indent.
+        let (l, c) = line_col(text, written);
+        out.push(WebLink {
+            url: dest_url.to_string(),
+            line: source.line + l - 1,
+            col: source.col + c - 1,
+        });
+    }
+    out
+}
+
 /// The text's events, with a citation `[@key, p. 33]` turned into a link to `CITE_PREFIX` + its text.
 fn parse(text: &str) -> Vec<Spanned<'_>> {
     let mut options = Options::empty();

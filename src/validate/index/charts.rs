@@ -218,7 +218,6 @@ pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
         .enumerate()
         .filter(|(_, r)| drawn.contains(&(*r as *const Row)));
     for (i, row) in rows_with_lines {
-        let line = d.row_lines.get(i).copied().unwrap_or(d.origin.line);
         for (axis, is_value) in &axes {
             let log = *is_value && axis.scale.as_deref() == Some("log");
             let fields = [Some(&axis.field), axis.low.as_ref(), axis.high.as_ref()];
@@ -245,11 +244,12 @@ pub fn chart_data_problems(c: &Chart, d: &Dataset) -> Vec<Diagnostic> {
                     None
                 };
                 if let Some((message, hint)) = problem {
+                    let at = d.cell_origin(i, field);
                     problems.push(
                         Diagnostic::error(
-                            &d.origin.path,
-                            line,
-                            1,
+                            &at.path,
+                            at.line,
+                            at.col,
                             format!("chart `{}`: {message}", c.id),
                         )
                         .with_hint(hint),

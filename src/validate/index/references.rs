@@ -81,14 +81,10 @@ impl References<'_> {
     /// columns its checks name.
     fn dataset(&mut self, d: &Dataset) {
         self.need(Kind::Source, &d.source, &d.origin, "source");
-        for (row, line) in d.rows.iter().zip(&d.row_lines) {
+        for (i, row) in d.rows.iter().enumerate() {
             for col in d.columns.iter().filter(|c| c.kind == ColumnType::Source) {
                 if let Some(Cell::Text(id)) = row.get(&col.name) {
-                    let at = Origin {
-                        path: d.origin.path.clone(),
-                        line: *line,
-                        col: 1,
-                    };
+                    let at = d.cell_origin(i, &col.name);
                     self.need(Kind::Source, id, &at, &format!("row column `{}`", col.name));
                 }
             }
@@ -125,13 +121,9 @@ impl References<'_> {
             );
             return;
         };
-        for (row, line) in d.rows.iter().zip(&d.row_lines) {
+        for (i, row) in d.rows.iter().enumerate() {
             if let Some(Cell::Text(id)) = row.get(&col.name) {
-                let at = Origin {
-                    path: d.origin.path.clone(),
-                    line: *line,
-                    col: 1,
-                };
+                let at = d.cell_origin(i, &col.name);
                 self.need(kind, id, &at, &format!("row column `{}`", col.name));
             }
         }

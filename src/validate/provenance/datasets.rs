@@ -86,10 +86,14 @@ impl Table<'_> {
         let row = &d.rows[i];
         let line = d.row_lines.get(i).copied().unwrap_or(d.origin.line);
         let row_text = self.yaml.lines().nth(line.saturating_sub(1)).unwrap_or("");
-        let at = |col: &str| Origin {
-            path: d.origin.path.clone(),
-            line,
-            col: key_col(row_text, col).unwrap_or(1),
+        // A CSV cell's position is known; a YAML cell is found by its key on the row's line.
+        let at = |col: &str| match d.cell_positions.is_empty() {
+            true => Origin {
+                path: d.origin.path.clone(),
+                line,
+                col: key_col(row_text, col).unwrap_or(1),
+            },
+            false => d.cell_origin(i, col),
         };
         let text_of = |col: Option<&str>| {
             col.and_then(|c| {
