@@ -36,14 +36,7 @@ pub fn render_charts(
                 .unwrap_or_else(|| d.source.clone());
             let locator = site.readable_locator(&d.locator);
             let t = &config.strings;
-            let mut source_line = t.fill(
-                "chart.source_line",
-                &[("source", &label), ("locator", &locator)],
-            );
-            if !config.publisher.is_empty() {
-                source_line.push(' ');
-                source_line.push_str(&t.fill("chart.credit", &[("publisher", &config.publisher)]));
-            }
+            let source_line = source_line(config, &label, &locator);
             let notes = plain_notes(c, index, t);
             let result = memo.chart(
                 &c.id,
@@ -98,6 +91,20 @@ pub fn render_charts(
         }
     }
     out
+}
+
+/// "Source: <label>, <locator>." and, when book.toml names a publisher, "Chart: <publisher>."
+fn source_line(config: &Config, label: &str, locator: &str) -> String {
+    let t = &config.strings;
+    let mut line = t.fill(
+        "chart.source_line",
+        &[("source", label), ("locator", locator)],
+    );
+    if !config.publisher.is_empty() {
+        line.push(' ');
+        line.push_str(&t.fill("chart.credit", &[("publisher", &config.publisher)]));
+    }
+    line
 }
 
 /// A chart's notes as plain text, for the SVG: links read as their text (an item's title when the
