@@ -207,6 +207,30 @@ impl Config {
         })
     }
 
+    /// Replaces the base URL (`--base-url`), checked as book.toml's is.
+    pub fn set_base_url(&mut self, given: &str) -> Result<(), Diagnostic> {
+        let url = check_base_url(given).map_err(|why| {
+            Diagnostic::error("--base-url", 0, 0, format!("--base-url `{given}` {why}"))
+                .with_hint("pass the address the site is published at, e.g. --base-url https://example.net/report/")
+        })?;
+        self.base_path = base_path_of(&url);
+        self.base_url = url;
+        Ok(())
+    }
+
+    /// Whether the base URL is a documentation placeholder (a host under example.org, .com or
+    /// .net, RFC 2606): permalinks, "cite this", embeds and feeds would point nowhere.
+    pub fn has_placeholder_base_url(&self) -> bool {
+        url::Url::parse(&self.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .is_some_and(|h| {
+                ["example.org", "example.com", "example.net"]
+                    .iter()
+                    .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+            })
+    }
+
     /// The absolute URL of a site path such as `/data/x/`.
     pub fn absolute(&self, site_path: &str) -> String {
         let origin_end = self.base_url.len() - self.base_path.len();

@@ -343,8 +343,8 @@ mod tests {
 
     #[test]
     fn closest_suggests_near_ids() {
-        let ids = ["artyom", "vladivostok", "nakhodka"];
-        assert_eq!(closest("artym", ids), vec!["artyom"]);
+        let ids = ["harbor", "capital", "bayside"];
+        assert_eq!(closest("harbr", ids), vec!["harbor"]);
         assert!(closest("zzzzzzzzzz", ids).is_empty());
     }
 
@@ -353,11 +353,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("a.md"),
-            "line one\nsee [x](@place/artym) here\n",
+            "line one\nsee [x](@place/harbr) here\n",
         )
         .unwrap();
         let d = Diagnostic::error("a.md", 2, 5, "unknown id")
-            .with_hint("did you mean `artyom`?")
+            .with_hint("did you mean `harbor`?")
             .with_len(18);
         let text = render(&[d], dir.path(), Style::Plain);
         assert!(text.contains("a.md:2:5"), "{text}");

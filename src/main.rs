@@ -49,6 +49,10 @@ enum Command {
         /// `minify-html = true`).
         #[arg(long)]
         no_minify: bool,
+        /// The address the site is published at, replacing book.toml's base-url (a deploy
+        /// preview, a second host).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Check everything build checks, plus data consistency, orphans and links, without writing.
     Check {
@@ -68,6 +72,21 @@ enum Command {
         /// With --external: seconds to wait for each address.
         #[arg(long, default_value_t = 10.0, requires = "external")]
         timeout: f64,
+        /// Check as if published at this address (replaces book.toml's base-url).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Start a new site in DIR (default: the current folder, which must be empty): book.toml, one
+    /// item of every kind, a CSV dataset with its chart, and a README for its editors.
+    Init {
+        /// Folder to create the site in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// The built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
     },
     /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change (not minified; written
     /// to a serve-only folder, never to public/).
@@ -85,6 +104,17 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Write the default templates, static files and interface strings into the site's
+    /// templates/ and static/ to edit (files the site already has are left alone).
+    Dump {
+        /// Site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     Human,
@@ -99,13 +129,15 @@ fn main() -> ExitCode {
             out,
             minify,
             no_minify,
-        } => build(root, out, (minify || no_minify).then_some(minify)),
+            base_url,
+        } => build(root, out, (minify || no_minify).then_some(minify), base_url),
         Command::Check {
             root,
             strict,
             format,
             external,
             timeout,
+            base_url,
         } => {
             let external = external.then(|| fieldbook::build::external::Settings {
                 timeout: std::time::Duration::from_secs_f64(match timeout.is_finite() {
@@ -114,19 +146,35 @@ fn main() -> ExitCode {
                 }),
                 ..Default::default()
             });
-            check(&root, strict, format, external.as_ref())
+            check(
+                &root,
+                strict,
+                format,
+                external.as_ref(),
+                base_url.as_deref(),
+            )
         }
+        Command::Init { dir } => init(&dir),
+        Command::Theme {
+            action: ThemeAction::Dump { root },
+        } => theme_dump(&root),
         Command::Serve { root, port, out } => serve(root, port, out),
     }
 }
 
 /// `fieldbook build`: warnings and the summary on success; every problem and what became of the
 /// output folder on failure.
-fn build(root: PathBuf, out: Option<PathBuf>, minify: Option<bool>) -> ExitCode {
+fn build(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    minify: Option<bool>,
+    base_url: Option<String>,
+) -> ExitCode {
     let opts = fieldbook::Options {
         root: root.clone(),
         out,
         minify,
+        base_url,
     };
     match fieldbook::build(&opts) {
         Ok(report) => {
@@ -168,8 +216,9 @@ fn check(
     strict: bool,
     format: Format,
     external: Option<&fieldbook::build::external::Settings>,
+    base_url: Option<&str>,
 ) -> ExitCode {
-    let diagnostics = fieldbook::build::check_site_with(root, external);
+    let diagnostics = fieldbook::build::check_site_with(root, external, base_url);
     let style = if format == Format::Json {
         Style::Json
     } else {
@@ -194,6 +243,45 @@ fn check(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `fieldbook init`: the starter site, then what to do next.
+fn init(dir: &std::path::Path) -> ExitCode {
+    match fieldbook::theme::init(dir) {
+        Ok(files) => {
+            println!(
+                "created a fieldbook site in {} ({} files); next: cd {} && fieldbook serve",
+                dir.display(),
+                files,
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `fieldbook theme dump`: the default theme's files, written where the site can edit them.
+fn theme_dump(root: &std::path::Path) -> ExitCode {
+    match fieldbook::theme::dump(root) {
+        Ok(written) => {
+            for p in &written {
+                println!("wrote {}", p.display());
+            }
+            println!(
+                "{} files written; files the site already had were left alone",
+                written.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the theme into {}: {e}", root.display());
+            ExitCode::from(1)
+        }
     }
 }
 

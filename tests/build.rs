@@ -164,7 +164,7 @@ fn feeds_and_sitemap_are_well_formed_and_complete() {
             "figures/count-2000/",
         ] {
             assert!(
-                text.contains(&format!("https://example.org/mini/{page}")),
+                text.contains(&format!("https://fixture.test/mini/{page}")),
                 "{f} lacks {page}"
             );
         }
@@ -527,47 +527,47 @@ fn every_kind_of_page_has_canonical_previews_cite_this_and_downloads() {
     };
     let local = |url: &str| {
         out.join(
-            url.strip_prefix("https://example.org/mini/")
+            url.strip_prefix("https://fixture.test/mini/")
                 .expect("absolute URL on the site"),
         )
     };
     let pages = [
-        ("index.html", "https://example.org/mini/"),
-        ("first/index.html", "https://example.org/mini/first/"),
+        ("index.html", "https://fixture.test/mini/"),
+        ("first/index.html", "https://fixture.test/mini/first/"),
         (
             "places/port-town/index.html",
-            "https://example.org/mini/places/port-town/",
+            "https://fixture.test/mini/places/port-town/",
         ),
         (
             "organizations/acme/index.html",
-            "https://example.org/mini/organizations/acme/",
+            "https://fixture.test/mini/organizations/acme/",
         ),
         (
             "people/ann-author/index.html",
-            "https://example.org/mini/people/ann-author/",
+            "https://fixture.test/mini/people/ann-author/",
         ),
         (
             "glossary/quota/index.html",
-            "https://example.org/mini/glossary/quota/",
+            "https://fixture.test/mini/glossary/quota/",
         ),
         (
             "data/counts/index.html",
-            "https://example.org/mini/data/counts/",
+            "https://fixture.test/mini/data/counts/",
         ),
         (
             "charts/counts-chart/index.html",
-            "https://example.org/mini/charts/counts-chart/",
+            "https://fixture.test/mini/charts/counts-chart/",
         ),
         (
             "sources/doc2016/index.html",
-            "https://example.org/mini/sources/doc2016/",
+            "https://fixture.test/mini/sources/doc2016/",
         ),
         (
             "figures/count-2000/index.html",
-            "https://example.org/mini/figures/count-2000/",
+            "https://fixture.test/mini/figures/count-2000/",
         ),
-        ("timeline/index.html", "https://example.org/mini/timeline/"),
-        ("places/index.html", "https://example.org/mini/places/"),
+        ("timeline/index.html", "https://fixture.test/mini/timeline/"),
+        ("places/index.html", "https://fixture.test/mini/places/"),
     ];
     for (file, canonical) in pages {
         let html = std::fs::read_to_string(out.join(file)).unwrap();
@@ -623,7 +623,7 @@ fn every_kind_of_page_has_canonical_previews_cite_this_and_downloads() {
     let chart = std::fs::read_to_string(out.join("charts/counts-chart/index.html")).unwrap();
     assert_eq!(
         meta(&chart, "property", "og:image").as_deref(),
-        Some("https://example.org/mini/charts/counts-chart.png")
+        Some("https://fixture.test/mini/charts/counts-chart.png")
     );
     for link in [
         "/mini/charts/counts-chart.svg",
@@ -638,9 +638,9 @@ fn every_kind_of_page_has_canonical_previews_cite_this_and_downloads() {
         assert!(out.join(link.trim_start_matches("/mini/")).is_file());
     }
     assert!(
-        chart.contains("&lt;iframe src=\"https://example.org/mini/embed/counts-chart/\"")
+        chart.contains("&lt;iframe src=\"https://fixture.test/mini/embed/counts-chart/\"")
             || chart.contains(
-                "&lt;iframe src=&quot;https://example.org/mini/embed/counts-chart/&quot;"
+                "&lt;iframe src=&quot;https://fixture.test/mini/embed/counts-chart/&quot;"
             ),
         "iframe snippet"
     );
@@ -678,7 +678,7 @@ fn sitemap_lists_every_page() {
             && rel != "search/index.html"
         {
             let url = format!(
-                "https://example.org/mini/{}",
+                "https://fixture.test/mini/{}",
                 rel.trim_end_matches("index.html")
             );
             assert!(
@@ -804,14 +804,14 @@ fn a_malformed_base_url_is_a_located_error_not_a_panic() {
         "/relative/",
         "javascript:alert(1)",
         "https://exa mple.org/",
-        "ftp://example.org/",
+        "ftp://fixture.test/",
     ] {
         assert_rejected(
             |r| {
                 edit(
                     r,
                     "book.toml",
-                    "base-url = \"https://example.org/mini/\"",
+                    "base-url = \"https://fixture.test/mini/\"",
                     &format!("base-url = \"{bad}\""),
                 )
             },
@@ -891,7 +891,7 @@ fn a_remote_image_is_refused() {
             append(
                 r,
                 "content/pages/second.md",
-                "\n![A map](https://example.org/map.png)\n",
+                "\n![A map](https://fixture.test/map.png)\n",
             )
         },
         "content/pages/second.md:",

@@ -86,7 +86,7 @@ fn dead_and_moved_links_are_located_warnings() {
         timeout: Duration::from_millis(700),
         concurrency: 4,
     };
-    let found: Vec<String> = fieldbook::build::check_site_with(site.path(), Some(&settings))
+    let found: Vec<String> = fieldbook::build::check_site_with(site.path(), Some(&settings), None)
         .iter()
         .filter(|d| d.message.contains(&base))
         .map(|d| d.to_string())

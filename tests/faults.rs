@@ -17,7 +17,7 @@ fn plant_user_files(out: &Path) {
     std::fs::create_dir_all(out.join(".git/refs/heads")).unwrap();
     std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
     std::fs::write(out.join(".git/refs/heads/gh-pages"), "0123456789abcdef\n").unwrap();
-    std::fs::write(out.join("CNAME"), "report.example.org\n").unwrap();
+    std::fs::write(out.join("CNAME"), "report.fixture.test\n").unwrap();
     std::fs::write(out.join(".nojekyll"), "").unwrap();
     std::fs::write(
         out.join("google1234abcd.html"),
@@ -31,7 +31,7 @@ fn assert_user_files(out: &Path) {
         |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|e| panic!("{p} lost: {e}"));
     assert_eq!(read(".git/HEAD"), "ref: refs/heads/gh-pages\n");
     assert_eq!(read(".git/refs/heads/gh-pages"), "0123456789abcdef\n");
-    assert_eq!(read("CNAME"), "report.example.org\n");
+    assert_eq!(read("CNAME"), "report.fixture.test\n");
     assert_eq!(read(".nojekyll"), "");
     assert!(read("google1234abcd.html").starts_with("google-site-verification"));
 }
@@ -150,7 +150,7 @@ mount -t tmpfs -o size={size} tmpfs {mnt}
 mkdir -p {mnt}/public/.git/refs/heads
 printf 'ref: refs/heads/gh-pages\n' > {mnt}/public/.git/HEAD
 printf '0123456789abcdef\n' > {mnt}/public/.git/refs/heads/gh-pages
-printf 'report.example.org\n' > {mnt}/public/CNAME
+printf 'report.fixture.test\n' > {mnt}/public/CNAME
 : > {mnt}/public/.nojekyll
 printf 'google-site-verification: google1234abcd.html' > {mnt}/public/google1234abcd.html
 set +e

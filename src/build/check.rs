@@ -7,17 +7,22 @@ use std::path::{Path, PathBuf};
 use crate::diag::{self, Diagnostic};
 use crate::validate::consistency;
 
-use super::{compile, external, verify};
+use super::{external, verify};
 
 /// Everything `check` reports: build errors, data-consistency mismatches, orphans, broken links.
 pub fn check_site(root: &Path) -> Vec<Diagnostic> {
-    check_site_with(root, None)
+    check_site_with(root, None, None)
 }
 
 /// [`check_site`], plus, with `external`, every outbound web address requested
 /// (`check --external`; the only use of the network).
-pub fn check_site_with(root: &Path, external: Option<&external::Settings>) -> Vec<Diagnostic> {
-    let built = match compile(root, false) {
+/// `base_url` replaces book.toml's (`check --base-url`).
+pub fn check_site_with(
+    root: &Path,
+    external: Option<&external::Settings>,
+    base_url: Option<&str>,
+) -> Vec<Diagnostic> {
+    let built = match super::compile_at(root, false, base_url) {
         Ok(b) => b,
         Err(f) => return f.diagnostics,
     };

@@ -41,6 +41,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Minify HTML; None follows the config's `minify-html`.
     pub minify: Option<bool>,
+    /// The address the site is published at, replacing book.toml's `base-url` (`--base-url`).
+    pub base_url: Option<String>,
 }
 
 /// Timings and counts of one build.
@@ -210,7 +212,18 @@ pub fn compile(root: &Path, minify: bool) -> Result<Built, Failure> {
 /// Runs every stage but the write, reusing from `memo` every unit whose inputs did not change
 /// since the last build with the same memo (`serve`). The output is the same as [`compile`]'s.
 pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Built, Failure> {
-    compile_into(root, minify, memo, &render::Target::Memory)
+    compile_into(root, minify, memo, &render::Target::Memory, None)
+}
+
+/// [`compile`] with the base URL replaced (`--base-url`).
+pub fn compile_at(root: &Path, minify: bool, base_url: Option<&str>) -> Result<Built, Failure> {
+    compile_into(
+        root,
+        minify,
+        &memo::Memo::off(),
+        &render::Target::Memory,
+        base_url,
+    )
 }
 
 /// Runs every stage but the write, handing the output files to `target` (kept in [`Built`] for
@@ -220,11 +233,15 @@ fn compile_into(
     minify: bool,
     memo: &memo::Memo,
     target: &render::Target,
+    base_url: Option<&str>,
 ) -> Result<Built, Failure> {
     memo.begin();
     let mut t = Timer::new();
-    let config = Config::load(root).map_err(Failure::one)?;
+    let config = load_config(root, base_url)?;
     let (files, mut diagnostics) = load::read_content(root);
+    if config.has_placeholder_base_url() {
+        diagnostics.push(placeholder_warning(root, &config));
+    }
     let (site, problems) = load::parse_site(&files);
     diagnostics.extend(problems);
     t.lap("load");
@@ -290,6 +307,35 @@ fn compile_into(
     })
 }
 
+/// book.toml (and the site's interface strings), with `--base-url` in place of its base-url.
+fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failure> {
+    let mut config = Config::load(root).map_err(Failure::one)?;
+    if let Some(url) = base_url {
+        config.set_base_url(url).map_err(Failure::one)?;
+    }
+    Ok(config)
+}
+
+/// The warning for a placeholder base URL, at `base-url` in book.toml (`check --strict` fails).
+fn placeholder_warning(root: &Path, config: &Config) -> Diagnostic {
+    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
+    // The setting's own line, not a comment that mentions it.
+    let (line, col) = text
+        .match_indices("base-url")
+        .find(|(o, _)| *o == 0 || text[..*o].ends_with('\n'))
+        .map_or((0, 0), |(o, _)| crate::diag::line_col(&text, o));
+    Diagnostic::warning(
+        "book.toml",
+        line,
+        col,
+        format!(
+            "base-url {} is a placeholder: permalinks, \"cite this\", embed codes, the feed and the sitemap would point there",
+            config.base_url
+        ),
+    )
+    .with_hint("set base-url in book.toml to the address the site is published at, or pass --base-url URL to build and check")
+}
+
 /// For each dataset whose printed totals disagree with its rows, the disagreements.
 fn consistency_mismatches(site: &Site) -> BTreeMap<String, Vec<consistency::Mismatch>> {
     site.datasets
@@ -329,7 +375,13 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             "choose another --out folder, or empty this one (fieldbook writes only into an empty folder or its own output)",
         ))
     })?;
-    let built = compile_into(&opts.root, minify, &memo, &render::Target::Disk(&stream))?;
+    let built = compile_into(
+        &opts.root,
+        minify,
+        &memo,
+        &render::Target::Disk(&stream),
+        opts.base_url.as_deref(),
+    )?;
     let start = Instant::now();
     let (changed, removed, _) = stream.commit().map_err(|e| Failure {
         diagnostics: vec![

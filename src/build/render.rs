@@ -63,11 +63,14 @@ impl Collector<'_> {
                     if self.failed.load(Relaxed) {
                         break;
                     }
-                    stream.put(f).map_err(|e| {
-                        self.failed.store(true, Relaxed);
-                        Diagnostic::error(stream.out(), 0, 0, format!("cannot stage {}: {e}", f.path))
-                            .with_hint("the output folder was not changed; free some space or fix the folder's permissions, then build again")
-                    })?;
+                    if let Err(e) = stream.put(f) {
+                        // Two workers can fail at once (a full disk): the first reports, for all.
+                        if self.failed.swap(true, Relaxed) {
+                            break;
+                        }
+                        return Err(Diagnostic::error(stream.out(), 0, 0, format!("cannot stage {}: {e}", f.path))
+                            .with_hint("the output folder was not changed; free some space or fix the folder's permissions, then build again"));
+                    }
                 }
             }
         }

@@ -58,7 +58,7 @@ pub struct Entity {
     /// Note printed beside it in a table.
     #[serde(default)]
     pub note: Option<String>,
-    /// Its name in other languages or scripts, by BCP 47 tag (`ko: 아르툠`, `ru: Артём`,
+    /// Its name in other languages or scripts, by BCP 47 tag (`ko: 서울`, `ru: Москва`,
     /// `ko-Latn: jaesosaeng` for a romanization); shown on its page and found by search.
     #[serde(default)]
     pub names: std::collections::BTreeMap<String, String>,

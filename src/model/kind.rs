@@ -129,7 +129,7 @@ impl Kind {
         !matches!(self, Kind::Event | Kind::Correction)
     }
 
-    /// The site path of an item: `/places/artyom/`, `/timeline/#id`, `/about/`.
+    /// The site path of an item: `/places/harbor/`, `/timeline/#id`, `/about/`.
     pub fn url(self, id: &str) -> String {
         match self.section() {
             None => format!("/{id}/"),

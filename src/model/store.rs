@@ -133,7 +133,7 @@ impl Site {
 
     /// `text` (a locator, or a source's `cited-in`) as readers see it: a source id after
     /// "cited in ", or before the first comma, becomes the source's author-date label ("cited in
-    /// kinu2016 II.1" reads "cited in Lee and Lee 2016, II.1"). Content keeps the ids, which
+    /// doc2016 II.1" reads "cited in Author and Writer 2016, II.1"). Content keeps the ids, which
     /// `check` follows to the cited text.
     pub fn readable_locator(&self, text: &str) -> String {
         let label = |id: &str| self.source(id).map(super::Source::label);

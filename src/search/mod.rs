@@ -211,11 +211,11 @@ mod tests {
     fn writes_a_chunked_index_with_the_script_and_wasm() {
         let files = build(
             &[
-                record("/places/artyom/", "Artyom", "A town near Vladivostok."),
+                record("/places/harbor/", "Harbor", "A town near Capital."),
                 record(
-                    "/since-2007/",
+                    "/later-years/",
                     "Since 2007",
-                    "Workers in Artyom and Nakhodka.",
+                    "Workers in Harbor and Bayside.",
                 ),
             ],
             "en",

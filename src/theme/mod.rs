@@ -1,7 +1,7 @@
 //! The default theme, compiled into the binary (the only include_dir user): the templates and
 //! static files every site starts from. A site's own `templates/` and `static/` override them file
 //! by file (same relative path), as in Zola and mdBook; `fieldbook theme dump` writes them out to
-//! edit.
+//! edit, and `fieldbook init` writes the starter site (`starter/`).
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +12,7 @@ pub use strings::Strings;
 
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/theme/templates");
 static STATIC: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/theme/static");
+static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/theme/starter");
 
 /// One file of the default theme: its path relative to its folder (`base.html`, `style.css`).
 pub struct ThemeFile {
@@ -65,6 +66,31 @@ pub fn dump(root: &Path) -> std::io::Result<Vec<PathBuf>> {
         }
     }
     Ok(written)
+}
+
+/// Writes the starter site (`fieldbook init`) into `dir`, which must not exist or be empty, so
+/// nothing of anyone's is overwritten. Returns how many files were written.
+pub fn init(dir: &Path) -> Result<usize, String> {
+    if let Ok(mut entries) = std::fs::read_dir(dir) {
+        if entries.next().is_some() {
+            return Err(format!(
+                "{} is not empty; fieldbook init writes only into a new or empty folder",
+                dir.display()
+            ));
+        }
+    } else if dir.exists() {
+        return Err(format!("{} is not a folder", dir.display()));
+    }
+    let files = files(&STARTER);
+    for f in &files {
+        let path = dir.join(f.path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&path, f.bytes));
+        written.map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(files.len())
 }
 
 #[cfg(test)]

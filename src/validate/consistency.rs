@@ -15,7 +15,7 @@ pub struct Mismatch {
     pub line: usize,
     /// Human description of the row ("year 2004").
     pub row: String,
-    /// What was compared ("share_printed = 100 × nk_workers / total_laborers").
+    /// What was compared ("share_printed = 100 × part / whole").
     pub what: String,
     /// The value as printed.
     pub printed: String,

@@ -4,12 +4,12 @@ use super::*;
 
 fn report() -> Work {
     Work {
-        key: "kinu2016".into(),
+        key: "doc2016".into(),
         kind: "report".into(),
-        title: "The Reality and Human Rights of North Korean Workers in the Maritime Province of Russia".into(),
-        authors: vec!["Lee, Aeliah".into(), "Lee, Chang-ho".into()],
+        title: "A Field Study of Seasonal Workers in the Coastal Province".into(),
+        authors: vec!["Author, Ann".into(), "Writer, Bo".into()],
         year: Some(2016),
-        publisher: Some("Korea Institute for National Unification".into()),
+        publisher: Some("Example Institute for Policy Research".into()),
         place: Some("Seoul".into()),
         ..Work::default()
     }
@@ -27,47 +27,43 @@ fn site_citer_fills_title_and_url() {
         ..Work::default()
     };
     let f = SiteCiter::new(&styles, &site).formatted(
-        "Artyom <city>",
-        "https://example.org/places/artyom/",
+        "Harbor <city>",
+        "https://example.org/places/harbor/",
         "k",
     );
-    assert!(f.apa.contains("Artyom &lt;city&gt;"), "{}", f.apa);
+    assert!(f.apa.contains("Harbor &lt;city&gt;"), "{}", f.apa);
     assert!(
-        f.apa.contains("https://example.org/places/artyom/"),
+        f.apa.contains("https://example.org/places/harbor/"),
         "{}",
         f.apa
     );
     assert!(f.apa.contains("fieldbook editors"), "{}", f.apa);
     assert!(!f.chicago.contains("fieldbook.invalid"), "{}", f.chicago);
-    assert!(f.bibtex.contains("title = {Artyom <city>}"), "{}", f.bibtex);
+    assert!(f.bibtex.contains("title = {Harbor <city>}"), "{}", f.bibtex);
 }
 
 #[test]
 fn apa_and_chicago_come_from_csl() {
     let styles = Styles::load();
     let f = styles.formatted(&report());
-    assert!(f.apa.contains("Lee, A."), "{}", f.apa);
+    assert!(f.apa.contains("Author, A."), "{}", f.apa);
     assert!(f.apa.contains("(2016)"), "{}", f.apa);
-    assert!(f.chicago.contains("Lee, Aeliah"), "{}", f.chicago);
-    assert!(
-        f.bibtex.starts_with("@techreport{kinu2016,"),
-        "{}",
-        f.bibtex
-    );
+    assert!(f.chicago.contains("Author, Ann"), "{}", f.chicago);
+    assert!(f.bibtex.starts_with("@techreport{doc2016,"), "{}", f.bibtex);
     assert!(f.ris.contains("TY  - RPRT"));
-    assert!(f.csl_json.contains("\"family\": \"Lee\""));
+    assert!(f.csl_json.contains("\"family\": \"Author\""));
 }
 
 #[test]
 fn a_dateless_news_item_ends_without_stray_punctuation() {
     let styles = Styles::load();
     let news = Work {
-        key: "rfa2019".into(),
+        key: "news2019".into(),
         kind: "news".into(),
-        title: "North Korean Migrants Remaining in Russia".into(),
-        authors: vec!["Kim, Jieun".into()],
+        title: "Migrants Who Stayed On".into(),
+        authors: vec!["Reporter, Jo".into()],
         year: Some(2019),
-        container: Some("Radio Free Asia".into()),
+        container: Some("Example Radio".into()),
         ..Work::default()
     };
     let f = styles.formatted(&news);
@@ -76,7 +72,7 @@ fn a_dateless_news_item_ends_without_stray_punctuation() {
         assert!(!text.contains(",,"), "{text}");
     }
     assert_eq!(
-        tidy_punctuation("<i>RFA</i>,. x, . y,, z. . "),
-        "<i>RFA</i>. x. y, z. "
+        tidy_punctuation("<i>ER</i>,. x, . y,, z. . "),
+        "<i>ER</i>. x. y, z. "
     );
 }

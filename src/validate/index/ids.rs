@@ -96,7 +96,7 @@ impl Builder {
             return Some(
                 Diagnostic::error(&origin.path, origin.line, origin.col, format!("`{id}` is not a valid id"))
                     .with_len(id.chars().count())
-                    .with_hint("ids use lowercase letters, digits and `-` only (no `/`, `.` or spaces), e.g. `planned-quotas`"),
+                    .with_hint("ids use lowercase letters, digits and `-` only (no `/`, `.` or spaces), e.g. `yearly-counts`"),
             );
         }
         if kind == Kind::Page && RESERVED_PAGE_IDS.contains(&id) {

@@ -30,11 +30,11 @@ pub use references::check_references;
 pub struct Entry {
     /// Title or name.
     pub title: String,
-    /// Site path (`/places/artyom/`).
+    /// Site path (`/places/harbor/`).
     pub url: String,
     /// One line, for previews and search.
     pub summary: String,
-    /// Author-date label for sources ("Lee and Lee 2016").
+    /// Author-date label for sources ("Author and Writer 2016").
     pub cite_label: Option<String>,
 }
 
