@@ -101,6 +101,9 @@ enum Command {
         /// temporary directory, removed when serve stops).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Serve as if published at this address (replaces book.toml's base-url).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
 }
 
@@ -158,7 +161,12 @@ fn main() -> ExitCode {
         Command::Theme {
             action: ThemeAction::Dump { root },
         } => theme_dump(&root),
-        Command::Serve { root, port, out } => serve(root, port, out),
+        Command::Serve {
+            root,
+            port,
+            out,
+            base_url,
+        } => serve(root, port, out, base_url),
     }
 }
 
@@ -286,11 +294,16 @@ fn theme_dump(root: &std::path::Path) -> ExitCode {
 }
 
 /// `fieldbook serve`: a line per build, preview or failure until stopped.
-fn serve(root: PathBuf, port: u16, out: Option<PathBuf>) -> ExitCode {
+fn serve(root: PathBuf, port: u16, out: Option<PathBuf>, base_url: Option<String>) -> ExitCode {
     use fieldbook::serve::{Options, Server};
     let shown_root = root.clone();
     let on_build = move |event: &fieldbook::serve::BuildEvent| report_build(event, &shown_root);
-    let opts = Options { root, out, port };
+    let opts = Options {
+        root,
+        out,
+        port,
+        base_url,
+    };
     match Server::start(&opts, on_build) {
         Ok(server) => {
             println!(

@@ -215,6 +215,16 @@ pub fn compile_with(root: &Path, minify: bool, memo: &memo::Memo) -> Result<Buil
     compile_into(root, minify, memo, &render::Target::Memory, None)
 }
 
+/// [`compile_with`] with the base URL replaced (`serve --base-url`).
+pub fn compile_with_at(
+    root: &Path,
+    minify: bool,
+    memo: &memo::Memo,
+    base_url: Option<&str>,
+) -> Result<Built, Failure> {
+    compile_into(root, minify, memo, &render::Target::Memory, base_url)
+}
+
 /// [`compile`] with the base URL replaced (`--base-url`).
 pub fn compile_at(root: &Path, minify: bool, base_url: Option<&str>) -> Result<Built, Failure> {
     compile_into(

@@ -55,6 +55,9 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// TCP port on 127.0.0.1; 0 picks a free one.
     pub port: u16,
+    /// Serve as if published at this address (replaces book.toml's base-url; its path is the
+    /// prefix the pages are served under).
+    pub base_url: Option<String>,
 }
 
 /// What one build of the serve loop did, for the caller to print.
@@ -230,15 +233,16 @@ impl Server {
         let addr = listener
             .local_addr()
             .map_err(|e| format!("the server has no address: {e}"))?;
-        let base_path = Config::load(&root)
+        let mut config = Config::load(&root);
+        if let (Ok(c), Some(url)) = (&mut config, &opts.base_url) {
+            c.set_base_url(url).map_err(|d| d.message)?;
+        }
+        let base_path = config
             .map(|c| c.base_path)
             .unwrap_or_else(|_| "/".to_string());
-        let shared = Arc::new(Shared::new(
-            root.clone(),
-            out,
-            base_path,
-            Box::new(on_build),
-        ));
+        let mut shared = Shared::new(root.clone(), out, base_path, Box::new(on_build));
+        shared.base_url = opts.base_url.clone();
+        let shared = Arc::new(shared);
 
         // Watch before the first build, so an edit made during it is not missed.
         let watch = watch::start(&root)?;
@@ -373,11 +377,21 @@ mod tests {
             root: root.clone(),
             out: Some(dir.path().join("out")),
             port: 0,
+            base_url: None,
         };
         let server = Server::start(&opts, move |e| lock(&seen).push(e.clone())).unwrap();
         assert!(server.addr().ip().is_loopback());
         assert_ne!(server.addr().port(), 0);
         assert!(server.url().ends_with("/fieldbook/"), "{}", server.url());
+        // --base-url: served under its path instead of book.toml's.
+        let moved = Options {
+            out: Some(dir.path().join("out-moved")),
+            base_url: Some("https://preview.test/other/".into()),
+            ..opts.clone()
+        };
+        let other = Server::start(&moved, |_| {}).unwrap();
+        assert!(other.url().ends_with("/other/"), "{}", other.url());
+        other.stop();
         assert!(matches!(
             lock(&builds).as_slice(),
             [BuildEvent::Built { initial: true, .. }]

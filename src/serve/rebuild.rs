@@ -45,6 +45,8 @@ pub(super) struct Shared {
     written: Mutex<output::Written>,
     /// The last successful build (model and rendered parts), for previews of edited pages.
     last: Mutex<Option<crate::build::Built>>,
+    /// `serve --base-url`: replaces book.toml's base-url in every build.
+    pub(super) base_url: Option<String>,
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -82,6 +84,7 @@ impl Shared {
             on_build,
             written: Mutex::new(output::Written::default()),
             last: Mutex::new(None),
+            base_url: None,
         }
     }
 
@@ -143,25 +146,26 @@ impl Shared {
     pub(super) fn rebuild(&self, initial: bool) {
         let start = Instant::now();
         let result =
-            crate::build::compile_with(&self.root, false, &self.memo).and_then(|mut built| {
-                let base = built.config.base_path.clone();
-                let files = with_live_reload(std::mem::take(&mut built.files));
-                let memo = built.report.memo;
-                let warnings = std::mem::take(&mut built.report.diagnostics);
-                *lock(&self.last) = Some(built);
-                match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
-                    Ok((written, removed)) => Ok((base, written, removed, memo, warnings)),
-                    Err(e) => Err(crate::build::Failure {
-                        diagnostics: vec![Diagnostic::error(
-                            &self.out,
-                            0,
-                            0,
-                            format!("cannot write the site: {e}"),
-                        )
-                        .with_hint("check that the serve output folder is writable")],
-                    }),
-                }
-            });
+            crate::build::compile_with_at(&self.root, false, &self.memo, self.base_url.as_deref())
+                .and_then(|mut built| {
+                    let base = built.config.base_path.clone();
+                    let files = with_live_reload(std::mem::take(&mut built.files));
+                    let memo = built.report.memo;
+                    let warnings = std::mem::take(&mut built.report.diagnostics);
+                    *lock(&self.last) = Some(built);
+                    match output::write_changed(&self.out, &files, &mut lock(&self.written)) {
+                        Ok((written, removed)) => Ok((base, written, removed, memo, warnings)),
+                        Err(e) => Err(crate::build::Failure {
+                            diagnostics: vec![Diagnostic::error(
+                                &self.out,
+                                0,
+                                0,
+                                format!("cannot write the site: {e}"),
+                            )
+                            .with_hint("check that the serve output folder is writable")],
+                        }),
+                    }
+                });
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok((base, written, removed, memo, warnings)) => {
