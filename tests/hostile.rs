@@ -98,6 +98,14 @@ fn string_fields(root: &Json, s: &Json, prefix: Vec<String>, out: &mut Vec<Vec<S
             string_fields(root, v, p, out);
         }
     }
+    // A map of free keys (an entity's `names` and `extra`): one key, its value poisoned.
+    if let Some(values) = s.get("additionalProperties") {
+        if *values == Json::Bool(true) || admits_string(root, values) {
+            let mut p = prefix.clone();
+            p.push("en".into());
+            out.push(p);
+        }
+    }
     if let Some(items) = s.get("items") {
         let mut p = prefix;
         p.push("[]".into());
@@ -414,6 +422,8 @@ fn every_field_of_every_kind_is_refused_with_a_location_or_published_inert() {
     // The schemas must reach the fields one expects of them (a guard against an empty walk).
     for must in [
         "sources:title",
+        "entities:names.en",
+        "entities:extra.en",
         "sources:url",
         "sources:authors.[]",
         "book.toml:book.title",
