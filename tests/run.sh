@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+# Where cargo builds (CARGO_TARGET_DIR, if set, as cargo itself reads it), absolute.
+target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -30,14 +32,14 @@ if [ -f tests/browser/run.sh ]; then
   bash tests/browser/run.sh "$site/minified" vnu.test.mjs
   rm -rf "$site"
   echo "== the hostile-input site (every field of every kind carries a script) in Chromium"
-  bash tests/browser/run.sh target/tmp/hostile-site/public hostile.check.mjs
+  bash tests/browser/run.sh "$target/tmp/hostile-site/public" hostile.check.mjs
   echo "== the starter site of fieldbook init (the binary alone, outside the repo) in Chromium"
   starter=$(mktemp -d)
-  bin="$(pwd)/target/release/fieldbook"
+  bin="$target/release/fieldbook"
   (cd "$starter" && "$bin" init site && cd site && "$bin" build && "$bin" check --strict)
   bash tests/browser/run.sh "$starter/site/public" starter.check.mjs
   rm -rf "$starter"
   echo "== the Korean fixture site (tests/korean.rs) in Chromium: interface, anchors, search"
-  bash tests/browser/run.sh target/tmp/korean-site/public korean.check.mjs
+  bash tests/browser/run.sh "$target/tmp/korean-site/public" korean.check.mjs
 fi
 echo "== all tests passed in $(( $(date +%s) - start )) s"

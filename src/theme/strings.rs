@@ -12,7 +12,7 @@ use crate::diag::{line_col, Diagnostic};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Strings {
     map: BTreeMap<String, String>,
-    /// English keys the language's own files leave out (shown in English): `check` lists them.
+    /// English keys the language's own files leave out (shown in English).
     pub untranslated: Vec<String>,
 }
 
