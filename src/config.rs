@@ -231,6 +231,13 @@ impl Config {
             })
     }
 
+    /// Whether the site knows the address it is published at (a base-url with a scheme and host):
+    /// without one every link is root-relative, and the files that need absolute addresses (the
+    /// sitemap and the Atom feed) are not written.
+    pub fn has_address(&self) -> bool {
+        self.base_url.starts_with("http://") || self.base_url.starts_with("https://")
+    }
+
     /// The absolute URL of a site path such as `/data/x/`.
     pub fn absolute(&self, site_path: &str) -> String {
         let origin_end = self.base_url.len() - self.base_path.len();

@@ -822,6 +822,22 @@ fn a_malformed_base_url_is_a_located_error_not_a_panic() {
 }
 
 #[test]
+fn a_names_key_that_is_no_language_tag_is_refused() {
+    assert_rejected(
+        |r| {
+            edit(
+                r,
+                "content/entities/all.yaml",
+                "  name: Port Town\n",
+                "  name: Port Town\n  names:\n    \"ko onclick=x\": 항구\n",
+            )
+        },
+        "content/entities/all.yaml:1:",
+        "is not a language tag",
+    );
+}
+
+#[test]
 fn an_impossible_date_is_refused() {
     assert_rejected(
         |r| {

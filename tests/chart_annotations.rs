@@ -37,6 +37,7 @@ fn svg(c: &Chart, d: &Dataset, notes: &[String]) -> String {
     let caption = Caption {
         notes,
         note_format: "Note: {note}",
+        break_format: "Series break at {at}: {label}",
         source: "Source: test.",
     };
     chart::svg_with(c, d, Size::Wide, caption).expect("the chart draws")
@@ -179,6 +180,7 @@ fn a_series_break_is_a_labelled_mark_the_line_does_not_cross_and_a_note() {
         Caption {
             notes: &["First note.".to_string()],
             note_format: "Note: {note}",
+            break_format: "Series break at {at}: {label}",
             source: "Source: test.",
         },
     )

@@ -53,6 +53,38 @@ fn init_builds_and_checks_strict_outside_the_repo() {
     let home = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert!(!home.contains("/people/"), "no link to an empty section");
     assert!(common::broken_links(&public, "/").is_empty());
+    // Without a base-url there is no address for a sitemap or a feed: neither is written, nothing
+    // links to them, and check says why.
+    assert!(!public.join("sitemap.xml").exists() && !public.join("atom.xml").exists());
+    assert!(!home.contains("atom.xml"), "no link to a feed that is not there");
+    let robots = std::fs::read_to_string(public.join("robots.txt")).unwrap();
+    assert!(!robots.contains("Sitemap:"), "{robots}");
+    assert!(checked.contains("no base-url"), "{checked}");
+}
+
+#[test]
+fn a_language_without_a_translation_is_reported_with_its_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(&run(tmp.path(), &["init", "site"]));
+    let site = tmp.path().join("site");
+    let toml = site.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("language = \"en\"", "language = \"fr\"")).unwrap();
+    let checked = ok(&run(&site, &["check", "--strict"]));
+    assert!(
+        checked.contains("have no `fr` translation") && checked.contains("book.toml:5:1"),
+        "{checked}"
+    );
+    // Translating one key takes it off the list.
+    let i18n = site.join("templates/i18n");
+    std::fs::create_dir_all(&i18n).unwrap();
+    std::fs::write(i18n.join("fr.toml"), "[nav]\nsearch = \"Rechercher\"\n").unwrap();
+    let count = |s: &str| -> usize {
+        let at = s.find(" interface string(s)").expect("the note");
+        s[..at].rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let after = ok(&run(&site, &["check"]));
+    assert_eq!(count(&after) + 1, count(&checked), "{after}");
 }
 
 #[test]
@@ -141,4 +173,10 @@ fn a_placeholder_base_url_warns_on_build_and_fails_check_strict() {
         home.contains("href=\"/sub/style.css\""),
         "links under the sub-path"
     );
+    let sitemap = std::fs::read_to_string(site.join("public/sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://survey.example.edu/sub/</loc>"),
+        "with an address, the sitemap is written with absolute locations"
+    );
+    assert!(site.join("public/atom.xml").is_file());
 }

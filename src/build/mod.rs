@@ -249,9 +249,7 @@ fn compile_into(
     let mut t = Timer::new();
     let config = load_config(root, base_url)?;
     let (files, mut diagnostics) = load::read_content(root);
-    if config.has_placeholder_base_url() {
-        diagnostics.push(placeholder_warning(root, &config));
-    }
+    diagnostics.extend(config_notes(root, &config));
     let (site, problems) = load::parse_site(&files);
     diagnostics.extend(problems);
     t.lap("load");
@@ -326,14 +324,26 @@ fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failure> {
     Ok(config)
 }
 
+/// What book.toml leaves to be done before publishing: a placeholder base-url (a warning), no
+/// base-url at all, interface strings without a translation (notes).
+fn config_notes(root: &Path, config: &Config) -> Vec<Diagnostic> {
+    let mut notes = Vec::new();
+    if config.has_placeholder_base_url() {
+        notes.push(placeholder_warning(root, config));
+    }
+    if !config.has_address() {
+        notes.push(
+            Diagnostic::note("book.toml", 1, 1, "no base-url: links are root-relative, and no sitemap.xml or atom.xml is written (both need the site's address)")
+                .with_hint("set base-url in [output.fieldbook] to the address the site is published at, or pass --base-url URL"),
+        );
+    }
+    notes.extend(untranslated_note(root, config));
+    notes
+}
+
 /// The warning for a placeholder base URL, at `base-url` in book.toml (`check --strict` fails).
 fn placeholder_warning(root: &Path, config: &Config) -> Diagnostic {
-    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
-    // The setting's own line, not a comment that mentions it.
-    let (line, col) = text
-        .match_indices("base-url")
-        .find(|(o, _)| *o == 0 || text[..*o].ends_with('\n'))
-        .map_or((0, 0), |(o, _)| crate::diag::line_col(&text, o));
+    let (line, col) = book_key_at(root, "base-url");
     Diagnostic::warning(
         "book.toml",
         line,
@@ -344,6 +354,43 @@ fn placeholder_warning(root: &Path, config: &Config) -> Diagnostic {
         ),
     )
     .with_hint("set base-url in book.toml to the address the site is published at, or pass --base-url URL to build and check")
+}
+
+/// Where `key` is set in book.toml (the setting's own line, not a comment that mentions it); 1:1
+/// when it is not set.
+fn book_key_at(root: &Path, key: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
+    text.match_indices(key)
+        .find(|(o, _)| *o == 0 || text[..*o].ends_with('\n'))
+        .map_or((1, 1), |(o, _)| crate::diag::line_col(&text, o))
+}
+
+/// A note naming the interface strings the site's language has no translation for (shown in
+/// English), with where to add them.
+fn untranslated_note(root: &Path, config: &Config) -> Option<Diagnostic> {
+    let missing = &config.strings.untranslated;
+    let first = missing.first()?;
+    let more = match missing.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    let (line, col) = book_key_at(root, "language");
+    Some(
+        Diagnostic::note(
+            "book.toml",
+            line,
+            col,
+            format!(
+                "{} interface string(s) have no `{}` translation and are shown in English: `{first}`{more}",
+                missing.len(),
+                config.language
+            ),
+        )
+        .with_hint(format!(
+            "add them to templates/i18n/{}.toml (`fieldbook theme dump` writes the English file to start from)",
+            config.language
+        )),
+    )
 }
 
 /// For each dataset whose printed totals disagree with its rows, the disagreements.

@@ -53,6 +53,7 @@ pub fn render_charts(
                         notes: &notes,
                         source: &source_line,
                         note_format: t.get("chart.note"),
+                        break_format: t.get("chart.series_break"),
                     };
                     let wide = chart::svg_with(c, d, chart::Size::Wide, caption)?;
                     let narrow = chart::svg_with(c, d, chart::Size::Narrow, caption)?;

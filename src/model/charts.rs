@@ -76,9 +76,12 @@ impl SeriesBreak {
         }
     }
 
-    /// The sentence listing the break among the chart's notes (page and SVG).
-    pub fn note(&self) -> String {
-        format!("Series break at {}: {}", self.at_text(), self.label.trim())
+    /// The sentence listing the break among the chart's notes (page and SVG), from `format`
+    /// with `{at}` and `{label}` in it (the interface string `chart.series_break`).
+    pub fn note(&self, format: &str) -> String {
+        format
+            .replace("{at}", &self.at_text())
+            .replace("{label}", self.label.trim())
     }
 }
 

@@ -31,30 +31,28 @@ impl Generator<'_> {
     /// A dataset's provenance sidecar, `/data/<id>.meta.txt`: what the CSV alone does not say.
     pub fn dataset_sidecar(&self, d: &Dataset) -> String {
         let site = self.inp.site;
+        let s = &self.inp.config.strings;
         let mut t = String::new();
         let _ = writeln!(t, "{}\n\n{}\n", d.title, d.description.trim());
-        let _ = writeln!(
-            t,
-            "Files: {id}.csv ({} rows; blanks are empty cells, never 0), {id}.json (the same values exactly, with these notes)",
-            d.rows.len(),
-            id = d.id
-        );
+        let rows = d.rows.len().to_string();
+        let _ = writeln!(t, "{}", s.fill("download.files", &[("id", &d.id), ("n", &rows)]));
         let url = self.inp.config.absolute(&Kind::Dataset.url(&d.id));
-        let _ = writeln!(t, "Dataset page: {url}");
+        let _ = writeln!(t, "{}", s.fill("download.page", &[("url", &url)]));
+        let source = self.reference_text(&d.source);
+        let locator = site.readable_locator(&d.locator);
         let _ = writeln!(
             t,
-            "Source: {}; {}",
-            self.reference_text(&d.source),
-            site.readable_locator(&d.locator)
+            "{}",
+            s.fill("download.source", &[("source", &source), ("locator", &locator)])
         );
         if let Some(table) = &d.table {
-            let _ = writeln!(t, "Table in the source: {table}");
+            let _ = writeln!(t, "{}", s.fill("download.table", &[("table", table)]));
         }
         if let Some(origin) = &d.origin_line {
-            let _ = writeln!(t, "Origin of the table: {origin}");
+            let _ = writeln!(t, "{}", s.fill("download.origin", &[("origin", origin)]));
         }
         self.row_sources(&mut t, d);
-        let _ = writeln!(t, "\nColumns");
+        let _ = writeln!(t, "\n{}", s.get("download.columns"));
         for c in &d.columns {
             let unit = c
                 .unit
@@ -68,7 +66,7 @@ impl Generator<'_> {
             let links = c
                 .links
                 .as_deref()
-                .map(|k| format!(", ids of items of kind {k} on the site"))
+                .map(|k| s.fill("download.column_links", &[("kind", k)]))
                 .unwrap_or_default();
             let _ = write!(t, "  {}: {} ({kind}{unit}{links})", c.name, c.title);
             match &c.description {
@@ -79,13 +77,15 @@ impl Generator<'_> {
             }
         }
         self.notes_text(&mut t, d);
-        let _ = writeln!(t, "\nLicence: {}", self.inp.config.licence);
+        let licence = &self.inp.config.licence;
+        let _ = writeln!(t, "\n{}", s.fill("download.licence", &[("licence", licence)]));
         let cite = self.cite_this(
             &d.title,
             &Kind::Dataset.url(&d.id),
             &format!("fieldbook-data-{}", d.id),
         );
-        let _ = writeln!(t, "How to cite: {}", html_to_text(&cite.chicago));
+        let citation = html_to_text(&cite.chicago);
+        let _ = writeln!(t, "{}", s.fill("download.cite", &[("citation", &citation)]));
         t
     }
 
@@ -100,10 +100,7 @@ impl Generator<'_> {
     fn row_sources(&self, t: &mut String, d: &Dataset) {
         let ids = row_source_ids(d);
         if !ids.is_empty() {
-            let _ = writeln!(
-                t,
-                "Source ids in the rows (columns of type source, and `cited in` in locators):"
-            );
+            let _ = writeln!(t, "{}", self.inp.config.strings.get("download.row_sources"));
             for id in ids {
                 let _ = writeln!(t, "  {id}: {}", self.reference_text(id));
             }
@@ -112,8 +109,9 @@ impl Generator<'_> {
 
     /// The data notes as plain text, and the printed values that do not add up.
     fn notes_text(&self, t: &mut String, d: &Dataset) {
+        let s = &self.inp.config.strings;
         if !d.notes.is_empty() {
-            let _ = writeln!(t, "\nNotes");
+            let _ = writeln!(t, "\n{}", s.get("download.notes"));
             for i in 0..d.notes.len() {
                 let text = &self
                     .md_or_empty(Kind::Dataset, &format!("{}#note-{i}", d.id))
@@ -122,13 +120,18 @@ impl Generator<'_> {
             }
         }
         if let Some(ms) = self.inp.mismatches.get(&d.id).filter(|m| !m.is_empty()) {
-            let _ = writeln!(t, "\nPrinted values that do not add up (kept as printed)");
+            let _ = writeln!(t, "\n{}", s.get("download.mismatches"));
             for m in ms {
-                let _ = writeln!(
-                    t,
-                    "  {}: {} is printed as {}, the table implies {}",
-                    m.row, m.what, m.printed, m.computed
+                let line = s.fill(
+                    "download.mismatch",
+                    &[
+                        ("row", &m.row),
+                        ("what", &m.what),
+                        ("printed", &m.printed),
+                        ("computed", &m.computed),
+                    ],
                 );
+                let _ = writeln!(t, "  {line}");
             }
         }
     }
@@ -136,19 +139,22 @@ impl Generator<'_> {
     /// The codebook: what the bundle holds, the licence, how to cite, then every sidecar.
     fn codebook(&self) -> String {
         let c = self.inp.config;
+        let s = &c.strings;
         let mut t = String::new();
-        let _ = writeln!(t, "# {}: all datasets\n", c.title);
-        let _ = writeln!(
-            t,
-            "Every dataset of {} as CSV (RFC 4180, UTF-8, a header row of column names; blanks are empty, never 0) and JSON (every value exact, with sources and notes), each with its provenance in `<id>.meta.txt`. Last updated {}.\n",
-            c.absolute("/"),
-            c.last_updated
+        let title = s.fill("download.bundle_title", &[("title", &c.title)]);
+        let _ = writeln!(t, "# {title}\n");
+        let url = c.absolute("/");
+        let intro = s.fill(
+            "download.bundle_intro",
+            &[("url", &url), ("date", &c.last_updated)],
         );
-        let _ = writeln!(t, "Licence: {}\n", c.licence);
+        let _ = writeln!(t, "{intro}\n");
+        let _ = writeln!(t, "{}\n", s.fill("download.licence", &[("licence", &c.licence)]));
         let cite = self.cite_this(&c.title, "/", "fieldbook-site");
-        let _ = writeln!(t, "How to cite the site: {}\n", html_to_text(&cite.chicago));
-        let _ = writeln!(t, "Each dataset below says how to cite it, and cites its own source and locator (a section, table or page of the source). A CSV text cell that a spreadsheet would run as a formula starts with `'`; the JSON keeps it as printed.\n");
-        let _ = writeln!(t, "## Datasets\n");
+        let citation = html_to_text(&cite.chicago);
+        let _ = writeln!(t, "{}\n", s.fill("download.bundle_cite", &[("citation", &citation)]));
+        let _ = writeln!(t, "{}\n", s.get("download.bundle_each"));
+        let _ = writeln!(t, "## {}\n", s.get("download.datasets"));
         for d in self.sorted_datasets() {
             let _ = writeln!(t, "- `{}`: {}", d.id, d.title);
         }

@@ -86,7 +86,7 @@ impl<'a> Generator<'a> {
                 .map(|b| BreakCx {
                     at: b.at_text(),
                     label: b.label.clone(),
-                    note: b.note(),
+                    note: b.note(self.inp.config.strings.get("chart.series_break")),
                 })
                 .collect(),
             notes: (0..c.notes.len())

@@ -43,6 +43,8 @@ pub struct SiteCx {
     chapters: Vec<Link>,
     /// Whether the site has a search page (`search` in book.toml).
     search: bool,
+    /// Whether the Atom feed is written (it needs the site's address, `base-url`).
+    feed: bool,
 }
 
 /// A page's metadata (`meta` in templates): title, addresses and its link-preview image.
@@ -363,6 +365,7 @@ fn site_context(inp: &Inputs, chapters: &[&Page]) -> SiteCx {
         language: c.language.clone(),
         licence: c.licence.clone(),
         last_updated: c.last_updated.clone(),
+        feed: c.has_address(),
         base: c.base_path.trim_end_matches('/').to_string(),
         home: c.link("/"),
         about: inp

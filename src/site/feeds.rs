@@ -23,29 +23,31 @@ impl Generator<'_> {
     /// Sitemap, Atom feed, robots.txt and charts.css.
     pub fn machine_files(&self) -> Result<Vec<OutputFile>, Diagnostic> {
         let c = self.inp.config;
-        Ok(vec![
-            OutputFile {
+        let mut files = Vec::new();
+        let mut robots = "User-agent: *\nAllow: /\n".to_string();
+        // Sitemaps and Atom ids need absolute addresses: without a base-url they are left out
+        // (`check` says so).
+        if c.has_address() {
+            files.push(OutputFile {
                 path: "sitemap.xml".into(),
                 bytes: self.sitemap().into_bytes(),
-            },
-            OutputFile {
+            });
+            files.push(OutputFile {
                 path: "atom.xml".into(),
                 bytes: self.atom().into_bytes(),
-            },
-            OutputFile {
-                path: "robots.txt".into(),
-                bytes: format!(
-                    "User-agent: *\nAllow: /\nSitemap: {}\n",
-                    c.absolute("/sitemap.xml")
-                )
-                .into_bytes(),
-            },
-            // Stylesheet additions for charts in a forced theme.
-            OutputFile {
-                path: "charts.css".into(),
-                bytes: crate::render::chart::theme_css().into_bytes(),
-            },
-        ])
+            });
+            robots.push_str(&format!("Sitemap: {}\n", c.absolute("/sitemap.xml")));
+        }
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: robots.into_bytes(),
+        });
+        // Stylesheet additions for charts in a forced theme.
+        files.push(OutputFile {
+            path: "charts.css".into(),
+            bytes: crate::render::chart::theme_css().into_bytes(),
+        });
+        Ok(files)
     }
 
     /// Every address of the site that has a page of its own, sorted.

@@ -52,6 +52,9 @@ pub struct Caption<'a> {
     /// How a single note is introduced, `{note}` standing for it ("Note: {note}"); several notes
     /// are numbered instead.
     pub note_format: &'a str,
+    /// How a series break is listed among the notes, `{at}` and `{label}` standing for its x
+    /// value and label ("Series break at {at}: {label}").
+    pub break_format: &'a str,
 }
 
 /// Layout presets.
@@ -185,6 +188,7 @@ pub fn svg(
         notes: &[],
         source: source_line,
         note_format: "Note: {note}",
+        break_format: "Series break at {at}: {label}",
     };
     svg_with(chart, dataset, size, caption)
 }
@@ -228,7 +232,7 @@ pub fn svg_with(
         _ => chart
             .breaks
             .iter()
-            .map(|b| b.note())
+            .map(|b| b.note(caption.break_format))
             .chain(caption.notes.iter().cloned())
             .collect(),
     };

@@ -1,5 +1,5 @@
-//! Field values that must be well-formed on their own: real dates, `http(s)` web addresses, and
-//! place `parent` chains that end.
+//! Field values that must be well-formed on their own: real dates, `http(s)` web addresses,
+//! language tags keying an entity's `names`, and place `parent` chains that end.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -35,6 +35,19 @@ pub(super) fn date_and_url_problems(site: &Site) -> Vec<Diagnostic> {
     for s in &site.sources {
         if let Some(d) = &s.date {
             date(d, &s.origin, "date", false);
+        }
+    }
+    for e in &site.entities {
+        for tag in e.names.keys().filter(|t| !crate::config::is_language_tag(t)) {
+            problems.push(
+                Diagnostic::error(
+                    &e.origin.path,
+                    e.origin.line,
+                    e.origin.col,
+                    format!("`names` key `{tag}` of `{}` is not a language tag", e.id),
+                )
+                .with_hint("key each name by its BCP 47 language tag, e.g. `ko: ...`, `ru-Latn: ...`"),
+            );
         }
     }
     for (value, origin, field) in site.web_addresses() {
