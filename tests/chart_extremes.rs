@@ -184,7 +184,7 @@ fn assert_inside(c: &Chart, d: &Dataset) {
         fieldbook::validate::index::chart_data_problems(c, d).is_empty(),
         "these values can be drawn"
     );
-    for size in [Size::Wide, Size::Narrow, Size::Card] {
+    for size in [Size::Wide, Size::Medium, Size::Narrow, Size::Card] {
         let svg = chart::svg(c, d, size, "Source: test.").expect("the chart draws");
         let values: Vec<f64> = d
             .rows

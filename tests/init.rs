@@ -56,7 +56,10 @@ fn init_builds_and_checks_strict_outside_the_repo() {
     // Without a base-url there is no address for a sitemap or a feed: neither is written, nothing
     // links to them, and check says why.
     assert!(!public.join("sitemap.xml").exists() && !public.join("atom.xml").exists());
-    assert!(!home.contains("atom.xml"), "no link to a feed that is not there");
+    assert!(
+        !home.contains("atom.xml"),
+        "no link to a feed that is not there"
+    );
     let robots = std::fs::read_to_string(public.join("robots.txt")).unwrap();
     assert!(!robots.contains("Sitemap:"), "{robots}");
     assert!(checked.contains("no base-url"), "{checked}");
@@ -69,7 +72,11 @@ fn a_language_without_a_translation_is_reported_with_its_keys() {
     let site = tmp.path().join("site");
     let toml = site.join("book.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("language = \"en\"", "language = \"fr\"")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("language = \"en\"", "language = \"fr\""),
+    )
+    .unwrap();
     let checked = ok(&run(&site, &["check", "--strict"]));
     assert!(
         checked.contains("have no `fr` translation") && checked.contains("book.toml:5:1"),

@@ -17,7 +17,7 @@ use crate::validate::index::Index;
 
 use super::memo;
 
-/// Draws every chart (wide and narrow SVG, card PNG).
+/// Draws every chart (its three screen SVGs and its card PNG).
 pub fn render_charts(
     config: &Config,
     site: &Site,
@@ -55,12 +55,8 @@ pub fn render_charts(
                         note_format: t.get("chart.note"),
                         break_format: t.get("chart.series_break"),
                     };
-                    let wide = chart::svg_with(c, d, chart::Size::Wide, caption)?;
-                    let narrow = chart::svg_with(c, d, chart::Size::Narrow, caption)?;
-                    let card = chart::svg_with(c, d, chart::Size::Card, caption)?;
                     let previous = memo.previous_file(&chart::png_path(&c.id));
-                    let png = chart::png(&card, previous)?;
-                    Ok(ChartOut { wide, narrow, png })
+                    chart::draw_all(c, d, caption, previous)
                 },
             );
             Some((c.id.clone(), result))

@@ -35,7 +35,11 @@ impl Generator<'_> {
         let mut t = String::new();
         let _ = writeln!(t, "{}\n\n{}\n", d.title, d.description.trim());
         let rows = d.rows.len().to_string();
-        let _ = writeln!(t, "{}", s.fill("download.files", &[("id", &d.id), ("n", &rows)]));
+        let _ = writeln!(
+            t,
+            "{}",
+            s.fill("download.files", &[("id", &d.id), ("n", &rows)])
+        );
         let url = self.inp.config.absolute(&Kind::Dataset.url(&d.id));
         let _ = writeln!(t, "{}", s.fill("download.page", &[("url", &url)]));
         let source = self.reference_text(&d.source);
@@ -43,7 +47,10 @@ impl Generator<'_> {
         let _ = writeln!(
             t,
             "{}",
-            s.fill("download.source", &[("source", &source), ("locator", &locator)])
+            s.fill(
+                "download.source",
+                &[("source", &source), ("locator", &locator)]
+            )
         );
         if let Some(table) = &d.table {
             let _ = writeln!(t, "{}", s.fill("download.table", &[("table", table)]));
@@ -78,7 +85,11 @@ impl Generator<'_> {
         }
         self.notes_text(&mut t, d);
         let licence = &self.inp.config.licence;
-        let _ = writeln!(t, "\n{}", s.fill("download.licence", &[("licence", licence)]));
+        let _ = writeln!(
+            t,
+            "\n{}",
+            s.fill("download.licence", &[("licence", licence)])
+        );
         let cite = self.cite_this(
             &d.title,
             &Kind::Dataset.url(&d.id),
@@ -149,10 +160,18 @@ impl Generator<'_> {
             &[("url", &url), ("date", &c.last_updated)],
         );
         let _ = writeln!(t, "{intro}\n");
-        let _ = writeln!(t, "{}\n", s.fill("download.licence", &[("licence", &c.licence)]));
+        let _ = writeln!(
+            t,
+            "{}\n",
+            s.fill("download.licence", &[("licence", &c.licence)])
+        );
         let cite = self.cite_this(&c.title, "/", "fieldbook-site");
         let citation = html_to_text(&cite.chicago);
-        let _ = writeln!(t, "{}\n", s.fill("download.bundle_cite", &[("citation", &citation)]));
+        let _ = writeln!(
+            t,
+            "{}\n",
+            s.fill("download.bundle_cite", &[("citation", &citation)])
+        );
         let _ = writeln!(t, "{}\n", s.get("download.bundle_each"));
         let _ = writeln!(t, "## {}\n", s.get("download.datasets"));
         for d in self.sorted_datasets() {

@@ -49,6 +49,7 @@ struct ChartFields<'a> {
     subtitle: &'a Option<String>,
     description: &'a str,
     wide: &'a str,
+    medium: &'a str,
     narrow: &'a str,
     svg: String,
     png: String,
@@ -79,7 +80,11 @@ impl<'a> Generator<'a> {
                 &format!("fieldbook-chart-{}", c.id),
             ),
             chart: self.chart_fields(c, out),
-            iframe: format!("<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"560\" style=\"border:0\" loading=\"lazy\"></iframe>", embed_url, escape_attr(&c.title)),
+            iframe: {
+                let c0 = self.inp.config;
+                let caption = format!("{} · {} · {}", self.source_line(d), c0.title, c0.licence);
+                embed_snippet(&embed_url, &c.title, &out.wide, &caption)
+            },
             breaks: c
                 .breaks
                 .iter()
@@ -126,10 +131,39 @@ impl<'a> Generator<'a> {
             subtitle: &c.subtitle,
             description: &c.description,
             wide: &out.wide,
+            medium: &out.medium,
             narrow: &out.narrow,
             svg: self.link(&format!("/charts/{}.svg", c.id)),
             png: self.link(&format!("/charts/{}.png", c.id)),
             embed: self.link(&format!("/embed/{}/", c.id)),
         }
     }
+}
+
+/// The width an embed is sized for: the iframe in a 680 px column (a common article width), the
+/// chart drawn 16 px narrower inside it (the embed page's padding), so the wide drawing shows.
+const EMBED_COLUMN: f64 = 680.0;
+
+/// The embed code: an iframe as tall as the embed page is at [`EMBED_COLUMN`] (the wide drawing
+/// scaled to it, plus `caption`, the source line with the licence, at about 7.6 px a character in
+/// lines of 24 px), and a few lines of script that
+/// let the embed page set the iframe's height to its content at any other width (as Datawrapper's
+/// embed code does). Without the script the fixed height still shows the whole chart at 680 px.
+fn embed_snippet(embed_url: &str, title: &str, wide_svg: &str, caption: &str) -> String {
+    let (vw, vh) = view_box(wide_svg).unwrap_or((760.0, 560.0));
+    let shown = (EMBED_COLUMN - 16.0).min(vw);
+    let lines = (caption.chars().count() as f64 * 7.6 / shown).ceil();
+    let height = (vh * shown / vw + 40.0 + lines * 24.0).ceil() as u32;
+    format!(
+        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" style=\"border:0;max-width:776px\" loading=\"lazy\" data-fieldbook-embed></iframe><script>window.addEventListener(\"message\",function(e){{var d=e.data;if(!d||typeof d.fieldbookHeight!==\"number\")return;document.querySelectorAll(\"iframe[data-fieldbook-embed]\").forEach(function(f){{if(f.contentWindow===e.source)f.style.height=Math.ceil(d.fieldbookHeight)+\"px\"}})}});</script>",
+        embed_url,
+        escape_attr(title)
+    )
+}
+
+/// The width and height of an SVG's `viewBox`.
+fn view_box(svg: &str) -> Option<(f64, f64)> {
+    let rest = &svg[svg.find("viewBox=\"")? + 9..];
+    let mut n = rest[..rest.find('"')?].split_whitespace().skip(2);
+    Some((n.next()?.parse().ok()?, n.next()?.parse().ok()?))
 }

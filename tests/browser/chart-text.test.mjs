@@ -1,4 +1,4 @@
-// Chart SVG text on every chart page, wide (1280px) and narrow (375px), light and dark:
+// Chart SVG text on every chart page, wide (1280px), medium (600px) and narrow (375px), light and dark:
 // labels stay inside the chart, do not overlap, the title and subtitle are complete,
 // and text keeps 4.5:1 contrast with the chart background.
 import { test, before, after } from "node:test";
@@ -9,7 +9,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const VARIANTS = [[1280, "chart-wide"], [375, "chart-narrow"]];
+const VARIANTS = [[1280, "chart-wide"], [600, "chart-medium"], [375, "chart-narrow"]];
 const norm = (s) => s.replace(/\s+/g, " ").trim();
 
 /** Text boxes (page px, relative to the SVG) and colours of the visible chart variant. */

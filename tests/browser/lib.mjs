@@ -52,14 +52,9 @@ export const PAGES_OF_EVERY_KIND = [
   ["404", "404.html"],
 ];
 
-export const CHART_IDS = [
-  "workers-by-year",
-  "quota-growth",
-  "nk-share-maritime",
-  "foreigners-by-nationality-2013",
-  "workers-by-occupation",
-  "overseas-workers-2011",
-];
+/** Every chart of the built site (its folders under charts/), sorted. */
+export const CHART_IDS = fs.readdirSync(path.join(SITE_DIR, "charts"), { withFileTypes: true })
+  .filter((d) => d.isDirectory()).map((d) => d.name).sort();
 
 /** Parse "rgb(a)(r, g, b[, a])" into [r, g, b, a]. */
 export function parseColor(s) {

@@ -67,3 +67,37 @@ for (const scheme of ["dark", "light"]) {
     await ctx.close();
   });
 }
+
+test("theme before first paint: a saved theme is on <html> before the stylesheet and the body load", async () => {
+  const ctx = await browser.newContext({ colorScheme: "light" });
+  const page = await ctx.newPage();
+  await page.goto(url("since-2007/"));
+  await page.evaluate(() => localStorage.setItem("theme", "dark"));
+  // Hold the page's own script back: only the head's inline line may set the theme.
+  await page.route("**/site.js", (route) => route.abort());
+  // At the first parse of <body> the attribute must already be there.
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.body) { window.__themeAtBody = document.documentElement.getAttribute("data-theme"); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.reload();
+  assert.equal(await page.evaluate(() => window.__themeAtBody), "dark");
+  const l = await bodyLum(page);
+  assert.ok(l < 0.2, `the page is dark without site.js (body luminance ${l.toFixed(3)})`);
+  await ctx.close();
+});
+
+test("theme toggle: its pressed state says whether the dark theme is on, and images follow it", async () => {
+  const ctx = await browser.newContext({ colorScheme: "dark" });
+  const page = await ctx.newPage();
+  await page.goto(url(""));
+  const toggle = page.locator(".theme-toggle");
+  assert.equal(await toggle.getAttribute("aria-pressed"), "true", "dark from the system: pressed");
+  await toggle.click();
+  assert.equal(await toggle.getAttribute("aria-pressed"), "false", "light chosen: not pressed");
+  // Chart thumbnails are SVG images: their colour scheme is the page's, not the system's.
+  const scheme = await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme);
+  assert.equal(scheme, "light");
+  await ctx.close();
+});

@@ -1,20 +1,21 @@
-// Responsive layout: no horizontal scroll at 375 and 1280 px; narrow/wide chart switch.
+// Responsive layout: no horizontal page scroll on any page kind at 320, 375 and 1280 px (a wide
+// table may scroll inside its own frame); the chart drawing that fits the column is the one shown.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, url } from "./lib.mjs";
+import { launch, url, PAGES_OF_EVERY_KIND } from "./lib.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const PAGES = [
-  ["home", ""],
-  ["chapter", "since-2007/"],
-  ["chart", "charts/workers-by-year/"],
-  ["dataset", "data/nk-share-maritime-1990-2009/"],
+  ...PAGES_OF_EVERY_KIND,
+  ["chart (many rows)", "charts/workers-by-year/"],
+  ["chapter with charts", "contract-work/"],
+  ["search results", "search/?q=quota"],
 ];
 
-for (const width of [375, 1280]) {
+for (const width of [320, 375, 1280]) {
   for (const [kind, rel] of PAGES) {
     test(`viewport ${width}px: no horizontal scroll on the ${kind} page /${rel}`, async () => {
       const ctx = await browser.newContext({ viewport: { width, height: 900 } });
@@ -60,6 +61,7 @@ for (const rel of ["charts/workers-by-year/", "charts/quota-growth/"]) {
     assert.equal(await wide.count(), 1, "the page has a .chart-wide SVG");
     assert.ok(await narrow.isVisible(), ".chart-narrow SVG is displayed");
     assert.equal(await wide.isVisible(), false, ".chart-wide SVG is hidden");
+    assert.equal(await page.locator("main .chart-medium svg").isVisible(), false, ".chart-medium SVG is hidden");
     const box = await narrow.boundingBox();
     assert.ok(box.width > 300 && box.width <= 375, `the narrow chart fills the column (width ${box.width})`);
     await ctx.close();
@@ -71,6 +73,18 @@ for (const rel of ["charts/workers-by-year/", "charts/quota-growth/"]) {
     await page.goto(url(rel));
     assert.ok(await page.locator("main .chart-wide svg").isVisible(), ".chart-wide SVG is displayed");
     assert.equal(await page.locator("main .chart-narrow svg").isVisible(), false, ".chart-narrow SVG is hidden");
+    await ctx.close();
+  });
+
+  test(`viewport 600px: /${rel} shows .chart-medium only`, async () => {
+    const ctx = await browser.newContext({ viewport: { width: 600, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(url(rel));
+    const shown = [];
+    for (const cls of ["chart-wide", "chart-medium", "chart-narrow"]) {
+      if (await page.locator(`main .${cls} svg`).isVisible()) shown.push(cls);
+    }
+    assert.deepEqual(shown, ["chart-medium"]);
     await ctx.close();
   });
 }

@@ -55,9 +55,10 @@ pub(super) fn draw_breaks<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let base = area.get_base_pixel();
     let (w, _) = area.dim_in_pixel();
-    let font = plot.font * 0.8;
+    let font = plot.font * super::SMALL_TEXT;
     let style = ("sans-serif", font).into_font().color(&Paint::Muted.rgb());
-    let mut placed: Vec<(i32, i32, i32)> = Vec::new();
+    // Each label's x extent and its first and last line.
+    let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
     for (x, label) in &plot.breaks {
         let top = cc.backend_coord(&(*x, y1));
         let bottom = cc.backend_coord(&(*x, y0));
@@ -72,25 +73,41 @@ pub(super) fn draw_breaks<DB: DrawingBackend>(
             y += 9;
         }
         if labelled {
-            let width = (label.chars().count() as f64 * font / 1.24 * CHAR_W) as i32;
+            let left_edge = cc.plotting_area().get_pixel_range().0.start - base.0;
+            let lines = break_label_lines(label, px, (left_edge, w as i32 - 4), font);
+            let width = lines
+                .iter()
+                .map(|l| (l.chars().count() as f64 * font / 1.24 * CHAR_W) as i32)
+                .max()
+                .unwrap_or(0);
             let lx = if px + 5 + width < w as i32 - 4 {
                 px + 5
             } else {
-                (px - 5 - width).max(2)
+                (px - 5 - width).max(left_edge.max(2))
             };
+            let tall = lines.len() as i32;
             let row = (0..)
                 .find(|r| {
-                    !placed
-                        .iter()
-                        .any(|&(a, b, pr)| pr == *r && lx < b + 6 && a < lx + width + 6)
+                    !placed.iter().any(|&(a, b, first, last)| {
+                        first < r + tall && *r <= last && lx < b + 6 && a < lx + width + 6
+                    })
                 })
                 .unwrap_or(0);
-            placed.push((lx, lx + width, row));
-            let y = top.1 - base.1 + 2 + row * (font * 1.1) as i32;
-            area.draw(&Text::new(label.to_string(), (lx, y), style.clone()))?;
+            placed.push((lx, lx + width, row, row + tall - 1));
+            for (k, line) in lines.into_iter().enumerate() {
+                let y = top.1 - base.1 + 2 + (row + k as i32) * (font * 1.1) as i32;
+                area.draw(&Text::new(line, (lx, y), style.clone()))?;
+            }
         }
     }
     Ok(())
+}
+
+/// A break's label in lines that fit on the roomier side of its line at `px`, between the plot's
+/// left edge and the chart's right edge (`left`, `right`).
+fn break_label_lines(label: &str, px: i32, (left, right): (i32, i32), font: f64) -> Vec<String> {
+    let room = (right - px - 5).max(px - 5 - left).max(0);
+    super::text::wrap(label, (room + 24) as u32, font / 1.24)
 }
 
 /// An arrow of `len` pixels from `from` (area pixels), up for "more than", down for "less than",
@@ -140,7 +157,9 @@ pub(super) fn draw_open<DB: DrawingBackend>(
 }
 
 /// One label per group of open marks with the same x, value and direction ("> 30,000"), beside the
-/// group's arrows: right of the rightmost, or left of the leftmost near the panel's right edge.
+/// group's arrows: right of the rightmost, or left of the leftmost near the panel's right edge. On a
+/// narrow chart two groups can be close: a label that would cover an earlier one with the same text
+/// is left out (that one says it), and a different text moves down a line until it is clear.
 pub(super) fn draw_open_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     marks: &[OpenMark],
@@ -148,9 +167,11 @@ pub(super) fn draw_open_labels<DB: DrawingBackend>(
     font: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (w, _) = area.dim_in_pixel();
-    let size = font * 0.85;
+    let size = font * super::SMALL_TEXT;
     let style = ("sans-serif", size).into_font().color(&Paint::Ink.rgb());
     let mut done: Vec<(u64, u64, bool)> = Vec::new();
+    let mut drawn: Vec<(String, [i32; 4])> = Vec::new();
+    let line = (size / 1.24 * 1.2) as i32;
     for m in marks {
         if done.contains(&m.key) {
             continue;
@@ -174,7 +195,26 @@ pub(super) fn draw_open_labels<DB: DrawingBackend>(
             m.at.1 + shaft
         };
         let half = (size / 1.24 / 2.0) as i32;
-        area.draw(&Text::new(text, (x, y - half - 2), style.clone()))?;
+        let mut top = y - half - 2;
+        let hits = |top: i32, drawn: &[(String, [i32; 4])]| {
+            drawn
+                .iter()
+                .find(|(_, b)| x < b[2] && b[0] < x + width && top < b[3] && b[1] < top + line)
+                .map(|(t, _)| t.clone())
+        };
+        let mut tries = 0;
+        while let Some(other) = hits(top, &drawn) {
+            if other == text || tries == 3 {
+                break;
+            }
+            top += line;
+            tries += 1;
+        }
+        if hits(top, &drawn).is_some() {
+            continue;
+        }
+        drawn.push((text.clone(), [x, top, x + width, top + line]));
+        area.draw(&Text::new(text, (x, top), style.clone()))?;
     }
     Ok(())
 }

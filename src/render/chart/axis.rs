@@ -23,6 +23,11 @@ pub(super) fn label_font(font: f64) -> TextStyle<'static> {
         .color(&Paint::Ink.rgb())
 }
 
+/// How many x tick labels fit: one per about three and a half ems of plotting width, 3 to 8.
+pub(super) fn x_label_count(width: u32, font: f64) -> usize {
+    (((f64::from(width) - font * 6.0) / (font * 3.5)) as usize).clamp(3, 8)
+}
+
 /// Grid, axis lines and label fonts, the same on every panel.
 pub(super) fn house_style<DB: DrawingBackend>(
     mesh: &mut MeshStyle<'_, '_, RangedCoordf64, RangedCoordf64, DB>,

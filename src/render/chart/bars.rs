@@ -8,8 +8,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{axis_title, house_style, label_font, tick, value_domain};
+use super::axis::{axis_title, house_style, label_font, tick, value_domain, x_label_count};
 use super::style::Paint;
+use super::text::wrap;
 use super::{position, value, Coords, Plot};
 use crate::model::{format_number, Axis, Orientation};
 
@@ -121,9 +122,16 @@ fn draw_horizontal<DB: DrawingBackend>(
         .unwrap_or(4) as f64;
     let name_area =
         (longest.min(if plot.width < 500 { 16.0 } else { 30.0 }) * font * 0.55 + 12.0) as u32;
+    // The value axis's title under the tick labels, wrapped to the chart's width.
+    let title = wrap(
+        &axis_title(bars.axis),
+        plot.width.saturating_sub(24),
+        font * 0.9 / 1.24,
+    );
+    let line = font * 0.9 * 1.1;
     let mut builder = builder(area, font);
     builder
-        .x_label_area_size((font * 3.2) as u32)
+        .x_label_area_size((font * 1.8 + title.len() as f64 * line) as u32)
         .y_label_area_size(name_area);
     let (vmin, vmax) = bars.domain;
     let mut cc = builder.build_cartesian_2d(vmin..vmax, 0.0..bars.bands())?;
@@ -132,10 +140,17 @@ fn draw_horizontal<DB: DrawingBackend>(
     house_style(&mut mesh, font);
     mesh.disable_y_mesh()
         .y_labels(0)
-        .x_labels(5)
+        .x_labels(x_label_count(plot.width, font).min(5))
         .x_label_formatter(&fmt)
-        .x_desc(axis_title(bars.axis))
         .draw()?;
+    let (_, bottom) = cc.backend_coord(&(vmin, 0.0));
+    let base = area.get_base_pixel();
+    let st = label_font(font).pos(Pos::new(HPos::Center, VPos::Top));
+    let centre = area.dim_in_pixel().0 as i32 / 2;
+    for (k, text) in title.into_iter().enumerate() {
+        let y = bottom - base.1 + (font * 1.6 + k as f64 * line) as i32;
+        area.draw(&Text::new(text, (centre, y), st.clone()))?;
+    }
     for (c, name) in plot.categories.iter().enumerate() {
         draw_horizontal_band(area, &mut cc, bars, c, name)?;
     }
@@ -166,12 +181,18 @@ fn draw_horizontal_band<DB: DrawingBackend>(
         draw_bar(cc, [(x_lo, y_lo), (x_hi, y_hi)], s)?;
         if !stacked {
             let text = format!(" {}", format_number(v, None));
-            draw_value(cc, text, (x_hi, (y_lo + y_hi) / 2.0), font * 0.8, beside)?;
+            draw_value(
+                cc,
+                text,
+                (x_hi, (y_lo + y_hi) / 2.0),
+                font * super::SMALL_TEXT,
+                beside,
+            )?;
         }
     }
     if stacked {
         let text = format!(" {}", format_number(acc, None));
-        draw_value(cc, text, (acc, y_mid), font * 0.8, beside)?;
+        draw_value(cc, text, (acc, y_mid), font * super::SMALL_TEXT, beside)?;
     }
     let st = label_font(font).pos(Pos::new(HPos::Right, VPos::Center));
     let label: String = if name.chars().count() > 30 {
@@ -191,9 +212,11 @@ fn draw_vertical<DB: DrawingBackend>(
     bars: &Bars,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let font = bars.plot.font;
+    let names = category_lines(bars, area.dim_in_pixel().0);
+    let lines = names.iter().map(Vec::len).max().unwrap_or(1);
     let mut builder = builder(area, font);
     builder
-        .x_label_area_size((font * 3.0) as u32)
+        .x_label_area_size((font * 1.2 + lines as f64 * font * 0.9 * 1.1) as u32)
         .y_label_area_size((font * 4.6) as u32);
     let (vmin, vmax) = bars.domain;
     let mut cc = builder.build_cartesian_2d(0.0..bars.bands(), vmin..vmax)?;
@@ -206,10 +229,22 @@ fn draw_vertical<DB: DrawingBackend>(
         .y_label_formatter(&fmt)
         .y_desc(axis_title(bars.axis))
         .draw()?;
-    for (c, name) in bars.plot.categories.iter().enumerate() {
+    for (c, name) in names.iter().enumerate() {
         draw_vertical_band(area, &mut cc, bars, c, name)?;
     }
     Ok(())
+}
+
+/// Each category's name wrapped to the width of its band (upright bars, `width` the panel's).
+fn category_lines(bars: &Bars, width: u32) -> Vec<Vec<String>> {
+    let font = bars.plot.font;
+    let n = bars.plot.categories.len().max(1) as f64;
+    let band = ((f64::from(width) - font * 6.0) / n).max(font * 2.0);
+    bars.plot
+        .categories
+        .iter()
+        .map(|c| wrap(c, (band + 24.0) as u32, font * 0.9 / 1.24))
+        .collect()
 }
 
 /// Category `c`'s upright bars, their values (not on stacks) and the category's name.
@@ -218,7 +253,7 @@ fn draw_vertical_band<DB: DrawingBackend>(
     cc: &mut Coords<DB>,
     bars: &Bars,
     c: usize,
-    name: &str,
+    name: &[String],
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (font, stacked) = (bars.plot.font, bars.plot.chart.stacked);
     let left = c as f64 + (1.0 - BAND) / 2.0;
@@ -235,17 +270,22 @@ fn draw_vertical_band<DB: DrawingBackend>(
         if !stacked {
             let above = Pos::new(HPos::Center, VPos::Bottom);
             let at = ((x_lo + x_hi) / 2.0, y_hi);
-            draw_value(cc, format_number(v, None), at, font * 0.75, above)?;
+            draw_value(
+                cc,
+                format_number(v, None),
+                at,
+                font * super::SMALL_TEXT,
+                above,
+            )?;
         }
     }
     let st = label_font(font).pos(Pos::new(HPos::Center, VPos::Top));
     let (px, py) = cc.backend_coord(&(c as f64 + 0.5, 0.0));
     let base = area.get_base_pixel();
-    area.draw(&Text::new(
-        name.to_string(),
-        (px - base.0, py + 6 - base.1),
-        st,
-    ))?;
+    for (k, line) in name.iter().enumerate() {
+        let y = py + 6 - base.1 + (k as f64 * font * 0.9 * 1.1) as i32;
+        area.draw(&Text::new(line.clone(), (px - base.0, y), st.clone()))?;
+    }
     Ok(())
 }
 

@@ -35,7 +35,7 @@ pub(super) struct Frame {
     pub(super) header: u32,
     /// Height of the legend, notes and source line, in pixels.
     pub(super) footer: u32,
-    /// The part of `footer` the notes take (the chart grows by it, so the plot keeps its size).
+    /// The part of `footer` the notes take.
     pub(super) notes_height: u32,
 }
 
@@ -82,7 +82,7 @@ impl Frame {
         let legend_rows = if legend.is_empty() {
             0
         } else {
-            legend_rows(&legend, w, font)
+            place_legend(&legend, w, font).1
         };
         let header = (font * 0.9
             + title.len() as f64 * font * 1.25
@@ -146,7 +146,7 @@ impl Frame {
             }
             ny += (font * 0.3) as i32;
         }
-        let src_style = ("sans-serif", font * 0.85)
+        let src_style = ("sans-serif", font * super::SMALL_TEXT)
             .into_font()
             .color(&Paint::Muted.rgb());
         let mut sy =
@@ -168,13 +168,10 @@ impl Frame {
         let st = ("sans-serif", font * 0.9)
             .into_font()
             .color(&Paint::Ink.rgb());
-        let (mut x, mut y) = (12i32, (font * 0.3) as i32);
-        for (name, mark) in &self.legend {
-            let width = legend_width(name, font);
-            if x + width > w as i32 - 8 && x > 12 {
-                x = 12;
-                y += (font * 1.2) as i32;
-            }
+        let (placed, _) = place_legend(&self.legend, w, font);
+        let step = (font * 1.2) as i32;
+        for ((lines, x, line), (_, mark)) in placed.into_iter().zip(&self.legend) {
+            let y = (font * 0.3) as i32 + line as i32 * step;
             let r = (font * 0.3) as i32;
             let (cx, cy) = (x + 6, y + (font * 0.45) as i32);
             match mark {
@@ -193,8 +190,9 @@ impl Frame {
                     draw_arrow(foot, (cx, from), *dir, 2 * r + 4, Paint::Ink)?
                 }
             }
-            foot.draw(&Text::new(name.clone(), (x + 18, y), st.clone()))?;
-            x += width;
+            for (k, text) in lines.into_iter().enumerate() {
+                foot.draw(&Text::new(text, (x + 18, y + k as i32 * step), st.clone()))?;
+            }
         }
         Ok(())
     }
@@ -231,24 +229,42 @@ fn legend_items(plot: &Plot) -> Vec<(String, LegendMark)> {
 }
 
 /// Size of the notes' text, relative to the chart's font.
-const NOTE: f64 = 0.8;
+const NOTE: f64 = super::SMALL_TEXT;
 
 /// The width a legend entry takes: its mark, its name and the gap after it.
 fn legend_width(name: &str, font: f64) -> i32 {
     (name.chars().count() as f64 * font * 0.9 / 1.24 * CHAR_W) as i32 + 30
 }
 
-/// How many rows the legend takes at width `w` (the same breaks as [`Frame::draw_legend`]).
-fn legend_rows(items: &[(String, LegendMark)], w: u32, font: f64) -> u32 {
-    let mut rows = 1;
-    let mut x = 12;
+/// Where each legend entry goes at width `w`: its lines (a name too long for one row is wrapped
+/// and given rows of its own), its x and its first line, and how many lines the legend takes.
+/// [`Frame::draw_legend`] draws exactly this, and the frame's height counts its lines.
+fn place_legend(
+    items: &[(String, LegendMark)],
+    w: u32,
+    font: f64,
+) -> (Vec<(Vec<String>, i32, u32)>, u32) {
+    let right = w as i32 - 8;
+    // The text may run from x + 18 to the right edge on a row of its own.
+    let room = right - 12 - 18;
+    let mut placed = Vec::with_capacity(items.len());
+    let (mut x, mut line, mut tallest) = (12i32, 0u32, 1u32);
     for (name, _) in items {
-        let width = legend_width(name, font);
-        if x + width > w as i32 - 8 && x > 12 {
-            rows += 1;
+        let one_line = legend_width(name, font);
+        let lines = if one_line - 30 > room {
+            wrap(name, (room + 24).max(0) as u32, font * 0.9 / 1.24)
+        } else {
+            vec![name.clone()]
+        };
+        let width = if lines.len() > 1 { right } else { one_line };
+        if x + width > right && x > 12 {
             x = 12;
+            line += tallest;
+            tallest = 1;
         }
+        tallest = tallest.max(lines.len() as u32);
+        placed.push((lines, x, line));
         x += width;
     }
-    rows
+    (placed, line + tallest)
 }

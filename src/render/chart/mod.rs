@@ -33,9 +33,11 @@ pub use style::{chart_css, theme_css};
 /// A rendered chart.
 #[derive(Debug, Clone)]
 pub struct ChartOut {
-    /// 760-wide SVG.
+    /// 760-wide SVG (shown where the chart's column is 640 px or wider).
     pub wide: String,
-    /// 380-wide SVG.
+    /// 480-wide SVG (columns from 440 to 640 px).
+    pub medium: String,
+    /// 320-wide SVG (columns under 440 px: phones).
     pub narrow: String,
     /// 1200x630 PNG.
     pub png: Vec<u8>,
@@ -57,41 +59,63 @@ pub struct Caption<'a> {
     pub break_format: &'a str,
 }
 
-/// Layout presets.
+/// Layout presets. Each screen size is shown in a range of column widths (CSS container queries
+/// in the theme: `.chart-narrow` under 440 px, `.chart-medium` to 640 px, `.chart-wide` above) and
+/// its fonts are sized so that the smallest text, scaled to the narrowest column of its range,
+/// is still 12 px or more on screen (as Our World in Data keeps its labels).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Size {
-    /// Desktop and the chart page: 760 wide.
+    /// Desktop and the chart page: 760 wide, shown in columns of 640 px and more.
     Wide,
-    /// Phones: 380 wide, shown below 560 px.
+    /// Tablets and narrow windows: 480 wide, shown in columns from 440 to 640 px.
+    Medium,
+    /// Phones: 320 wide, shown in columns under 440 px (down to 288 px on a 320 px screen).
     Narrow,
     /// Social card: 1200x630.
     Card,
 }
 
+/// The smallest text's size relative to the base font: tick labels are 0.9, notes, value labels,
+/// series-break labels, annotations and the source line [`SMALL_TEXT`].
+pub(crate) const SMALL_TEXT: f64 = 0.85;
+
 impl Size {
+    /// The on-screen sizes, widest first.
+    pub const SCREEN: [Size; 3] = [Size::Wide, Size::Medium, Size::Narrow];
+
+    /// The width, and the height of the plotting area (the panels); the chart's height adds the
+    /// title, legend, notes and source line to it, so long texts never squeeze the plot. The card
+    /// is 1200x630 in all.
     fn dims(self, panels: usize, categories: usize, horizontal: bool) -> (u32, u32) {
-        let extra = if horizontal {
-            (categories as u32).saturating_sub(6) * 26
+        let extra_panels = panels.saturating_sub(1) as u32;
+        let extra_bars = if horizontal {
+            (categories as u32).saturating_sub(6)
         } else {
             0
         };
         match self {
-            Size::Wide => (760, 500 + (panels.saturating_sub(1) as u32) * 200 + extra),
-            Size::Narrow => (380, 540 + (panels.saturating_sub(1) as u32) * 180 + extra),
+            Size::Wide => (760, 340 + extra_panels * 220 + extra_bars * 30),
+            Size::Medium => (480, 320 + extra_panels * 210 + extra_bars * 30),
+            Size::Narrow => (320, 300 + extra_panels * 200 + extra_bars * 30),
             Size::Card => (1200, 630),
         }
     }
+
+    /// The base font (plotters writes font-size = size / 1.24): the smallest text,
+    /// `SMALL_TEXT * font / 1.24` in SVG units, times the narrowest scale of the size's range
+    /// (640/760, 440/480, 288/320) is 12.0-12.3 px.
     fn font(self) -> f64 {
         match self {
-            // plotters writes font-size = size / 1.24, so these give about 14, 12.5 and 22 px in the viewBox.
-            Size::Wide => 17.0,
-            Size::Narrow => 15.5,
+            Size::Wide => 20.8,
+            Size::Medium => 19.1,
+            Size::Narrow => 19.5,
             Size::Card => 26.0,
         }
     }
     fn suffix(self) -> &'static str {
         match self {
             Size::Wide => "w",
+            Size::Medium => "m",
             Size::Narrow => "n",
             Size::Card => "c",
         }
@@ -177,6 +201,23 @@ fn position(names: &[String], row: &Row, field: Option<&str>) -> usize {
     names.iter().position(|n| *n == v).unwrap_or(0)
 }
 
+/// Draws the chart in every size: the three screen SVGs and the card's PNG (`previous_png`, the
+/// PNG of an earlier build, is reused when it was drawn from the same card).
+pub fn draw_all(
+    chart: &Chart,
+    dataset: &Dataset,
+    caption: Caption,
+    previous_png: Option<Vec<u8>>,
+) -> Result<ChartOut, String> {
+    let card = svg_with(chart, dataset, Size::Card, caption)?;
+    Ok(ChartOut {
+        wide: svg_with(chart, dataset, Size::Wide, caption)?,
+        medium: svg_with(chart, dataset, Size::Medium, caption)?,
+        narrow: svg_with(chart, dataset, Size::Narrow, caption)?,
+        png: png(&card, previous_png)?,
+    })
+}
+
 /// Renders the chart at `size` with `source_line` under it and no notes (see [`svg_with`]).
 pub fn svg(
     chart: &Chart,
@@ -237,7 +278,10 @@ pub fn svg_with(
             .collect(),
     };
     let frame = frame::Frame::new(&plot, &notes, caption.source, caption.note_format);
-    let height = height + frame.notes_height;
+    let height = match size {
+        Size::Card => height,
+        _ => frame.header + height + frame.footer,
+    };
     let mut buf = String::new();
     draw(&mut buf, &plot, &frame, &panels, height).map_err(|e| format!("drawing failed: {e:?}"))?;
     Ok(style::restyle(&buf, chart, size))

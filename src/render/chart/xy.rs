@@ -8,9 +8,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::annotate::{broken_between, draw_breaks, draw_open, draw_open_labels, OpenMark};
-use super::axis::{axis_title, house_style, tick, value_domain};
+use super::axis::{axis_title, house_style, tick, value_domain, x_label_count};
 use super::marker::draw_marker;
 use super::style::Paint;
+use super::text::wrap_bold;
 use super::{distinct, position, range, value, Coords, Plot};
 use crate::model::{Axis, ChartKind, Row};
 
@@ -123,10 +124,21 @@ fn draw_axes<'a, DB: DrawingBackend>(
 ) -> Result<Coords<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let (font, log) = (plot.font, scale.log);
     let ((x0, x1), (y0, y1), pad) = (scale.x, scale.y, scale.pad);
+    // A panel's title, wrapped to the chart's width, sits above its plot.
+    let panel_title = if titles.panel {
+        wrap_bold(&axis_title(axis), plot.width, font / 1.24)
+    } else {
+        Vec::new()
+    };
+    let title_height = panel_title.len() as f64 * font * 1.2;
     let mut cc = ChartBuilder::on(area)
         .margin_left(8)
         .margin_right((font * 1.5) as u32)
-        .margin_top(if titles.panel { (font * 1.8) as u32 } else { 6 })
+        .margin_top(if titles.panel {
+            (title_height + font * 0.6) as u32
+        } else {
+            6
+        })
         .x_label_area_size((font * if titles.x_axis { 3.2 } else { 1.8 }) as u32)
         .y_label_area_size((font * 4.6) as u32)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
@@ -143,7 +155,7 @@ fn draw_axes<'a, DB: DrawingBackend>(
     house_style(&mut mesh, font);
     mesh.disable_x_mesh()
         .y_labels(if log { (y1 - y0) as usize + 1 } else { 6 })
-        .x_labels(8)
+        .x_labels(x_label_count(plot.width, font))
         .y_label_formatter(&y_fmt)
         .x_label_formatter(&x_fmt);
     if !titles.panel {
@@ -153,12 +165,16 @@ fn draw_axes<'a, DB: DrawingBackend>(
         mesh.x_desc(axis_title(&plot.chart.x));
     }
     mesh.draw()?;
-    if titles.panel {
-        let st = ("sans-serif", font)
-            .into_font()
-            .style(FontStyle::Bold)
-            .color(&Paint::Ink.rgb());
-        area.draw(&Text::new(axis_title(axis), (12, 2), st))?;
+    let st = ("sans-serif", font)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&Paint::Ink.rgb());
+    for (k, line) in panel_title.into_iter().enumerate() {
+        area.draw(&Text::new(
+            line,
+            (12, 2 + (k as f64 * font * 1.2) as i32),
+            st.clone(),
+        ))?;
     }
     Ok(cc)
 }

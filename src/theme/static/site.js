@@ -1,4 +1,5 @@
-// fieldbook site script: theme toggle, copy-link controls, search. Reading never depends on it.
+// fieldbook site script: theme toggle, copy-link controls, copy buttons, search. Reading never
+// depends on it. (The saved theme itself is set by a line in the page's head, before first paint.)
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -6,15 +7,20 @@
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".theme-toggle");
     if (toggle) {
-      toggle.hidden = false;
-      toggle.addEventListener("click", function () {
-        var dark = root.getAttribute("data-theme") === "dark" ||
+      var isDark = function () {
+        return root.getAttribute("data-theme") === "dark" ||
           (!root.getAttribute("data-theme") && window.matchMedia("(prefers-color-scheme: dark)").matches);
-        var next = dark ? "light" : "dark";
+      };
+      toggle.hidden = false;
+      toggle.setAttribute("aria-pressed", String(isDark()));
+      toggle.addEventListener("click", function () {
+        var next = isDark() ? "light" : "dark";
         root.setAttribute("data-theme", next);
+        toggle.setAttribute("aria-pressed", String(next === "dark"));
         try { localStorage.setItem("theme", next); } catch (e) {}
       });
     }
+    copyButtons();
     document.addEventListener("click", function (ev) {
       var a = ev.target.closest && ev.target.closest("a[data-copy-link]");
       if (!a || !navigator.clipboard) return;
@@ -29,6 +35,39 @@
     var input = document.getElementById("q");
     if (input) search(input);
   });
+
+  // A "Copy" button under every citation format and every embed code: it puts the text, exactly as
+  // shown, on the clipboard and says so in its label for a moment.
+  function copyButtons() {
+    if (!navigator.clipboard) return;
+    var label = document.body.getAttribute("data-t-copy") || "Copy";
+    var done = document.body.getAttribute("data-t-copy-done") || "Copied";
+    document.querySelectorAll(".cite-formats dd, .embed-code textarea").forEach(function (el) {
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "copy-button"; b.textContent = label;
+      var what = el.previousElementSibling;
+      if (what && what.tagName === "DT") b.setAttribute("aria-label", label + " " + what.textContent);
+      b.addEventListener("click", function () {
+        navigator.clipboard.writeText(copyText(el)).then(function () {
+          b.textContent = done;
+          setTimeout(function () { b.textContent = label; }, 1500);
+        }, function () {});
+      });
+      // Inside a <dd> (a <dl> holds only dt and dd); after a textarea.
+      if (el.tagName === "DD") el.appendChild(b); else el.insertAdjacentElement("afterend", b);
+    });
+  }
+
+  // The text a copy button copies: a textarea's code, a <pre>'s text as it is, else the element's
+  // text without the button, its spaces collapsed.
+  function copyText(el) {
+    if (el.tagName === "TEXTAREA") return el.value;
+    var pre = el.querySelector("pre");
+    if (pre) return pre.textContent;
+    var c = el.cloneNode(true);
+    c.querySelectorAll(".copy-button").forEach(function (x) { x.remove(); });
+    return c.textContent.replace(/\s+/g, " ").trim();
+  }
 
   // Footnote references and citations open the note or the full reference beside the text instead
   // of jumping away; Escape or a second click closes it. Without JavaScript the links still jump.

@@ -38,7 +38,11 @@ pub(super) fn date_and_url_problems(site: &Site) -> Vec<Diagnostic> {
         }
     }
     for e in &site.entities {
-        for tag in e.names.keys().filter(|t| !crate::config::is_language_tag(t)) {
+        for tag in e
+            .names
+            .keys()
+            .filter(|t| !crate::config::is_language_tag(t))
+        {
             problems.push(
                 Diagnostic::error(
                     &e.origin.path,
@@ -46,7 +50,9 @@ pub(super) fn date_and_url_problems(site: &Site) -> Vec<Diagnostic> {
                     e.origin.col,
                     format!("`names` key `{tag}` of `{}` is not a language tag", e.id),
                 )
-                .with_hint("key each name by its BCP 47 language tag, e.g. `ko: ...`, `ru-Latn: ...`"),
+                .with_hint(
+                    "key each name by its BCP 47 language tag, e.g. `ko: ...`, `ru-Latn: ...`",
+                ),
             );
         }
     }
