@@ -39,6 +39,7 @@ fn svg(c: &Chart, d: &Dataset, notes: &[String]) -> String {
         note_format: "Note: {note}",
         break_format: "Series break at {at}: {label}",
         source: "Source: test.",
+        ..Caption::ENGLISH
     };
     chart::svg_with(c, d, Size::Wide, caption).expect("the chart draws")
 }
@@ -182,6 +183,7 @@ fn a_series_break_is_a_labelled_mark_the_line_does_not_cross_and_a_note() {
             note_format: "Note: {note}",
             break_format: "Series break at {at}: {label}",
             source: "Source: test.",
+            ..Caption::ENGLISH
         },
     )
     .unwrap();

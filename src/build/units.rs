@@ -54,6 +54,8 @@ pub fn render_charts(
                         source: &source_line,
                         note_format: t.get("chart.note"),
                         break_format: t.get("chart.series_break"),
+                        open_above: t.get("chart.open_above"),
+                        open_below: t.get("chart.open_below"),
                     };
                     let previous = memo.previous_file(&chart::png_path(&c.id));
                     chart::draw_all(c, d, caption, previous)

@@ -42,12 +42,8 @@ pub(super) struct Frame {
 impl Frame {
     /// Wraps the title, subtitle, `notes` and `source_line` to the chart's width and lays out the
     /// legend. A single note is introduced by `note_format` ("Note: {note}").
-    pub(super) fn new(
-        plot: &Plot,
-        notes: &[String],
-        source_line: &str,
-        note_format: &str,
-    ) -> Frame {
+    pub(super) fn new(plot: &Plot, notes: &[String], caption: &super::Caption) -> Frame {
+        let (source_line, note_format) = (caption.source, caption.note_format);
         let (w, font) = (plot.width, plot.font);
         let title = wrap_bold(&plot.chart.title, w, font * 1.3 / 1.24);
         let subtitle = plot
@@ -78,7 +74,7 @@ impl Frame {
             (note_lines as f64 * font * NOTE * 1.15 + notes.len() as f64 * font * 0.3 + font * 0.4)
                 as u32
         };
-        let legend = legend_items(plot);
+        let legend = legend_items(plot, caption);
         let legend_rows = if legend.is_empty() {
             0
         } else {
@@ -199,7 +195,7 @@ impl Frame {
 }
 
 /// A swatch per series and a shape per `shape` value, each only when there is more than one.
-fn legend_items(plot: &Plot) -> Vec<(String, LegendMark)> {
+fn legend_items(plot: &Plot, caption: &super::Caption) -> Vec<(String, LegendMark)> {
     let shape_names = distinct(plot.rows, plot.chart.shape.as_deref());
     let mut items: Vec<(String, LegendMark)> = Vec::new();
     if plot.series.len() > 1 {
@@ -220,8 +216,8 @@ fn legend_items(plot: &Plot) -> Vec<(String, LegendMark)> {
     }
     items.extend(open_kinds(plot).into_iter().map(|dir| {
         let name = match dir {
-            Open::Above => "more than the value shown (lower bound)",
-            Open::Below => "less than the value shown (upper bound)",
+            Open::Above => caption.open_above,
+            Open::Below => caption.open_below,
         };
         (name.to_string(), LegendMark::Arrow(dir))
     }));

@@ -57,6 +57,22 @@ pub struct Caption<'a> {
     /// How a series break is listed among the notes, `{at}` and `{label}` standing for its x
     /// value and label ("Series break at {at}: {label}").
     pub break_format: &'a str,
+    /// The legend's words for an open value: "more than the value shown (lower bound)" and
+    /// "less than the value shown (upper bound)".
+    pub open_above: &'a str,
+    pub open_below: &'a str,
+}
+
+impl Caption<'_> {
+    /// English words, for drawing a chart outside a site (tests, tools).
+    pub const ENGLISH: Caption<'static> = Caption {
+        notes: &[],
+        source: "",
+        note_format: "Note: {note}",
+        break_format: "Series break at {at}: {label}",
+        open_above: "more than the value shown (lower bound)",
+        open_below: "less than the value shown (upper bound)",
+    };
 }
 
 /// Layout presets. Each screen size is shown in a range of column widths (CSS container queries
@@ -226,10 +242,8 @@ pub fn svg(
     source_line: &str,
 ) -> Result<String, String> {
     let caption = Caption {
-        notes: &[],
         source: source_line,
-        note_format: "Note: {note}",
-        break_format: "Series break at {at}: {label}",
+        ..Caption::ENGLISH
     };
     svg_with(chart, dataset, size, caption)
 }
@@ -277,7 +291,7 @@ pub fn svg_with(
             .chain(caption.notes.iter().cloned())
             .collect(),
     };
-    let frame = frame::Frame::new(&plot, &notes, caption.source, caption.note_format);
+    let frame = frame::Frame::new(&plot, &notes, &caption);
     let height = match size {
         Size::Card => height,
         _ => frame.header + height + frame.footer,
