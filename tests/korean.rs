@@ -40,6 +40,12 @@ fn the_korean_site_builds_with_a_korean_interface_and_native_anchors() {
         chapter.contains("그림 1"),
         "the embedded chart is numbered in Korean"
     );
+    // The links Markdown adds beside headings and paragraphs are labelled in Korean too.
+    assert!(chapter.contains("aria-label=\"이 절의 링크\""));
+    assert!(
+        !chapter.contains("Link to this") && !chapter.contains("Series break"),
+        "no English interface word in a Korean chapter"
+    );
     let chart = read("charts/households-chart/index.html");
     assert!(
         chart.contains("출처: "),

@@ -133,8 +133,9 @@ impl<'e> Renderer<'_, 'e> {
         ))));
         self.inline_run(inner);
         self.out.push(Event::Html(CowStr::from(format!(
-            "<a class=\"anchor\" href=\"#{0}\" aria-label=\"Link to this section\" data-copy-link>#</a></h{lvl}>\n",
-            escape_attr(&anchor)
+            "<a class=\"anchor\" href=\"#{0}\" aria-label=\"{1}\" data-copy-link>#</a></h{lvl}>\n",
+            escape_attr(&anchor),
+            escape_attr(self.cx.strings.get("text.link_section"))
         ))));
         end + 1
     }
@@ -161,8 +162,9 @@ impl<'e> Renderer<'_, 'e> {
             self.inline_run(inner);
         }
         self.out.push(Event::Html(CowStr::from(format!(
-            " <a class=\"pilcrow\" href=\"#{0}\" aria-label=\"Link to this paragraph\" data-copy-link>¶</a></p>\n",
-            escape_attr(&anchor)
+            " <a class=\"pilcrow\" href=\"#{0}\" aria-label=\"{1}\" data-copy-link>¶</a></p>\n",
+            escape_attr(&anchor),
+            escape_attr(self.cx.strings.get("text.link_paragraph"))
         ))));
         end + 1
     }

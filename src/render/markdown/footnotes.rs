@@ -6,6 +6,7 @@ use pulldown_cmark::{html, CowStr, Event};
 
 use super::Renderer;
 use crate::diag::Diagnostic;
+use crate::render::escape::attr as escape_attr;
 
 /// A footnote definition being rendered: its label, and the output it interrupted.
 pub(super) struct OpenFootnote<'e> {
@@ -49,7 +50,13 @@ impl<'e> Renderer<'_, 'e> {
             }
         };
         self.out.push(Event::InlineHtml(CowStr::from(format!(
-            "<sup class=\"fnref\"{back}><a href=\"#fn-{id}\" aria-label=\"Note {n}\">{n}</a></sup>"
+            "<sup class=\"fnref\"{back}><a href=\"#fn-{id}\" aria-label=\"{}\">{n}</a></sup>",
+            escape_attr(
+                &self
+                    .cx
+                    .strings
+                    .fill("text.note_ref", &[("n", &n.to_string())])
+            )
         ))));
     }
 
@@ -58,10 +65,12 @@ impl<'e> Renderer<'_, 'e> {
         if self.footnote_order.is_empty() {
             return;
         }
-        html_out.push_str("<section class=\"footnotes\" aria-label=\"Notes\"><h2 class=\"visually-hidden\">Notes</h2><ol>");
+        let notes = escape_attr(self.cx.strings.get("text.notes"));
+        html_out.push_str(&format!("<section class=\"footnotes\" aria-label=\"{notes}\"><h2 class=\"visually-hidden\">{notes}</h2><ol>"));
+        let back = escape_attr(self.cx.strings.get("text.back"));
         for (n, (label, id)) in self.footnote_order.iter().enumerate() {
             let body = self.footnotes.remove(label).unwrap_or_default();
-            html_out.push_str(&format!("<li id=\"fn-{id}\" value=\"{}\">{body} <a class=\"fn-back\" href=\"#fnref-{id}\" aria-label=\"Back to the text\">↩</a></li>", n + 1));
+            html_out.push_str(&format!("<li id=\"fn-{id}\" value=\"{}\">{body} <a class=\"fn-back\" href=\"#fnref-{id}\" aria-label=\"{back}\">↩</a></li>", n + 1));
         }
         html_out.push_str("</ol></section>");
     }
