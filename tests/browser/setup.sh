@@ -19,7 +19,7 @@ if ! command -v node >/dev/null 2>&1; then
   echo "node is required (Node 20 or newer)" >&2; exit 1
 fi
 if [ ! -d "$_fb_here/node_modules/playwright-core" ] || [ ! -d "$_fb_here/node_modules/axe-core" ] || \
-   [ ! -f "$_fb_here/node_modules/vnu-jar/build/dist/vnu.jar" ]; then
+   [ ! -f "$_fb_here/node_modules/vnu-jar/build/dist/vnu.jar" ] || [ ! -d "$_fb_here/node_modules/lighthouse" ]; then
   echo "# npm ci in $_fb_here" >&2
   (cd "$_fb_here" && npm ci --ignore-scripts --no-audit --no-fund >&2)
 fi
