@@ -18,4 +18,5 @@ OUTDIR="$(cd "$OUTDIR" && pwd)"
 . "$HERE/setup.sh"
 fb_start_server "$SITE_DIR"
 cd "$HERE"
-node screenshots.mjs "$SITE_URL" "$OUTDIR"
+command -v pdftoppm >/dev/null 2>&1 || { echo "# installing poppler-utils (pdftoppm)" >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >&2; }
+node screenshots.mjs "$SITE_URL" "$OUTDIR" "$SITE_DIR"
