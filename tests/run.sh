@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of fieldbook and installs what the tests need (Debian's chromium, a JRE for the
-# HTML checker, the npm packages of tests/browser). Usage: bash tests/run.sh
+# HTML checker, jing for the Atom feed, rispy for RIS, the npm packages of tests/browser). Usage: bash tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -12,11 +12,19 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# RELAX NG validation of the Atom feed (tests/cite_formats.rs).
+command -v jing >/dev/null 2>&1 || need_apt+=(jing)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# The RIS parser tests/cite_formats.rs reads every RIS block with (PyPI; pinned; once per machine).
+if ! python3 -c "import rispy" >/dev/null 2>&1; then
+  echo "== installing rispy"
+  python3 -m pip install --quiet --disable-pip-version-check "rispy==0.10.0"
 fi
 
 echo "== cargo test (unit, integration, fixture sites, the repo's site)"

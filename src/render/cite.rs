@@ -11,9 +11,11 @@ use hayagriva::{
     BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest, Elem,
     ElemChild, ElemChildren, Formatted as StyledText,
 };
-use serde_json::{json, Value};
 
 use crate::model::{Source, SourceType};
+
+mod formats;
+pub use formats::{bibtex, csl_json, ris};
 
 /// A work to cite, in the fields every output format needs.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -296,13 +298,28 @@ fn escaped(children: ElemChildren) -> ElemChildren {
     )
 }
 
+/// A text for one of hayagriva's formattable fields, which read `\\ { } $` as markup (`{..}` keeps
+/// its case, `$..$` is math): each one is escaped, so a title with a dollar sign or a lone brace
+/// is printed as written instead of failing to parse.
+fn formattable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '{' | '}' | '$') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Builds the hayagriva entry through its own YAML format, so its parser checks every field.
 fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
     let mut fields: BTreeMap<&str, serde_yaml::Value> = BTreeMap::new();
     let s = |v: &str| serde_yaml::Value::String(v.to_string());
+    let f = |v: &str| s(&formattable(v));
     let (kind, parent_kind) = hayagriva_types(&work.kind);
     fields.insert("type", s(kind));
-    fields.insert("title", s(&work.title));
+    fields.insert("title", f(&work.title));
     hayagriva_people(work, &mut fields);
     match (&work.date, work.year) {
         (Some(d), _) => fields.insert("date", s(d)),
@@ -311,9 +328,11 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
     };
     if let Some(p) = &work.publisher {
         let mut m = serde_yaml::Mapping::new();
-        m.insert(s("name"), s(p));
+        // The publisher is a name: kept as written (`{..}`), so no style capitalizes "fieldbook"
+        // in one place and prints it lower-case in another.
+        m.insert(s("name"), s(&format!("{{{}}}", formattable(p))));
         if let Some(place) = &work.place {
-            m.insert(s("location"), s(place));
+            m.insert(s("location"), f(place));
         }
         fields.insert("publisher", serde_yaml::Value::Mapping(m));
     }
@@ -321,12 +340,12 @@ fn hayagriva_entry(work: &Work) -> Option<hayagriva::Entry> {
         fields.insert("url", s(u));
     }
     if let Some(n) = &work.note {
-        fields.insert("note", s(n));
+        fields.insert("note", f(n));
     }
     let mut parent = serde_yaml::Mapping::new();
     if let (Some(pk), Some(c)) = (parent_kind, &work.container) {
         parent.insert(s("type"), s(pk));
-        parent.insert(s("title"), s(c));
+        parent.insert(s("title"), f(c));
     }
     for (k, v) in [
         ("volume", &work.volume),
@@ -394,171 +413,6 @@ fn hayagriva_people(work: &Work, fields: &mut BTreeMap<&str, serde_yaml::Value>)
             serde_yaml::Value::Sequence(vec![serde_yaml::Value::Mapping(role)]),
         );
     }
-}
-
-fn bibtex_escape(s: &str) -> String {
-    s.replace('\\', "\\textbackslash{}")
-        .replace('{', "\\{")
-        .replace('}', "\\}")
-        .replace('&', "\\&")
-        .replace('%', "\\%")
-        .replace('$', "\\$")
-        .replace('#', "\\#")
-        .replace('_', "\\_")
-}
-
-/// The work as a BibTeX entry.
-pub fn bibtex(work: &Work) -> String {
-    let kind = match work.kind.as_str() {
-        "report" | "document" => "techreport",
-        "book" => "book",
-        "chapter" => "incollection",
-        "article" | "news" => "article",
-        "thesis" => "phdthesis",
-        _ => "misc",
-    };
-    let mut lines = vec![format!("@{kind}{{{},", work.key)];
-    let mut field = |name: &str, value: &str| {
-        if !value.is_empty() {
-            lines.push(format!("  {name} = {{{}}},", bibtex_escape(value)));
-        }
-    };
-    field(
-        "author",
-        &work
-            .authors
-            .iter()
-            .map(|a| {
-                if a.contains(',') {
-                    a.clone()
-                } else {
-                    format!("{{{a}}}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" and "),
-    );
-    field("title", &work.title);
-    let container_field = match work.kind.as_str() {
-        "chapter" => "booktitle",
-        "article" | "news" => "journal",
-        _ => "howpublished",
-    };
-    field(container_field, work.container.as_deref().unwrap_or(""));
-    field(
-        if kind == "techreport" {
-            "institution"
-        } else {
-            "publisher"
-        },
-        work.publisher.as_deref().unwrap_or(""),
-    );
-    field("address", work.place.as_deref().unwrap_or(""));
-    field(
-        "year",
-        &work.year.map(|y| y.to_string()).unwrap_or_default(),
-    );
-    field("volume", work.volume.as_deref().unwrap_or(""));
-    field("number", work.issue.as_deref().unwrap_or(""));
-    field("pages", work.pages.as_deref().unwrap_or(""));
-    field("url", work.url.as_deref().unwrap_or(""));
-    field("note", work.note.as_deref().unwrap_or(""));
-    lines.push("}".to_string());
-    lines.join("\n")
-}
-
-/// The work as an RIS record.
-pub fn ris(work: &Work) -> String {
-    let ty = match work.kind.as_str() {
-        "report" | "document" => "RPRT",
-        "book" => "BOOK",
-        "chapter" => "CHAP",
-        "article" => "JOUR",
-        "news" => "NEWS",
-        "web" => "ELEC",
-        "thesis" => "THES",
-        "dataset" => "DATA",
-        _ => "GEN",
-    };
-    let mut lines = vec![format!("TY  - {ty}")];
-    for a in &work.authors {
-        lines.push(format!("AU  - {a}"));
-    }
-    let mut field = |tag: &str, value: Option<&str>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            lines.push(format!("{tag}  - {}", v.replace('\n', " ")));
-        }
-    };
-    field("TI", Some(&work.title));
-    field("T2", work.container.as_deref());
-    field("PB", work.publisher.as_deref());
-    field("CY", work.place.as_deref());
-    field("PY", work.year.map(|y| y.to_string()).as_deref());
-    field("DA", work.date.as_deref());
-    field("VL", work.volume.as_deref());
-    field("IS", work.issue.as_deref());
-    field("SP", work.pages.as_deref());
-    field("UR", work.url.as_deref());
-    field("N1", work.note.as_deref());
-    lines.push("ER  - ".to_string());
-    lines.join("\n")
-}
-
-/// The work as a CSL-JSON item.
-pub fn csl_json(work: &Work) -> Value {
-    let ty = match work.kind.as_str() {
-        "report" | "document" => "report",
-        "book" => "book",
-        "chapter" => "chapter",
-        "article" => "article-journal",
-        "news" => "article-newspaper",
-        "web" => "webpage",
-        "thesis" => "thesis",
-        "dataset" => "dataset",
-        _ => "document",
-    };
-    let names: Vec<Value> = work
-        .authors
-        .iter()
-        .map(|a| match a.split_once(',') {
-            Some((f, g)) => json!({"family": f.trim(), "given": g.trim()}),
-            None => json!({"literal": a}),
-        })
-        .collect();
-    let mut obj = serde_json::Map::new();
-    obj.insert("id".into(), json!(work.key));
-    obj.insert("type".into(), json!(ty));
-    obj.insert("title".into(), json!(work.title));
-    if !names.is_empty() {
-        obj.insert("author".into(), Value::Array(names));
-    }
-    let date = work
-        .date
-        .clone()
-        .or_else(|| work.year.map(|y| y.to_string()));
-    if let Some(d) = date {
-        let parts: Vec<Value> = d
-            .split('-')
-            .filter_map(|p| p.parse::<i64>().ok())
-            .map(Value::from)
-            .collect();
-        obj.insert("issued".into(), json!({"date-parts": [parts]}));
-    }
-    for (k, v) in [
-        ("container-title", &work.container),
-        ("publisher", &work.publisher),
-        ("publisher-place", &work.place),
-        ("volume", &work.volume),
-        ("issue", &work.issue),
-        ("page", &work.pages),
-        ("URL", &work.url),
-        ("note", &work.note),
-    ] {
-        if let Some(v) = v {
-            obj.insert(k.into(), Value::String(v.clone()));
-        }
-    }
-    Value::Object(obj)
 }
 
 #[cfg(test)]

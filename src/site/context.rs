@@ -95,6 +95,8 @@ pub struct Generator<'a> {
     pub events_of: BTreeMap<&'a str, Vec<&'a str>>,
     /// Each source in every "cite this" format (Chicago is also its reference-list entry).
     pub references: BTreeMap<String, Formatted>,
+    /// The date each item last changed, where it has one of its own (`feeds::updated_dates`).
+    updated: BTreeMap<(Kind, String), String>,
 }
 
 impl<'a> Generator<'a> {
@@ -141,6 +143,7 @@ impl<'a> Generator<'a> {
             chapters,
             citer: site_citer(inp),
             references,
+            updated: super::feeds::updated_dates(inp.site),
         }
     }
 
@@ -230,6 +233,14 @@ impl<'a> Generator<'a> {
     pub fn cite_this(&self, title: &str, url: &str, key: &str) -> Formatted {
         self.citer
             .formatted(title, &self.inp.config.absolute(url), key)
+    }
+
+    /// The date an item last changed (`YYYY-MM-DD`), when it has one of its own: a page's
+    /// `updated`, or the latest correction to it. The feed, the sitemap and the page show it.
+    pub fn updated_of(&self, kind: Kind, id: &str) -> Option<&str> {
+        self.updated
+            .get(&(kind, id.to_string()))
+            .map(String::as_str)
     }
 
     /// The rendered Markdown of an item (or of one of its notes, `id#note-N`).

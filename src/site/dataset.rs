@@ -29,6 +29,8 @@ struct DatasetCx<'a> {
     source: Option<Link>,
     source_line: String,
     backlinks: Vec<Link>,
+    /// schema.org JSON-LD for the head (a `Dataset`), escaped for a `<script>` element.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -127,6 +129,7 @@ impl<'a> Generator<'a> {
             source: self.item_link(Kind::Source, &d.source),
             source_line: self.source_line(d),
             backlinks: self.backlinks_of(Kind::Dataset, &d.id),
+            json_ld: self.dataset_json_ld(d),
         };
         let page = self.render("dataset.html", format!("data/{}/index.html", d.id), &cx)?;
         let csv = OutputFile {

@@ -18,6 +18,7 @@ mod feeds;
 mod figure;
 mod home;
 mod indexes;
+mod jsonld;
 mod page;
 mod records;
 mod source;

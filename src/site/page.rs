@@ -26,7 +26,10 @@ struct PageCx<'a> {
     updates: Vec<Link>,
     updated_by: Vec<Link>,
     backlinks: Vec<Link>,
-    citation_meta: Option<CitationMeta<'a>>,
+    scholar: Option<Scholar<'a>>,
+    /// schema.org JSON-LD for the head (an `Article` for chapters and articles), escaped for a
+    /// `<script>` element.
+    json_ld: Option<String>,
     events: Vec<Link>,
     words: usize,
 }
@@ -39,7 +42,8 @@ struct PageFields<'a> {
     part: &'a Option<String>,
     locator: Option<String>,
     summary: &'a str,
-    updated: &'a Option<String>,
+    /// When the page last changed: its `updated`, or the latest correction to it.
+    updated: Option<&'a str>,
     source: Option<SourceLink>,
 }
 
@@ -51,13 +55,17 @@ struct SourceLink {
     url: String,
 }
 
-/// Highwire `citation_*` tags of the source a page summarizes.
+/// Google Scholar's (Highwire) `citation_*` tags of a chapter or article. They describe the page
+/// itself, the site's text, so they credit whom its "cite this" credits: the site's editors
+/// (`authors` in book.toml), its publisher and its date. The report a page summarizes is credited
+/// to its own authors on its source page and in the JSON-LD's `isBasedOn`, never as this page's
+/// authors.
 #[derive(Serialize)]
-struct CitationMeta<'a> {
+struct Scholar<'a> {
     title: &'a str,
     authors: &'a [String],
-    year: Option<i32>,
-    publisher: &'a Option<String>,
+    date: &'a str,
+    publisher: &'a str,
 }
 
 impl<'a> Generator<'a> {
@@ -85,7 +93,7 @@ impl<'a> Generator<'a> {
                     .as_deref()
                     .map(|l| self.inp.site.readable_locator(l)),
                 summary: &m.summary,
-                updated: &m.updated,
+                updated: self.updated_of(Kind::Page, &m.id),
                 source: source.map(|s| SourceLink {
                     label: s.label(),
                     title: s.title.clone(),
@@ -107,12 +115,13 @@ impl<'a> Generator<'a> {
                     .copied(),
             ),
             backlinks: self.backlinks_of(Kind::Page, &m.id),
-            citation_meta: source.map(|s| CitationMeta {
-                title: &s.title,
-                authors: &s.authors,
-                year: s.year,
-                publisher: &s.publisher,
+            scholar: (m.kind != PageKind::About).then(|| Scholar {
+                title: &m.title,
+                authors: &self.inp.config.authors,
+                date: &self.inp.config.last_updated,
+                publisher: &self.inp.config.publisher,
             }),
+            json_ld: self.article_json_ld(p, source),
             events: self
                 .events_of
                 .get(m.id.as_str())

@@ -22,6 +22,9 @@ test("citation: clicking a citation shows the full reference in place, without s
   const noteText = (await page.locator(`[id="${noteId}"]`).innerText()).replace("Source page", "").trim();
   assert.ok(noteText.length > 0);
   assert.ok((await pop.innerText()).includes(noteText.slice(0, 30)), "the popover holds the note's text");
+  // The note opens after the sentence that cites it, not inside it.
+  const beforePop = await pop.evaluate((el) => (el.previousSibling ? el.previousSibling.textContent : ""));
+  assert.match(beforePop.trimEnd(), /[.!?]["'\u201d\u2019)\]]*$/, `the sentence ends before the note: ${beforePop}`);
   assert.equal(await page.evaluate(() => scrollY), before, "the reader stays in place");
   assert.equal(await ref.getAttribute("aria-expanded"), "true");
   await page.keyboard.press("Escape");

@@ -76,3 +76,53 @@ fn a_dateless_news_item_ends_without_stray_punctuation() {
         "<i>ER</i>. x. y, z. "
     );
 }
+
+#[test]
+fn bibtex_protects_institutions_and_keeps_urls_verbatim() {
+    let work = Work {
+        key: "k".into(),
+        kind: "web".into(),
+        title: "50% of A_B #1 {x} \\ ~".into(),
+        authors: vec!["Site editors".into(), "Author, Ann".into()],
+        url: Some("https://example.org/a_b/%41?x=1#frag".into()),
+        ..Work::default()
+    };
+    let b = bibtex(&work);
+    assert!(
+        b.contains("  author = {{Site editors} and Author, Ann},"),
+        "{b}"
+    );
+    assert!(
+        b.contains("  url = {https://example.org/a_b/%41?x=1#frag},"),
+        "{b}"
+    );
+    assert!(
+        b.contains(r"  title = {50\% of A\_B \#1 \{x\} \textbackslash{} \textasciitilde{}},"),
+        "{b}"
+    );
+}
+
+#[test]
+fn the_publisher_is_written_as_in_book_toml_in_every_style() {
+    let styles = Styles::load();
+    let site = Work {
+        kind: "web".into(),
+        authors: vec!["site editors".into()],
+        year: Some(2026),
+        date: Some("2026-11-25".into()),
+        publisher: Some("lowercase press".into()),
+        container: Some("A Site".into()),
+        ..Work::default()
+    };
+    let f = SiteCiter::new(&styles, &site).formatted("A $5 {title", "https://example.org/x/", "k");
+    for text in [&f.apa, &f.chicago, &f.bibtex, &f.ris, &f.csl_json] {
+        assert!(text.contains("lowercase press"), "{text}");
+        assert!(!text.contains("Lowercase press"), "{text}");
+    }
+    let direct = styles.formatted(&Work {
+        title: "A $5 {title".into(),
+        ..site
+    });
+    assert!(direct.apa.contains("A $5 {title"), "{}", direct.apa);
+    assert!(f.ris.contains("DA  - 2026/11/25/"), "{}", f.ris);
+}

@@ -87,13 +87,28 @@
         pop.className = "fn-popover"; pop.setAttribute("role", "note");
         pop.innerHTML = note.innerHTML;
         pop.querySelectorAll(".fn-back").forEach(function (b) { b.remove(); });
-        var anchor = a.closest(".citation") || a.parentNode;
-        anchor.after(pop);
+        sentenceEnd(a.closest(".citation") || a.parentNode).after(pop);
         a.setAttribute("aria-expanded", "true");
         open = { link: a, pop: pop };
       });
     });
     document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
+  }
+
+  // The node after which a note opened from `node` goes: the end of the sentence it stands in
+  // (after the full stop and any closing quote or bracket), so the note never cuts a sentence in
+  // two; else the last text before the paragraph's link control, or `node` itself.
+  function sentenceEnd(node) {
+    var last = node;
+    for (var n = node.nextSibling; n; n = n.nextSibling) {
+      if (n.nodeType === 1 && n.classList.contains("pilcrow")) break;
+      if (n.nodeType === 3) {
+        var m = /[.!?]["'\u201d\u2019)\]]*(?=\s|$)/.exec(n.data);
+        if (m) { n.splitText(m.index + m[0].length); return n; }
+      }
+      last = n;
+    }
+    return last;
   }
 
   function search(input) {
