@@ -24,7 +24,8 @@ fi
 # The RIS parser tests/cite_formats.rs reads every RIS block with (PyPI; pinned; once per machine).
 if ! python3 -c "import rispy" >/dev/null 2>&1; then
   echo "== installing rispy"
-  python3 -m pip install --quiet --disable-pip-version-check "rispy==0.10.0"
+  python3 -m pip install --quiet --disable-pip-version-check "rispy==0.10.0" ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "rispy==0.10.0"
 fi
 
 echo "== cargo test (unit, integration, fixture sites, the repo's site)"
