@@ -52,7 +52,10 @@ fn builds_a_page_for_every_kind() {
         assert!(out.join(f).is_file(), "missing {f}");
     }
     let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
-    assert!(read("timeline/index.html").contains("id=\"arrival\""));
+    let timeline = read("timeline/index.html");
+    assert!(timeline.contains("id=\"arrival\""));
+    // Events sit under a heading for their year.
+    assert!(timeline.contains("<h2 id=\"y-2000\">2000</h2>"), "{timeline}");
     assert!(read("corrections/index.html").contains("id=\"c1\""));
     // Backlinks: the place lists the chapter that mentions it.
     assert!(read("places/port-town/index.html").contains("First chapter"));

@@ -50,6 +50,14 @@ struct TimelineCx<'a> {
     site: &'a SiteCx,
     meta: Meta,
     cite: Formatted,
+    /// The events by year, oldest first: a heading (`#y-YYYY`) and a year index for readers.
+    years: Vec<YearCx<'a>>,
+}
+
+/// One year of the timeline.
+#[derive(Serialize)]
+struct YearCx<'a> {
+    year: &'a str,
     events: Vec<EventCx<'a>>,
 }
 
@@ -209,7 +217,18 @@ impl<'a> Generator<'a> {
                 date: &e.date,
                 title: &e.title,
                 html: self.md(Kind::Event, &e.id).map(|r| r.html.clone()),
-                source: self.item_link(Kind::Source, &e.source),
+                source: self.item_link(Kind::Source, &e.source).map(|mut l| {
+                    // "Author Year" beside each event, not the source's full title each time.
+                    if let Some(label) = self
+                        .inp
+                        .index
+                        .get(Kind::Source, &e.source)
+                        .and_then(|x| x.cite_label.clone())
+                    {
+                        l.title = label;
+                    }
+                    l
+                }),
                 locator: self.inp.site.readable_locator(&e.locator),
                 pages: e
                     .pages
@@ -230,7 +249,7 @@ impl<'a> Generator<'a> {
             site: &self.site_cx,
             meta: self.site_page_meta("/timeline/", title, &summary),
             cite: self.cite_this(title, "/timeline/", "fieldbook-timeline"),
-            events,
+            years: by_year(events),
         };
         self.render("timeline.html", "timeline/index.html".into(), &cx)
     }
@@ -348,4 +367,20 @@ fn initial_letters(items: &mut [Link]) -> Vec<String> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
+}
+
+/// Events (already in date order) grouped by the year their date begins with.
+fn by_year(events: Vec<EventCx<'_>>) -> Vec<YearCx<'_>> {
+    let mut years: Vec<YearCx> = Vec::new();
+    for e in events {
+        let year = year_of(e.date);
+        match years.last_mut() {
+            Some(y) if y.year == year => y.events.push(e),
+            _ => years.push(YearCx {
+                year,
+                events: vec![e],
+            }),
+        }
+    }
+    years
 }
