@@ -55,7 +55,10 @@ fn builds_a_page_for_every_kind() {
     let timeline = read("timeline/index.html");
     assert!(timeline.contains("id=\"arrival\""));
     // Events sit under a heading for their year.
-    assert!(timeline.contains("<h2 id=\"y-2000\">2000</h2>"), "{timeline}");
+    assert!(
+        timeline.contains("<h2 id=\"y-2000\">2000</h2>"),
+        "{timeline}"
+    );
     assert!(read("corrections/index.html").contains("id=\"c1\""));
     // Backlinks: the place lists the chapter that mentions it.
     assert!(read("places/port-town/index.html").contains("First chapter"));

@@ -30,8 +30,29 @@ pub struct Record<'a> {
     pub title: &'a str,
     /// What kind of item ("Page", "Place", ...), shown beside the title and usable as a filter.
     pub kind: &'a str,
-    /// The text searched and quoted in excerpts: these parts, each followed by a space but the last.
+    /// The text searched and quoted in excerpts: these parts, each made a sentence (see
+    /// [`searched_text`]).
     pub text: Vec<Cow<'a, str>>,
+}
+
+/// A record's searched text: its title and its parts as sentences, so an excerpt never runs one
+/// field into the next ("Artem, Artyom City. City near ...", not "Artyom City City near ...").
+fn searched_text(r: &Record) -> String {
+    let mut out = String::new();
+    for part in std::iter::once(r.title).chain(r.text.iter().map(|p| p.as_ref())) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+        if !part.ends_with(['.', '!', '?', ':', ';', '…', '。']) {
+            out.push('.');
+        }
+    }
+    out
 }
 
 /// How many records may be indexed at once: shards run side by side (one per core) only while
@@ -152,7 +173,7 @@ fn build_shard(
             index
                 .add_custom_record(
                     r.url.clone(),
-                    escape(&format!("{}. {}", r.title, r.text.join(" "))),
+                    escape(&searched_text(r)),
                     language.to_string(),
                     Some(meta),
                     Some(filters),
@@ -205,6 +226,26 @@ mod tests {
             kind: "Page",
             text: vec![text.into()],
         }
+    }
+
+    #[test]
+    fn each_field_of_a_record_reads_as_its_own_sentence() {
+        let r = Record {
+            url: "/places/artyom/".into(),
+            title: "Artyom",
+            kind: "Place",
+            text: vec![
+                "Artem, Artyom City".into(),
+                "City near the airport.".into(),
+                "".into(),
+                "Where is it?".into(),
+                "1,006".into(),
+            ],
+        };
+        assert_eq!(
+            searched_text(&r),
+            "Artyom. Artem, Artyom City. City near the airport. Where is it? 1,006."
+        );
     }
 
     #[test]
