@@ -36,7 +36,7 @@ pub struct Record<'a> {
 }
 
 /// A record's searched text: its title and its parts as sentences, so an excerpt never runs one
-/// field into the next ("Artem, Artyom City. City near ...", not "Artyom City City near ...").
+/// field into the next ("Old Harbor, Harbor Town. Town near ...", not "Harbor Town Town near ...").
 fn searched_text(r: &Record) -> String {
     let mut out = String::new();
     for part in std::iter::once(r.title).chain(r.text.iter().map(|p| p.as_ref())) {
@@ -231,12 +231,12 @@ mod tests {
     #[test]
     fn each_field_of_a_record_reads_as_its_own_sentence() {
         let r = Record {
-            url: "/places/artyom/".into(),
-            title: "Artyom",
+            url: "/places/harbor/".into(),
+            title: "Harbor",
             kind: "Place",
             text: vec![
-                "Artem, Artyom City".into(),
-                "City near the airport.".into(),
+                "Old Harbor, Harbor Town".into(),
+                "Town near the airport.".into(),
                 "".into(),
                 "Where is it?".into(),
                 "1,006".into(),
@@ -244,7 +244,7 @@ mod tests {
         };
         assert_eq!(
             searched_text(&r),
-            "Artyom. Artem, Artyom City. City near the airport. Where is it? 1,006."
+            "Harbor. Old Harbor, Harbor Town. Town near the airport. Where is it? 1,006."
         );
     }
 
