@@ -26,6 +26,19 @@ fn ok(o: &std::process::Output) -> String {
     text
 }
 
+/// A starter site (in a temporary folder, kept alive by the first value) whose book.toml has
+/// `from` replaced by `to`.
+fn starter_with(from: &str, to: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(&run(tmp.path(), &["init", "site"]));
+    let site = tmp.path().join("site");
+    let toml = site.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains(from), "the starter's book.toml has {from:?}");
+    std::fs::write(&toml, text.replace(from, to)).unwrap();
+    (tmp, site)
+}
+
 #[test]
 fn init_builds_and_checks_strict_outside_the_repo() {
     let tmp = tempfile::tempdir().unwrap();
@@ -67,16 +80,7 @@ fn init_builds_and_checks_strict_outside_the_repo() {
 
 #[test]
 fn a_language_without_a_translation_is_reported_with_its_keys() {
-    let tmp = tempfile::tempdir().unwrap();
-    ok(&run(tmp.path(), &["init", "site"]));
-    let site = tmp.path().join("site");
-    let toml = site.join("book.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(
-        &toml,
-        text.replace("language = \"en\"", "language = \"fr\""),
-    )
-    .unwrap();
+    let (_tmp, site) = starter_with("language = \"en\"", "language = \"fr\"");
     let checked = ok(&run(&site, &["check", "--strict"]));
     assert!(
         checked.contains("have no `fr` translation") && checked.contains("book.toml:5:1"),
@@ -138,19 +142,10 @@ fn theme_dump_gives_files_that_override_the_built_in_theme() {
 
 #[test]
 fn a_placeholder_base_url_warns_on_build_and_fails_check_strict() {
-    let tmp = tempfile::tempdir().unwrap();
-    ok(&run(tmp.path(), &["init", "site"]));
-    let site = tmp.path().join("site");
-    let toml = site.join("book.toml");
-    let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(
-        &toml,
-        text.replace(
-            "[output.fieldbook]\n",
-            "[output.fieldbook]\nbase-url = \"https://example.org/\"\n",
-        ),
-    )
-    .unwrap();
+    let (_tmp, site) = starter_with(
+        "[output.fieldbook]\n",
+        "[output.fieldbook]\nbase-url = \"https://example.org/\"\n",
+    );
     let built = ok(&run(&site, &["build"]));
     assert!(
         built.contains("placeholder") && built.contains("book.toml:"),

@@ -150,7 +150,7 @@ const EMBED_COLUMN: f64 = 680.0;
 /// let the embed page set the iframe's height to its content at any other width (as Datawrapper's
 /// embed code does). Without the script the fixed height still shows the whole chart at 680 px.
 fn embed_snippet(embed_url: &str, title: &str, wide_svg: &str, caption: &str) -> String {
-    let (vw, vh) = view_box(wide_svg).unwrap_or((760.0, 560.0));
+    let (vw, vh) = crate::render::chart::view_box(wide_svg).unwrap_or((760.0, 560.0));
     let shown = (EMBED_COLUMN - 16.0).min(vw);
     let lines = (caption.chars().count() as f64 * 7.6 / shown).ceil();
     let height = (vh * shown / vw + 40.0 + lines * 24.0).ceil() as u32;
@@ -159,11 +159,4 @@ fn embed_snippet(embed_url: &str, title: &str, wide_svg: &str, caption: &str) ->
         embed_url,
         escape_attr(title)
     )
-}
-
-/// The width and height of an SVG's `viewBox`.
-fn view_box(svg: &str) -> Option<(f64, f64)> {
-    let rest = &svg[svg.find("viewBox=\"")? + 9..];
-    let mut n = rest[..rest.find('"')?].split_whitespace().skip(2);
-    Some((n.next()?.parse().ok()?, n.next()?.parse().ok()?))
 }

@@ -234,6 +234,13 @@ pub fn draw_all(
     })
 }
 
+/// The width and height of a drawn chart's `viewBox` (its size in SVG units).
+pub fn view_box(svg: &str) -> Option<(f64, f64)> {
+    let rest = &svg[svg.find("viewBox=\"")? + 9..];
+    let mut n = rest[..rest.find('"')?].split_whitespace().skip(2);
+    Some((n.next()?.parse().ok()?, n.next()?.parse().ok()?))
+}
+
 /// Renders the chart at `size` with `source_line` under it and no notes (see [`svg_with`]).
 pub fn svg(
     chart: &Chart,
