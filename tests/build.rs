@@ -694,6 +694,8 @@ fn sitemap_lists_every_page() {
             && !rel.starts_with("embed/")
             && !rel.starts_with("old-first")
             && rel != "search/index.html"
+            // The print edition repeats the chapters and asks not to be indexed.
+            && rel != "print/index.html"
         {
             let url = format!(
                 "https://fixture.test/mini/{}",

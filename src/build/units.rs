@@ -38,6 +38,7 @@ pub fn render_charts(
             let t = &config.strings;
             let source_line = source_line(config, &label, &locator);
             let notes = plain_notes(c, index, t);
+            let source_labels = row_source_labels(d, index, site);
             let result = memo.chart(
                 &c.id,
                 || {
@@ -46,6 +47,8 @@ pub fn render_charts(
                         .debug(d)
                         .str(&source_line)
                         .debug(&notes)
+                        .debug(&source_labels)
+                        .str(t.get("common.source_of"))
                         .finish()
                 },
                 || {
@@ -56,6 +59,8 @@ pub fn render_charts(
                         break_format: t.get("chart.series_break"),
                         open_above: t.get("chart.open_above"),
                         open_below: t.get("chart.open_below"),
+                        row_source_format: t.get("common.source_of"),
+                        source_labels: &source_labels,
                     };
                     let previous = memo.previous_file(&chart::png_path(&c.id));
                     chart::draw_all(c, d, caption, previous)
@@ -93,6 +98,36 @@ pub fn render_charts(
 }
 
 /// "Source: <label>, <locator>." and, when book.toml names a publisher, "Chart: <publisher>."
+/// For the tooltips: the citation label of each source a source column of the dataset names,
+/// and each cell of its `locator` column as readers see it (source ids in it as labels).
+fn row_source_labels(d: &model::Dataset, index: &Index, site: &Site) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    for c in &d.columns {
+        let is_source = c.kind == model::ColumnType::Source;
+        if !(is_source || c.name == "locator") {
+            continue;
+        }
+        for row in &d.rows {
+            let Some(model::Cell::Text(text)) = row.get(&c.name) else {
+                continue;
+            };
+            if labels.contains_key(text) {
+                continue;
+            }
+            let shown = if is_source {
+                index
+                    .get(Kind::Source, text)
+                    .and_then(|e| e.cite_label.clone())
+                    .unwrap_or_else(|| text.clone())
+            } else {
+                site.readable_locator(text)
+            };
+            labels.insert(text.clone(), shown);
+        }
+    }
+    labels
+}
+
 fn source_line(config: &Config, label: &str, locator: &str) -> String {
     let t = &config.strings;
     let mut line = t.fill(

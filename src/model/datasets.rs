@@ -53,6 +53,11 @@ pub struct Column {
     /// the item's name linked to its page; the CSV keeps the id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<String>,
+    /// A provenance or detail column (source, locator, note, the cell as printed): the reader
+    /// table on the site shows it only after "Show all columns"; downloads always hold it.
+    /// Default: true for `source` columns and a column named `locator`.
+    #[serde(default, skip_serializing)]
+    pub detail: Option<bool>,
 }
 
 /// One cell of a dataset. A blank stays blank: it is never zero.
@@ -260,6 +265,12 @@ pub struct Dataset {
 }
 
 impl Column {
+    /// Whether the reader table hides the column until "Show all columns" (see `detail`).
+    pub fn is_detail(&self) -> bool {
+        self.detail
+            .unwrap_or(self.kind == ColumnType::Source || self.name == "locator")
+    }
+
     /// Whether values are years (shown without thousands separators).
     pub fn is_year(&self) -> bool {
         self.name == "year" || self.name.ends_with("_year") || self.unit.as_deref() == Some("year")

@@ -72,6 +72,14 @@ impl Kind {
         Kind::Correction,
     ];
 
+    /// Whether the kind is an entity (place, organization, person, glossary term).
+    pub fn is_entity(self) -> bool {
+        matches!(
+            self,
+            Kind::Place | Kind::Organization | Kind::Person | Kind::Term
+        )
+    }
+
     /// The name used in `@kind/id` references.
     pub fn ref_name(self) -> &'static str {
         match self {

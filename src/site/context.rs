@@ -196,7 +196,9 @@ impl<'a> Generator<'a> {
             ),
             _ => (
                 format!("/{}", crate::render::chart::SITE_CARD_PATH),
-                format!("{} — {}", self.inp.config.title, title),
+                // The alt text describes the image shown (the site's card), not the page.
+                self.t()
+                    .fill("common.card_alt", &[("title", &self.inp.config.title)]),
                 1200,
                 630,
             ),
@@ -297,18 +299,40 @@ impl<'a> Generator<'a> {
 
     /// The reference list of a text: every source it cites, by label.
     pub fn bibliography(&self, rendered: &'a Rendered) -> Vec<BibEntry<'_>> {
-        let keys: BTreeSet<&str> = rendered.cites.iter().map(|c| c.key.as_str()).collect();
+        self.bibliography_of(rendered.cites.iter().map(|c| c.key.as_str()))
+    }
+
+    /// The references of these cited source keys (each once), by label.
+    pub fn bibliography_of<'k>(&self, cited: impl Iterator<Item = &'k str>) -> Vec<BibEntry<'_>> {
+        let keys: BTreeSet<&str> = cited.collect();
         let mut entries: Vec<BibEntry> = keys
             .into_iter()
             .filter_map(|k| self.source(k))
-            .map(|s| BibEntry {
-                id: &s.id,
-                label: s.label(),
-                html: self.references.get(&s.id).map(|f| &f.chicago),
-                url: self.link(&Kind::Source.url(&s.id)),
-            })
+            .map(|s| self.bib_entry(s))
             .collect();
         entries.sort_by(|a, b| a.label.cmp(&b.label));
+        entries
+    }
+
+    fn bib_entry<'s>(&'s self, s: &'s Source) -> BibEntry<'s> {
+        BibEntry {
+            id: &s.id,
+            label: s.label(),
+            html: self.references.get(&s.id).map(|f| &f.chicago),
+            url: self.link(&Kind::Source.url(&s.id)),
+        }
+    }
+
+    /// Every source as a reference, by author and year (the sources index).
+    pub fn all_references(&self) -> Vec<BibEntry<'_>> {
+        let mut entries: Vec<BibEntry> = self
+            .inp
+            .site
+            .sources
+            .iter()
+            .map(|s| self.bib_entry(s))
+            .collect();
+        entries.sort_by(|a, b| (a.label.to_lowercase(), a.id).cmp(&(b.label.to_lowercase(), b.id)));
         entries
     }
 
@@ -316,10 +340,7 @@ impl<'a> Generator<'a> {
     pub fn named(&self, rendered: &Rendered) -> Vec<NamedGroup<'_>> {
         let mut groups: BTreeMap<Kind, Vec<Link>> = BTreeMap::new();
         for (k, id) in &rendered.refs {
-            if matches!(
-                k,
-                Kind::Place | Kind::Organization | Kind::Person | Kind::Term
-            ) {
+            if k.is_entity() {
                 if let Some(l) = self.item_link(*k, id) {
                     groups.entry(*k).or_default().push(l);
                 }

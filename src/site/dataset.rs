@@ -60,8 +60,14 @@ struct NoteCx {
 /// A table: its columns and, per row, each cell as shown.
 #[derive(Serialize)]
 pub struct TableCx<'a> {
+    /// Unique on the page: the ids of the caption and the "show all columns" switch start with it.
+    id: String,
     columns: Vec<ColumnCx<'a>>,
     rows: Vec<Vec<CellCx>>,
+    /// The titles of the detail columns the reader table hides until "Show all columns".
+    details: Vec<&'a str>,
+    /// The CSV, which holds every column (said where a printout leaves the details out).
+    csv: String,
 }
 
 #[derive(Serialize)]
@@ -71,14 +77,24 @@ struct ColumnCx<'a> {
     unit: &'a Option<String>,
     numeric: bool,
     description: &'a Option<String>,
+    detail: bool,
 }
 
 /// A cell: a source column's cell links to the source; any other is its formatted text.
 #[derive(Serialize)]
 #[serde(untagged)]
 enum CellCx {
-    Link { text: String, url: String },
-    Value { text: String, blank: bool },
+    Link {
+        text: String,
+        url: String,
+    },
+    Value {
+        text: String,
+        blank: bool,
+        /// The number, for sorting (`data-v`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        num: Option<f64>,
+    },
 }
 
 impl<'a> Generator<'a> {
@@ -163,6 +179,8 @@ impl<'a> Generator<'a> {
 
     /// The table of a dataset (or of a chart's rows) as templates show it.
     pub fn table_cx<'d>(&self, d: &'d Dataset) -> TableCx<'d> {
+        // A table of reader columns only would be empty: it shows every column then.
+        let any_reader_column = d.columns.iter().any(|c| !c.is_detail());
         let columns = d
             .columns
             .iter()
@@ -172,6 +190,7 @@ impl<'a> Generator<'a> {
                 unit: &c.unit,
                 numeric: c.kind.is_numeric() && !c.is_year(),
                 description: &c.description,
+                detail: any_reader_column && c.is_detail(),
             })
             .collect();
         let rows = d
@@ -179,7 +198,19 @@ impl<'a> Generator<'a> {
             .iter()
             .map(|r| d.columns.iter().map(|c| self.cell_cx(c, r)).collect())
             .collect();
-        TableCx { columns, rows }
+        let details = d
+            .columns
+            .iter()
+            .filter(|c| any_reader_column && c.is_detail())
+            .map(|c| c.title.as_str())
+            .collect();
+        TableCx {
+            id: format!("table-{}", d.id),
+            columns,
+            rows,
+            details,
+            csv: self.link(&format!("/data/{}.csv", d.id)),
+        }
     }
 
     fn cell_cx(&self, c: &Column, r: &Row) -> CellCx {
@@ -202,14 +233,52 @@ impl<'a> Generator<'a> {
                     None => CellCx::Value {
                         text: id.clone(),
                         blank: false,
+                        num: None,
                     },
                 }
             }
             _ => CellCx::Value {
                 text: self.inp.site.readable_locator(&c.format(cell)),
                 blank: matches!(cell, Cell::Blank),
+                num: cell.as_f64().filter(|n| n.is_finite()),
             },
         }
+    }
+
+    /// A dataset's size, the years it covers (from its first year column) and its source line,
+    /// for the datasets index: "20 rows, 1990-2009. Source: ..., p. 79".
+    pub fn dataset_facts(&self, id: &str) -> String {
+        let Some(d) = self.inp.site.dataset(id) else {
+            return String::new();
+        };
+        let years: Vec<f64> = d
+            .columns
+            .iter()
+            .find(|c| c.is_year())
+            .map(|c| {
+                d.rows
+                    .iter()
+                    .filter_map(|r| r.get(&c.name).and_then(Cell::as_f64))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let first = years.iter().copied().fold(f64::INFINITY, f64::min);
+        let last = years.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let rows = d.rows.len().to_string();
+        let size = if years.is_empty() {
+            self.t().fill("index.dataset_rows", &[("rows", &rows)])
+        } else {
+            let span = if first == last {
+                format!("{first}")
+            } else {
+                format!("{first}-{last}")
+            };
+            self.t().fill(
+                "index.dataset_rows_years",
+                &[("rows", &rows), ("years", &span)],
+            )
+        };
+        format!("{size}. {}", self.source_line(d))
     }
 
     /// "Source: <label>, <locator>" under a table or chart.

@@ -125,11 +125,7 @@ fn chart_embed(inp: &Inputs, e: &Embed) -> Option<Context> {
 fn dataset_embed(inp: &Inputs, e: &Embed) -> Option<Context> {
     let (c, id) = (inp.config, e.id.as_str());
     let d = inp.site.dataset(id)?;
-    let shown: Vec<&Column> = d
-        .columns
-        .iter()
-        .filter(|col| col.kind != ColumnType::Source && col.name != "locator")
-        .collect();
+    let shown: Vec<&Column> = d.columns.iter().filter(|col| !col.is_detail()).collect();
     Some(serde_json::to_value(DatasetEmbed {
         anchor: embed_anchor(e.kind, id),
         number: e.number,

@@ -11,7 +11,7 @@ use crate::model::*;
 use crate::output::OutputFile;
 use crate::render::cite::Formatted;
 
-use super::context::{Generator, Link, Meta, SiteCx};
+use super::context::{BibEntry, Generator, Link, Meta, SiteCx};
 use super::figure::ThemeCx;
 use super::home::{BundleLink, ChartCard};
 
@@ -42,6 +42,10 @@ struct KindIndexCx<'a> {
     themes: Vec<ThemeCx<'a>>,
     /// The zip of every dataset (the datasets index only).
     bundle: Option<BundleLink>,
+    /// Every source as a formatted reference (the sources index only).
+    references: Vec<BibEntry<'a>>,
+    /// Each dataset's size, years and source, by the item of the same position (datasets only).
+    facts: Vec<String>,
 }
 
 /// What `timeline.html` receives.
@@ -161,13 +165,19 @@ impl<'a> Generator<'a> {
 
     fn kind_index(&self, kind: Kind, charts: &[ChartCard]) -> Result<OutputFile, Diagnostic> {
         let section = kind.section().unwrap_or("");
-        let mut items: Vec<Link> = self
+        let mut items: Vec<(Link, &str)> = self
             .inp
             .index
             .ids(kind)
-            .filter_map(|id| self.item_link(kind, id))
+            .filter_map(|id| Some((self.item_link(kind, id)?, id)))
             .collect();
-        items.sort_by_key(|l| l.title.to_lowercase());
+        items.sort_by_key(|(l, _)| l.title.to_lowercase());
+        let (mut items, ids): (Vec<Link>, Vec<&str>) = items.into_iter().unzip();
+        let facts = if kind == Kind::Dataset {
+            ids.iter().map(|id| self.dataset_facts(id)).collect()
+        } else {
+            Vec::new()
+        };
         let letters = if kind == Kind::Term {
             initial_letters(&mut items)
         } else {
@@ -202,6 +212,12 @@ impl<'a> Generator<'a> {
             } else {
                 None
             },
+            references: if kind == Kind::Source {
+                self.all_references()
+            } else {
+                Vec::new()
+            },
+            facts,
         };
         self.render("index.html", format!("{section}/index.html"), &cx)
     }

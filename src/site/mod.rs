@@ -20,6 +20,7 @@ mod home;
 mod indexes;
 mod jsonld;
 mod page;
+mod print;
 mod records;
 mod source;
 
@@ -134,6 +135,7 @@ fn jobs<'a>(inp: &'a Inputs, shards: usize) -> Vec<Box<Job<'a>>> {
     for f in &inp.site.figures {
         jobs.push(Box::new(move |g| g.figure(f)));
     }
+    jobs.push(Box::new(|g| g.print_edition()));
     jobs.push(Box::new(move |g| site_files(g, shards)));
     jobs
 }

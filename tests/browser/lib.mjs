@@ -50,6 +50,7 @@ export const PAGES_OF_EVERY_KIND = [
   ["search", "search/"],
   ["embed", "embed/quota-growth/"],
   ["404", "404.html"],
+  ["print edition", "print/"],
 ];
 
 /** Every chart of the built site (its folders under charts/), sorted. */

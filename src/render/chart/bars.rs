@@ -12,7 +12,7 @@ use super::axis::{axis_title, house_style, label_font, tick, value_domain, x_lab
 use super::style::Paint;
 use super::text::wrap;
 use super::{position, value, Coords, Plot};
-use crate::model::{format_number, Axis, Orientation};
+use crate::model::{format_number, Axis, Orientation, Row};
 
 /// The share of its band a category's bars fill.
 const BAND: f64 = 0.76;
@@ -21,8 +21,8 @@ const BAND: f64 = 0.76;
 struct Bars<'a> {
     plot: &'a Plot<'a>,
     axis: &'a Axis,
-    /// Value per (category, series).
-    cells: BTreeMap<(usize, usize), f64>,
+    /// Value per (category, series), with its row.
+    cells: BTreeMap<(usize, usize), (f64, &'a Row)>,
     /// How many series (1 when the chart has none).
     series: usize,
     /// The value axis.
@@ -33,20 +33,20 @@ impl<'a> Bars<'a> {
     fn new(plot: &'a Plot<'a>, axis: &'a Axis) -> Bars<'a> {
         let chart = plot.chart;
         let series = plot.series.len().max(1);
-        let mut cells: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+        let mut cells: BTreeMap<(usize, usize), (f64, &'a Row)> = BTreeMap::new();
         for r in plot.rows {
             let c = position(plot.categories, r, Some(&chart.x.field));
             let s = position(plot.series, r, chart.series.as_deref());
             if let Some(v) = value(r, &axis.field) {
-                cells.insert((c, s), v);
+                cells.insert((c, s), (v, *r));
             }
         }
         // Every bar end: each value, and for stacks each running total.
-        let mut ends: Vec<f64> = cells.values().copied().collect();
+        let mut ends: Vec<f64> = cells.values().map(|(v, _)| *v).collect();
         if chart.stacked {
             for c in 0..plot.categories.len() {
                 let mut acc = 0.0;
-                for v in (0..series).filter_map(|s| cells.get(&(c, s))) {
+                for (v, _) in (0..series).filter_map(|s| cells.get(&(c, s))) {
                     acc += v;
                     ends.push(acc);
                 }
@@ -75,9 +75,12 @@ impl<'a> Bars<'a> {
         self.domain.1.max(-self.domain.0)
     }
 
-    /// Category `c`'s values with their series, in series order.
-    fn values(&self, c: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        (0..self.series).filter_map(move |s| Some((s, *self.cells.get(&(c, s))?)))
+    /// Category `c`'s values with their series and rows, in series order.
+    fn values(&self, c: usize) -> impl Iterator<Item = (usize, f64, &'a Row)> + '_ {
+        (0..self.series).filter_map(move |s| {
+            let (v, row) = self.cells.get(&(c, s))?;
+            Some((s, *v, *row))
+        })
     }
 }
 
@@ -170,7 +173,7 @@ fn draw_horizontal_band<DB: DrawingBackend>(
     let y_mid = n - c as f64 - 0.5;
     let beside = Pos::new(HPos::Left, VPos::Center);
     let mut acc = 0.0;
-    for (s, v) in bars.values(c) {
+    for (s, v, row) in bars.values(c) {
         let (y_hi, y_lo, x_lo, x_hi) = if stacked {
             (top, top - BAND, acc, acc + v)
         } else {
@@ -179,6 +182,7 @@ fn draw_horizontal_band<DB: DrawingBackend>(
         };
         acc += v;
         draw_bar(cc, [(x_lo, y_lo), (x_hi, y_hi)], s)?;
+        super::tips::record(bars.plot, row, bars.axis);
         if !stacked {
             let text = format!(" {}", format_number(v, None));
             draw_value(
@@ -258,7 +262,7 @@ fn draw_vertical_band<DB: DrawingBackend>(
     let (font, stacked) = (bars.plot.font, bars.plot.chart.stacked);
     let left = c as f64 + (1.0 - BAND) / 2.0;
     let mut acc = 0.0;
-    for (s, v) in bars.values(c) {
+    for (s, v, row) in bars.values(c) {
         let (x_lo, x_hi, y_lo, y_hi) = if stacked {
             (left, left + BAND, acc, acc + v)
         } else {
@@ -267,6 +271,7 @@ fn draw_vertical_band<DB: DrawingBackend>(
         };
         acc += v;
         draw_bar(cc, [(x_lo, y_lo), (x_hi, y_hi)], s)?;
+        super::tips::record(bars.plot, row, bars.axis);
         if !stacked {
             let above = Pos::new(HPos::Center, VPos::Bottom);
             let at = ((x_lo + x_hi) / 2.0, y_hi);

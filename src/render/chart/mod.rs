@@ -15,7 +15,10 @@
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use crate::model::{Axis, Cell, Chart, ChartKind, Dataset, Orientation, Row};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use crate::model::{Axis, Cell, Chart, ChartKind, ColumnType, Dataset, Orientation, Row};
 
 mod annotate;
 mod axis;
@@ -25,6 +28,7 @@ mod marker;
 mod raster;
 mod style;
 mod text;
+mod tips;
 mod xy;
 
 pub use raster::{card_png, png, png_path, SITE_CARD_PATH};
@@ -61,6 +65,12 @@ pub struct Caption<'a> {
     /// "less than the value shown (upper bound)".
     pub open_above: &'a str,
     pub open_below: &'a str,
+    /// A mark's source in its tooltip, `{source}` and `{locator}` standing for the row's own
+    /// ("Source: {source}, {locator}"), when the dataset has a source column.
+    pub row_source_format: &'a str,
+    /// The citation label of each source id a source column names, and each cell of the
+    /// `locator` column as readers see it.
+    pub source_labels: &'a BTreeMap<String, String>,
 }
 
 impl Caption<'_> {
@@ -72,6 +82,8 @@ impl Caption<'_> {
         break_format: "Series break at {at}: {label}",
         open_above: "more than the value shown (lower bound)",
         open_below: "less than the value shown (upper bound)",
+        row_source_format: "Source: {source}, {locator}",
+        source_labels: &BTreeMap::new(),
     };
 }
 
@@ -152,6 +164,15 @@ struct Plot<'a> {
     width: u32,
     /// The x coordinate and label of each series break inside the chart's x range.
     breaks: Vec<(f64, &'a str)>,
+    /// The words around the chart, and the source labels for the marks' tooltips.
+    caption: Caption<'a>,
+    /// The dataset's columns (cells in tooltips are shown as tables show them).
+    columns: &'a [crate::model::Column],
+    /// The dataset's columns of source ids, and its column named `locator` (for the tooltips).
+    source_fields: Vec<&'a str>,
+    locator_field: Option<&'a str>,
+    /// Each drawn mark's tooltip, in drawing order (`tips`).
+    tips: RefCell<Vec<String>>,
 }
 
 /// A panel's coordinates: plain numbers on both axes.
@@ -288,6 +309,20 @@ pub fn svg_with(
         font: size.font(),
         width,
         breaks: annotate::break_positions(chart, &rows),
+        caption,
+        columns: &dataset.columns,
+        source_fields: dataset
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColumnType::Source)
+            .map(|c| c.name.as_str())
+            .collect(),
+        locator_field: dataset
+            .columns
+            .iter()
+            .find(|c| c.name == "locator")
+            .map(|c| c.name.as_str()),
+        tips: RefCell::new(Vec::new()),
     };
     let notes = match size {
         Size::Card => Vec::new(),
@@ -305,7 +340,11 @@ pub fn svg_with(
     };
     let mut buf = String::new();
     draw(&mut buf, &plot, &frame, &panels, height).map_err(|e| format!("drawing failed: {e:?}"))?;
-    Ok(style::restyle(&buf, chart, size))
+    let tips = match size {
+        Size::Card => Vec::new(),
+        _ => plot.tips.take(),
+    };
+    Ok(style::restyle(&buf, chart, size, &tips))
 }
 
 /// Draws the frame, then the panels one under another, into `buf`.

@@ -48,18 +48,28 @@ const PALETTE_DARK: [&str; 7] = [
     "#56B4E9", "#F08A4B", "#3CC7A0", "#E3A3C8", "#F0C43A", "#A99CF0", "#bdbdbd",
 ];
 
-/// Replaces sentinel colours with classes, adds accessibility markup and a responsive viewBox.
-pub(super) fn restyle(svg: &str, chart: &Chart, size: Size) -> String {
+/// Replaces sentinel colours with classes, adds accessibility markup and a responsive viewBox;
+/// the `n`-th data mark gets `tips[n]` as its `data-tip`.
+pub(super) fn restyle(svg: &str, chart: &Chart, size: Size, tips: &[String]) -> String {
     let uid = format!("{}-{}", chart.id, size.suffix());
     let mut out = String::with_capacity(svg.len() + 2048);
     let mut rest = svg;
+    let mut marks = 0;
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
         let Some(end) = rest[start..].find('>') else {
             break;
         };
         let tag = &rest[start..start + end + 1];
-        out.push_str(&restyle_tag(tag));
+        let mut tag = restyle_tag(tag);
+        if tag.contains(" fb-mark\"") {
+            if let (Some(tip), Some(at)) = (tips.get(marks), tag.find(" class=\"")) {
+                let tip = crate::render::escape::attr(tip).replace('\n', "&#10;");
+                tag.insert_str(at, &format!(" data-tip=\"{tip}\""));
+            }
+            marks += 1;
+        }
+        out.push_str(&tag);
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);

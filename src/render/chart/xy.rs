@@ -250,6 +250,7 @@ fn draw_marks<DB: DrawingBackend>(
         let s = series_of(plot, r) as u8;
         if let Some((lo, hi)) = range(r, axis) {
             draw_range(cc, x, (scale.y(lo), scale.y(hi)), s, scale.cap())?;
+            super::tips::record(plot, r, axis);
             continue;
         }
         let Some(y) = value(r, &axis.field) else {
@@ -260,6 +261,7 @@ fn draw_marks<DB: DrawingBackend>(
         let at = cc.backend_coord(&(x, scale.y(y)));
         let at = (at.0 - base.0, at.1 - base.1);
         draw_marker(area, at, shape, size, style)?;
+        super::tips::record(plot, r, axis);
         if let Some(dir) = chart.open_of(r) {
             let mark = OpenMark {
                 key: (x0.to_bits(), y.to_bits(), dir == crate::model::Open::Above),

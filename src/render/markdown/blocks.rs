@@ -115,6 +115,7 @@ impl<'e> Renderer<'_, 'e> {
         id: Option<&str>,
     ) -> usize {
         let end = find_end(events, i);
+        self.linked_in_section.clear();
         let inner = &events[i + 1..end];
         let plain = plain_text(inner);
         let anchor = match id {

@@ -12,21 +12,27 @@ use crate::render::escape::attr as escape_attr;
 pub(super) struct OpenFootnote<'e> {
     label: String,
     outer: Vec<Event<'e>>,
+    /// The entities linked in the section around the note, restored when the note ends.
+    linked: std::collections::BTreeSet<(crate::model::Kind, String)>,
 }
 
 impl<'e> Renderer<'_, 'e> {
     /// Starts rendering definition `label` into an output of its own.
     pub(super) fn open_footnote(&mut self, label: &str) -> OpenFootnote<'e> {
         let outer = std::mem::take(&mut self.out);
+        // A note is read on its own: its entities are linked at their first mention in it.
+        let linked = std::mem::take(&mut self.linked_in_section);
         OpenFootnote {
             label: label.to_string(),
             outer,
+            linked,
         }
     }
 
     /// Keeps the definition's HTML (without its paragraph tags) and returns to the interrupted output.
     pub(super) fn close_footnote(&mut self, open: OpenFootnote<'e>) {
         let body_events = std::mem::replace(&mut self.out, open.outer);
+        self.linked_in_section = open.linked;
         let mut body = String::new();
         html::push_html(&mut body, body_events.into_iter());
         let body = body

@@ -84,6 +84,19 @@ impl<'e> Renderer<'_, 'e> {
             self.inline_run(inner);
             return;
         };
+        // An entity is linked at its first mention in a section; later mentions read as text.
+        let has_text = !plain_text(inner).trim().is_empty();
+        if kind.is_entity()
+            && !url.contains('#')
+            && !self.linked_in_section.insert((kind, id.clone()))
+        {
+            if has_text {
+                self.inline_run(inner);
+            } else {
+                self.out.push(Event::Text(CowStr::from(item_title)));
+            }
+            return;
+        }
         let number = self.numbers.get(&(kind, id.clone())).copied();
         let url = match number {
             Some(_) if !url.contains('#') => {
@@ -96,7 +109,7 @@ impl<'e> Renderer<'_, 'e> {
             "<a class=\"{class}\" href=\"{}\">",
             escape_attr(&url)
         ))));
-        if plain_text(inner).trim().is_empty() {
+        if !has_text {
             let label = match (kind, number) {
                 (Kind::Chart, Some(n)) => self.numbered("chart.figure", n),
                 (Kind::Dataset, Some(n)) => self.numbered("dataset.table_n", n),

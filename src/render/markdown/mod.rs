@@ -134,16 +134,53 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
         next_suffix: HashMap::new(),
         footnotes: BTreeMap::new(),
         footnote_order: Vec::new(),
+        linked_in_section: BTreeSet::new(),
     };
     r.number_embeds(&events);
     r.run(&events);
+    let out = group_key_figures(std::mem::take(&mut r.out), &r.result.embeds);
     let mut html_out = String::with_capacity(text.len() * 2);
-    html::push_html(&mut html_out, std::mem::take(&mut r.out).into_iter());
+    html::push_html(&mut html_out, out.into_iter());
     r.push_notes(&mut html_out);
     r.warn_unreferenced_notes();
     r.result.text = html_to_text(&html_out);
     r.result.html = html_out;
     r.result
+}
+
+/// Two or more key figures embedded one after the other become one strip
+/// (`<div class="key-figures">`), so a run of embeds reads as a row of numbers, not a stack of boxes.
+fn group_key_figures<'e>(out: Vec<Event<'e>>, embeds: &[Embed]) -> Vec<Event<'e>> {
+    let figure_marker = |e: &Event| match e {
+        Event::Html(h) => h
+            .strip_prefix("<!--fb-embed:")
+            .and_then(|rest| rest.strip_suffix("-->\n"))
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| embeds.get(n))
+            .is_some_and(|embed| embed.kind == crate::model::Kind::Figure),
+        _ => false,
+    };
+    let mut grouped = Vec::with_capacity(out.len() + 4);
+    let mut run: Vec<Event<'e>> = Vec::new();
+    let flush = |run: &mut Vec<Event<'e>>, grouped: &mut Vec<Event<'e>>| {
+        if run.len() > 1 {
+            grouped.push(Event::Html(CowStr::from("<div class=\"key-figures\">\n")));
+            grouped.append(run);
+            grouped.push(Event::Html(CowStr::from("</div>\n")));
+        } else {
+            grouped.append(run);
+        }
+    };
+    for event in out {
+        if figure_marker(&event) {
+            run.push(event);
+        } else {
+            flush(&mut run, &mut grouped);
+            grouped.push(event);
+        }
+    }
+    flush(&mut run, &mut grouped);
+    grouped
 }
 
 /// An outbound web address a Markdown text links to: the address and where it is written.
@@ -228,6 +265,8 @@ struct Renderer<'a, 'e> {
     /// Footnote labels in order of first reference, each with the id its anchors use (`fn-ID`,
     /// `fnref-ID`): the label's slug, made unique (`[^a b]` and `[^a-b]` share a slug).
     footnote_order: Vec<(String, String)>,
+    /// The entities linked since the last heading: a later mention in the same section is text.
+    linked_in_section: BTreeSet<(Kind, String)>,
 }
 
 impl Renderer<'_, '_> {

@@ -15,6 +15,8 @@ fn site() -> Index {
     s.sources = src;
     let c: Chart = serde_yaml::from_str("{id: c1, title: C, description: D, kind: bar, dataset: d, x: {field: a, title: A}, y: {field: b, title: B}}").unwrap();
     s.charts = vec![c];
+    let f: Vec<KeyFigure> = serde_yaml::from_str("- {id: f1, statement: S, value: 1, unit: u, year: 2000, source: doc2016, locator: p. 1}\n- {id: f2, statement: S, value: 2, unit: u, year: 2000, source: doc2016, locator: p. 2}\n- {id: f3, statement: S, value: 3, unit: u, year: 2000, source: doc2016, locator: p. 3}").unwrap();
+    s.figures = f;
     Index::build(&s).0
 }
 
@@ -42,7 +44,7 @@ fn md(text: &str) -> Rendered {
 
 #[test]
 fn links_by_id_and_empty_text_uses_the_name() {
-    let r = md("See [](@place/harbor) and [the city](@place/harbor).");
+    let r = md("See [](@place/harbor).\n\n## Later\n\nThen [the city](@place/harbor).");
     assert!(
         r.html
             .contains("<a class=\"ref ref-place\" href=\"/places/harbor/\">Harbor</a>"),
@@ -51,6 +53,40 @@ fn links_by_id_and_empty_text_uses_the_name() {
     );
     assert!(r.html.contains(">the city</a>"));
     assert_eq!(r.refs, vec![(Kind::Place, "harbor".to_string())]);
+}
+
+#[test]
+fn an_entity_is_linked_at_its_first_mention_in_each_section() {
+    let r = md("[Harbor](@place/harbor), [the port](@place/harbor) and [](@place/harbor).\n\n\
+        Again [the city](@place/harbor).\n\n## Next\n\nIn [Harbor](@place/harbor) [again](@place/harbor).");
+    let links = r.html.matches("class=\"ref ref-place\"").count();
+    assert_eq!(links, 2, "{}", r.html);
+    assert!(r.html.contains(", the port and Harbor."), "{}", r.html);
+    assert!(r.html.contains("Again the city."), "{}", r.html);
+    assert!(r.html.contains("</a> again."), "{}", r.html);
+    assert_eq!(r.refs, vec![(Kind::Place, "harbor".to_string())]);
+}
+
+#[test]
+fn key_figures_embedded_one_after_another_form_one_strip() {
+    let r = md("![](@figure/f1)\n\n![](@figure/f2)\n\nText.\n\n![](@figure/f3)\n\n![](@chart/c1)");
+    assert_eq!(
+        r.html.matches("<div class=\"key-figures\">").count(),
+        1,
+        "{}",
+        r.html
+    );
+    let strip = format!(
+        "<div class=\"key-figures\">\n{}{}</div>\n",
+        embed_marker(0),
+        embed_marker(1)
+    );
+    assert!(r.html.contains(&strip), "{}", r.html);
+    assert!(
+        !r.html.contains(&format!("{}</div>", embed_marker(2))),
+        "{}",
+        r.html
+    );
 }
 
 #[test]

@@ -32,9 +32,98 @@
       }, function () {});
     });
     footnotePopovers();
+    sortableTables();
+    chartTips();
     var input = document.getElementById("q");
     if (input) search(input);
   });
+
+  // Chart tooltips: each data mark carries its text (data-tip: x and series, value, source).
+  // Hover or tap shows it beside the mark; a chart takes the keyboard focus (one tab stop), the
+  // arrow keys step through its marks and Escape hides the tip. The tip is a live region, so
+  // a screen reader reads each mark as it is reached.
+  function chartTips() {
+    var charts = document.querySelectorAll("svg.fb-chart");
+    if (!charts.length) return;
+    var tip = document.createElement("div");
+    tip.className = "chart-tip"; tip.setAttribute("role", "status"); tip.hidden = true;
+    document.body.appendChild(tip);
+    var active = null;
+    function show(mark) {
+      if (active) active.classList.remove("fb-active");
+      active = mark; mark.classList.add("fb-active");
+      tip.textContent = mark.getAttribute("data-tip");
+      tip.hidden = false;
+      var r = mark.getBoundingClientRect(), w = tip.offsetWidth, h = tip.offsetHeight;
+      var x = Math.min(Math.max(8, r.left + r.width / 2 - w / 2), document.documentElement.clientWidth - w - 8);
+      var y = r.top - h - 10 < 8 ? r.bottom + 10 : r.top - h - 10;
+      tip.style.left = (x + window.scrollX) + "px"; tip.style.top = (y + window.scrollY) + "px";
+    }
+    function hide() {
+      if (active) active.classList.remove("fb-active");
+      active = null; tip.hidden = true;
+    }
+    charts.forEach(function (svg) {
+      var marks = svg.querySelectorAll(".fb-mark[data-tip]");
+      if (!marks.length) return;
+      svg.setAttribute("tabindex", "0");
+      svg.addEventListener("pointerover", function (ev) {
+        var m = ev.target.closest && ev.target.closest(".fb-mark[data-tip]");
+        if (m) show(m);
+      });
+      svg.addEventListener("pointerleave", hide);
+      svg.addEventListener("blur", hide);
+      svg.addEventListener("keydown", function (ev) {
+        var i = Array.prototype.indexOf.call(marks, active);
+        var step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[ev.key];
+        if (step) {
+          ev.preventDefault();
+          show(marks[i < 0 ? (step > 0 ? 0 : marks.length - 1) : (i + step + marks.length) % marks.length]);
+        } else if (ev.key === "Home" || ev.key === "End") {
+          ev.preventDefault(); show(marks[ev.key === "Home" ? 0 : marks.length - 1]);
+        } else if (ev.key === "Escape") hide();
+      });
+    });
+    window.addEventListener("scroll", function () { if (active && !active.closest("svg").matches(":focus")) hide(); }, { passive: true });
+  }
+
+  // Data tables sort by any column: a button in each header cell; numbers by their value
+  // (data-v), text in the page's language's order; blanks always last; the same button again
+  // reverses. aria-sort on the header says the order to screen readers.
+  function sortableTables() {
+    document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+      var body = table.tBodies[0];
+      if (!body || body.rows.length < 3) return;
+      var heads = table.tHead ? table.tHead.rows[0].cells : [];
+      var original = Array.prototype.slice.call(body.rows);
+      var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+      Array.prototype.forEach.call(heads, function (th, col) {
+        var b = document.createElement("button");
+        b.type = "button";
+        while (th.firstChild) b.appendChild(th.firstChild);
+        th.appendChild(b);
+        b.addEventListener("click", function () {
+          var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+          Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", dir);
+          var sign = dir === "ascending" ? 1 : -1;
+          var key = function (row) {
+            var cell = row.cells[col];
+            var blank = !cell || cell.querySelector(".blank") || !cell.textContent.trim();
+            var v = cell && cell.getAttribute("data-v");
+            return { blank: !!blank, num: v === null ? null : Number(v), text: cell ? cell.textContent.trim() : "" };
+          };
+          var rows = original.map(function (row, i) { return { row: row, i: i, k: key(row) }; });
+          rows.sort(function (a, b) {
+            if (a.k.blank !== b.k.blank) return a.k.blank ? 1 : -1;
+            var c = a.k.num !== null && b.k.num !== null ? a.k.num - b.k.num : collator.compare(a.k.text, b.k.text);
+            return c !== 0 ? sign * c : a.i - b.i;
+          });
+          rows.forEach(function (r) { body.appendChild(r.row); });
+        });
+      });
+    });
+  }
 
   // A "Copy" button under every citation format and every embed code: it puts the text, exactly as
   // shown, on the clipboard and says so in its label for a moment.
