@@ -6,7 +6,9 @@ For every size N it generates the corpus (bench/gen.py), builds each site once u
 `/usr/bin/time -v` (peak RSS, and a check that every tool wrote N pages holding the same text),
 times cold full builds with hyperfine (the output folder, and Hugo's cache, moved aside before every
 run and deleted when the run is over; see TRASH), and times fieldbook's rebuild after a one-page edit in serve mode (bench/serve_edit.py).
-It also times `fieldbook build` on the repository's own site. Results go to bench/work/results.md
+Hugo is timed alone and followed by the Pagefind CLI (issue 21: Hugo builds no search index). It also
+times `fieldbook build` on the repository's own site, cold and after a one-page edit, and the load of
+one list file of 1,000 and 8,000 entities (a step quadratic in the items shows there). Results go to bench/work/results.md
 (the Markdown printed at the end) and bench/work/results.json. Stdlib only.
 """
 
@@ -28,12 +30,26 @@ import time
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 
+# The targets of issue 21: like for like, fieldbook with its search index against Hugo followed by the
+# Pagefind CLI, and fieldbook with `search = false` against Hugo alone.
 TARGETS = {
-    "repo_ms": 100.0,
-    "hugo_ratio_10000": 3.0,
-    "mdbook_ratio_1000": 10.0,
-    "edit_ms_10000": 50.0,
-    "rss_mb_10000": 400.0,
+    "pagefind_ratio_10000": 3.0,  # fieldbook >= 3x Hugo + Pagefind's pages/s at 10,000 (with search)
+    "hugo_ratio_10000": 3.0,  # fieldbook (search off) >= 3x Hugo's at 10,000
+    "mdbook_ratio_1000": 10.0,  # fieldbook >= 10x mdBook's at 1,000 (both with search)
+    "rss_mb_10000": 1000.0,  # peak RSS at 10,000 with search
+    "rss_mb_10000_nosearch": 400.0,  # and with search off
+    "repo_ms": 100.0,  # the repo's site, cold
+    "repo_edit_ms": 50.0,  # the repo's site, `build` after a one-page edit
+    "edit_ms_10000": 50.0,  # serve: the edited page served, at 10,000
+    "entities_load_ratio": 16.0,  # load at 8,000 entities over load at 1,000 (linear: about 8)
+}
+
+# Like for like: which fieldbook row each other tool is compared with.
+FIELDBOOK_ROW = {
+    "hugo + pagefind": "fieldbook",
+    "hugo": "fieldbook (search off)",
+    "mdbook": "fieldbook",
+    "mdbook (search off)": "fieldbook (search off)",
 }
 
 
@@ -194,6 +210,88 @@ def fmt_s(x):
     return "%.3f" % x if x < 10 else "%.2f" % x
 
 
+def find_pagefind():
+    """The Pagefind CLI that `npm install --prefix bench/.tools pagefind@VERSION` put there (run.sh
+    does): the platform package's binary itself, as `npx pagefind` runs it, without Node's start."""
+    found = sorted(p for p in glob.glob(os.path.join(BENCH, ".tools", "node_modules", "@pagefind", "*", "bin", "pagefind*"))
+                   if os.access(p, os.X_OK) and not p.endswith(".sha256"))
+    return found[0] if found else None
+
+
+def repo_edit(fb, site, work, logs, stage, problems):
+    """`fieldbook build` of a copy of the site into its existing output after appending a sentence
+    to one page (the first in content/pages/), hyperfine 1+10 runs: what an editor or CI pays for
+    a one-page edit."""
+    t0 = time.perf_counter()
+    copy = os.path.join(work, "repo-edit")
+    set_aside(copy)
+    os.makedirs(copy)
+    for name in ("book.toml", "content", "templates", "static"):
+        src = os.path.join(site, name)
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(copy, name))
+        elif os.path.exists(src):
+            shutil.copy(src, os.path.join(copy, name))
+    pages = sorted(glob.glob(os.path.join(copy, "content", "pages", "*.md")))
+    out = os.path.join(work, "out-repo-edit")
+    cmd = [fb, "build", "--root", copy, "--out", out]
+    first = run(cmd)
+    if first.returncode != 0 or not pages:
+        problems.append("repo site edit: the first build failed: %s" % (first.stderr or first.stdout)[-300:])
+        return None
+    # A new sentence each run (hyperfine's --prepare), at the end of the page's text.
+    prepare = "printf '\\n\\nEdited in run %%s.\\n' \"$(date +%%s%%N)\" >> %s" % shlex.quote(pages[0])
+    hf = hyperfine(cmd, prepare, 10, os.path.join(work, "repo-edit.json"), os.path.join(logs, "repo-edit.log"))
+    stage("repo site: build after a one-page edit (1 + hyperfine 1+10)", t0)
+    if hf is None:
+        problems.append("repo site edit: hyperfine failed; see %s" % os.path.join(logs, "repo-edit.log"))
+        return None
+    run(["sh", "-c", prepare])
+    last = run(cmd)
+    return {"page": os.path.basename(pages[0]), "median_ms": hf["median"] * 1000,
+            "min_ms": hf["min"] * 1000, "max_ms": hf["max"] * 1000, "summary": last.stdout.strip()}
+
+
+def stage_ms(summary, name):
+    """A stage's milliseconds from fieldbook's summary line (`[load 44.0, validate ...]`)."""
+    m = re.search(r"[\[ ]%s ([0-9.]+)" % name, summary)
+    return float(m.group(1)) if m else None
+
+
+def entity_scaling(fb, counts, work, logs, site, stage, problems):
+    """One list file of E entities (100 pages, gen.py --entities E): fieldbook's load stage and
+    the whole build, so a step that grows faster than the list shows (it was quadratic before
+    issue 21: 0.5 s at 1,000 entities, 29.6 s at 8,000)."""
+    rows = []
+    for e in counts:
+        t0 = time.perf_counter()
+        corpus = os.path.join(work, "corpus-entities-%d" % e)
+        g = run([sys.executable, os.path.join(BENCH, "gen.py"), "100", corpus, "--entities", str(e)])
+        if g.returncode != 0:
+            sys.exit("gen.py failed: %s" % g.stderr)
+        for d in ("templates", "static"):
+            if os.path.isdir(os.path.join(site, d)):
+                shutil.copytree(os.path.join(site, d), os.path.join(corpus, "fieldbook", d))
+        out = os.path.join(work, "out-entities-%d" % e)
+        cmd = [fb, "build", "--root", os.path.join(corpus, "fieldbook"), "--out", out]
+        log("%d entities: three builds" % e)
+        runs = []
+        for i in range(3):
+            rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, "entities-%d-%d.log" % (e, i)))
+            if not ok:
+                problems.append("%d entities: build failed; see %s" % (e, os.path.join(logs, "entities-%d-%d.log" % (e, i))))
+                break
+            runs.append({"wall": wall, "rss": rss, "load_ms": stage_ms(stdout, "load"), "summary": stdout.strip()})
+        set_aside(out)
+        stage("%d entities: generate and 3 builds" % e, t0)
+        if len(runs) == 3:
+            rows.append({"entities": e, "runs": runs,
+                         "load_ms": statistics.median(r["load_ms"] or 0 for r in runs),
+                         "wall": statistics.median(r["wall"] for r in runs),
+                         "rss": max(r["rss"] or 0 for r in runs)})
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="100,1000,10000")
@@ -203,12 +301,16 @@ def main():
     ap.add_argument("--fieldbook", default=os.path.join(REPO, "target", "release", "fieldbook"))
     ap.add_argument("--mdbook", default=os.path.join(BENCH, ".tools", "bin", "mdbook"))
     ap.add_argument("--hugo", default="hugo")
+    ap.add_argument("--pagefind", default=None,
+                    help="the Pagefind CLI run after Hugo (default: the npm package's binary in bench/.tools)")
     ap.add_argument("--serve-runs", type=int, default=5, help="timed edits per size (at most 3 at 10,000)")
     ap.add_argument("--work", default=os.path.join(BENCH, "work"))
     ap.add_argument("--command", default="bash bench/run.sh", help="the command line to print")
     ap.add_argument("--label", help="where the fieldbook binary was built from (default: git describe of the repo)")
     ap.add_argument("--site", default=REPO,
                     help="fieldbook site whose templates/ and static/ the corpora use and whose cold build is timed")
+    ap.add_argument("--entities", default="1000,8000",
+                    help="entity counts of the entity-list row (100 pages each; empty to skip)")
     ap.add_argument("--report-only", action="store_true",
                     help="print the report of the last run again (from bench/work/results.json)")
     a = ap.parse_args()
@@ -217,10 +319,12 @@ def main():
         saved = json.load(open(os.path.join(work, "results.json")))
         for b in saved["builds"]:
             if b["hf"] and "json" not in b["hf"]:
-                name = b["tool"].split()[0] + ("-nosearch" if "search off" in b["tool"] else "")
+                name = b["tool"].split()[0] + ("-nosearch" if "search off" in b["tool"] else
+                                               "-pagefind" if "pagefind" in b["tool"] else "")
                 b["hf"]["json"] = os.path.join(
                     work, "repo-site.json" if b["size"] == 0 else "%d-%s.json" % (b["size"], name))
-        print(render(saved["info"], saved["builds"], saved["edits"], saved["stages"], saved["problems"]))
+        print(render(saved["info"], saved["builds"], saved["edits"], saved["stages"], saved["problems"],
+                     saved.get("extra", {})))
         return
 
     sizes = [int(s) for s in a.sizes.split(",") if s]
@@ -234,6 +338,7 @@ def main():
     fb = os.path.abspath(a.fieldbook)
     mdbook = os.path.abspath(a.mdbook) if os.sep in a.mdbook else shutil.which(a.mdbook)
     hugo = shutil.which(a.hugo) or a.hugo
+    pagefind = a.pagefind or find_pagefind()
     started = time.perf_counter()
     info = {
         "date": run(["date"]).stdout.strip(),
@@ -244,6 +349,7 @@ def main():
                 ["git", "-C", REPO, "describe", "--always", "--dirty"])) + ")",
             "hugo": first_line([hugo, "version"]),
             "mdbook": first_line([mdbook, "--version"]),
+            "pagefind": first_line([pagefind, "--version"]) if pagefind else "pagefind not found",
             "hyperfine": first_line(["hyperfine", "--version"]),
         },
     }
@@ -294,12 +400,15 @@ def main():
         with open(os.path.join(nosearch, "book.toml"), "a") as f:
             f.write("search = false\n")
         tools = [("fieldbook", None), ("fieldbook", "search off"), ("hugo", None)]
+        if pagefind:
+            tools.append(("hugo", "pagefind"))
         if n < 10000 or a.mdbook_10k:
             tools.append(("mdbook", None))
             if a.mdbook_search_off:
                 tools.append(("mdbook", "search off"))
         for tool, variant in tools:
-            out = os.path.join(work, "out-%d-%s%s" % (n, tool, "-nosearch" if variant else ""))
+            suffix = {None: "", "search off": "-nosearch", "pagefind": "-pagefind"}[variant]
+            out = os.path.join(work, "out-%d-%s%s" % (n, tool, suffix))
             env = None
             if tool == "fieldbook":
                 root = nosearch if variant else os.path.join(corpus, "fieldbook")
@@ -310,13 +419,17 @@ def main():
                 cmd = [hugo, "--quiet", "--source", os.path.join(corpus, "hugo"), "--destination", out,
                        "--cacheDir", cache, "--ignoreCache"]
                 prepare = set_aside_command(out, cache, os.path.join(corpus, "hugo", "resources"))
+                if variant == "pagefind":
+                    # Hugo builds no search index: its users run the Pagefind CLI on its output.
+                    cmd = ["sh", "-c", "%s && %s --site %s --quiet" % (
+                        shlex.join(cmd), shlex.quote(pagefind), shlex.quote(out))]
             else:
                 cmd = [mdbook, "build", os.path.join(corpus, "mdbook"), "--dest-dir", out]
                 prepare = set_aside_command(out)
                 if variant:
                     env = dict(os.environ, MDBOOK_OUTPUT__HTML__SEARCH__ENABLE="false")
-            name = tool + (" (%s)" % variant if variant else "")
-            slug = "%d-%s%s" % (n, tool, "-nosearch" if variant else "")
+            name = {None: tool, "pagefind": "hugo + pagefind"}.get(variant, "%s (%s)" % (tool, variant))
+            slug = "%d-%s%s" % (n, tool, suffix)
             log("N=%d %s: one build under /usr/bin/time -v" % (n, name))
             t0 = time.perf_counter()
             rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, slug + "-time.log"), env=env)
@@ -325,9 +438,11 @@ def main():
                 problems.append("N=%d %s: build failed; see %s" % (n, name, os.path.join(logs, slug + "-time.log")))
                 continue
             count, bad = verify(tool, out, n, picks)
-            if variant and (os.path.exists(os.path.join(out, "searchindex.js"))
-                            or os.path.exists(os.path.join(out, "pagefind"))):
+            if variant == "search off" and (os.path.exists(os.path.join(out, "searchindex.js"))
+                                            or os.path.exists(os.path.join(out, "pagefind"))):
                 bad.append("search index written although search is off")
+            if variant == "pagefind" and not os.path.exists(os.path.join(out, "pagefind", "pagefind-entry.json")):
+                bad.append("no Pagefind index written")
             problems += ["N=%d %s: %s" % (n, name, b) for b in bad]
             log("N=%d %s: hyperfine --warmup %d --runs %d" % (n, name, warmup, runs))
             t0 = time.perf_counter()
@@ -362,19 +477,25 @@ def main():
             problems.append("N=%d serve edit failed: %s" % (n, (p.stderr or p.stdout).strip()[-300:]))
         set_aside(serve_out, *glob.glob(os.path.join(work, "out-%d-*" % n)))
 
+    extra = {
+        "entities": entity_scaling(fb, [int(e) for e in a.entities.split(",") if e], work, logs, site, stage,
+                                   problems),
+        "repo_edit": repo_edit(fb, site, work, logs, stage, problems),
+    }
+
     info["total_s"] = time.perf_counter() - started
     shutil.rmtree(TRASH, ignore_errors=True)
-    report = render(info, builds, edits, stages, problems)
+    report = render(info, builds, edits, stages, problems, extra)
     with open(os.path.join(work, "results.md"), "w") as f:
         f.write(report)
     with open(os.path.join(work, "results.json"), "w") as f:
-        json.dump({"info": info, "builds": builds, "edits": edits, "stages": stages, "problems": problems}, f,
-                  indent=1)
+        json.dump({"info": info, "builds": builds, "edits": edits, "stages": stages, "problems": problems,
+                   "extra": extra}, f, indent=1)
     print()
     print(report)
 
 
-def render(info, builds, edits, stages, problems):
+def render(info, builds, edits, stages, problems, extra):
     m = info["machine"]
     v = info["versions"]
     out = []
@@ -385,50 +506,48 @@ def render(info, builds, edits, stages, problems):
     w("- command: `%s`" % info["command"])
     w("- machine: %s CPUs (nproc), %s memory, CPU `%s`, %s, kernel %s; load average at start %s"
       % (m["nproc"], m["memory"], m["cpu"], m["os"], m["kernel"], m["loadavg_at_start"]))
-    w("- versions: %s; %s; %s; %s" % (v["fieldbook"], v["hugo"], v["mdbook"], v["hyperfine"]))
+    w("- versions: %s" % "; ".join(v[k] for k in ("fieldbook", "hugo", "pagefind", "mdbook", "hyperfine") if k in v))
     w("")
     w("### Cold full builds")
     w("")
     w("Median of hyperfine runs (after 1 warm-up run, none at 10,000; output folder moved aside, not deleted, before each run); peak RSS from one")
     w("separate `/usr/bin/time -v` run. Pages/s = content pages / median. The last column is fieldbook's")
-    w("pages/s divided by this tool's, at the same N in the same run.")
+    w("pages/s divided by this tool's, at the same N in the same run, like for like: fieldbook with its search")
+    w("index against Hugo + Pagefind and mdBook (both build one), fieldbook with `search = false` against Hugo")
+    w("alone (and mdBook with search off). Hugo + Pagefind is one command, `sh -c 'hugo ... && pagefind --site OUT'`.")
     w("")
     w("CPU s is the mean user + system time of the runs (hyperfine), less sensitive to a busy machine.")
     w("")
     w("| N pages | tool | median s | min-max s | runs | CPU s | pages/s | peak RSS MB | fieldbook speed-up |")
     w("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    fb_rate = {}
-    for b in builds:
-        if b["tool"] == "fieldbook" and b["hf"]:
-            fb_rate[b["n"]] = b["pages"] / b["hf"]["median"]
+    rate = {(b["n"], b["tool"]): b["pages"] / b["hf"]["median"] for b in builds if b["hf"]}
     ratios = {}
     for b in builds:
         hf = b["hf"]
         if not hf:
             continue
-        rate = b["pages"] / hf["median"]
+        own = rate[(b["n"], b["tool"])]
+        against = (b["n"], FIELDBOOK_ROW.get(b["tool"], ""))
         if b["tool"].startswith("fieldbook"):
             speed = "-"
-        elif b["n"] in fb_rate:
-            ratios[(b["n"], b["tool"])] = fb_rate[b["n"]] / rate
-            speed = "%.2fx" % ratios[(b["n"], b["tool"])]
+        elif against in rate:
+            ratios[(b["n"], b["tool"])] = rate[against] / own
+            speed = "%.2fx (%s)" % (ratios[(b["n"], b["tool"])], against[1])
         else:
             speed = "n/a"
         w("| %s | %s | %s | %s-%s | %d | %s | %.0f | %s | %s |" % (
             b["n"], b["tool"], fmt_s(hf["median"]), fmt_s(hf["min"]), fmt_s(hf["max"]), len(hf["times"]),
-            cpu_s(hf), rate,
+            cpu_s(hf), own,
             "%.0f" % b["rss"] if b["rss"] is not None else "?", speed))
-    nosearch_rate = {b["n"]: b["pages"] / b["hf"]["median"] for b in builds
-                     if b["tool"] == "fieldbook (search off)" and b["hf"]}
-    if nosearch_rate:
-        w("")
-        w("Like for like, fieldbook without its search index (`search = false`; Hugo builds none), pages/s")
-        w("divided by the other tool's at the same N:")
-        w("")
-        for b in builds:
-            if b["tool"].startswith("fieldbook") or not b["hf"] or b["n"] not in nosearch_rate:
-                continue
-            w("- N = %s: %.2fx %s" % (b["n"], nosearch_rate[b["n"]] / (b["pages"] / b["hf"]["median"]), b["tool"]))
+    w("")
+    w("Every ratio of the run (fieldbook's pages/s over the other tool's, same N):")
+    w("")
+    for (n, tool), r in sorted(rate.items(), key=lambda kv: (int(kv[0][0]) if kv[0][0].isdigit() else 0, kv[0][1])):
+        if tool.startswith("fieldbook"):
+            continue
+        pairs = ["%s %.2fx" % (f, rate[(n, f)] / r) for f in ("fieldbook", "fieldbook (search off)") if (n, f) in rate]
+        if pairs:
+            w("- N = %s, against %s: %s" % (n, tool, ", ".join(pairs)))
     w("")
     w("### fieldbook serve: one-page edit")
     w("")
@@ -447,8 +566,33 @@ def render(info, builds, edits, stages, problems):
                                               ", ".join(str(t) for t in e.get("serve_preview_ms", [])) or "-",
                                               ", ".join(str(t) for t in e["serve_rebuild_ms"]),
                                               e["serve_peak_rss_kb"] / 1024))
+    entities = extra.get("entities") or []
+    if entities:
+        w("")
+        w("### Entity lists")
+        w("")
+        w("One list file of E entities and 100 pages (`gen.py 100 DIR --entities E`), three cold builds each:")
+        w("the median of fieldbook's own load-stage time and of the wall time, and the highest peak RSS.")
+        w("A step that rescans the list per item shows here (before issue 21: 0.5 s of load at 1,000, 29.6 s at 8,000).")
+        w("")
+        w("| entities | load ms (median) | load ms (runs) | build s (median) | peak RSS MB |")
+        w("| ---: | ---: | --- | ---: | ---: |")
+        for r in entities:
+            w("| %d | %.1f | %s | %s | %.0f |" % (r["entities"], r["load_ms"],
+                                              ", ".join("%.1f" % (x["load_ms"] or 0) for x in r["runs"]),
+                                              fmt_s(r["wall"]), r["rss"]))
+    repo_edit = extra.get("repo_edit")
+    if repo_edit:
+        w("")
+        w("### The repo site: `build` after a one-page edit")
+        w("")
+        w("A copy of the site built into its existing output, then a sentence appended to `%s` before each of"
+          % repo_edit["page"])
+        w("hyperfine's runs (1 warm-up, 10 runs): median %.0f ms (%.0f-%.0f). Summary line of such a build:"
+          % (repo_edit["median_ms"], repo_edit["min_ms"], repo_edit["max_ms"]))
+        w("`%s`" % (repo_edit["summary"].splitlines() or [""])[-1])
     w("")
-    w("### Targets (issue 8)")
+    w("### Targets (issue 21)")
     w("")
     w("| target | measured | met |")
     w("| --- | --- | --- |")
@@ -461,17 +605,32 @@ def render(info, builds, edits, stages, problems):
             w("| %s | %s%s | %s |" % (name, ("%.2f" % value) if value < 100 else ("%.0f" % value), unit,
                                         "yes" if ok else "no"))
 
+    def fieldbook_at(n, tool):
+        return next((b for b in builds if b["size"] == n and b["tool"] == tool and b["hf"]), None)
+
+    row(">= 3x Hugo + Pagefind's pages/s at 10,000 (with search)", ratios.get(("10000", "hugo + pagefind")),
+        TARGETS["pagefind_ratio_10000"], False, "x")
+    row(">= 3x Hugo's pages/s at 10,000 (search off)", ratios.get(("10000", "hugo")), TARGETS["hugo_ratio_10000"],
+        False, "x")
+    row(">= 10x mdBook's pages/s at 1,000 (both with search)", ratios.get(("1000", "mdbook")),
+        TARGETS["mdbook_ratio_1000"], False, "x")
+    b = fieldbook_at(10000, "fieldbook")
+    row("peak RSS < 1 GB at 10,000 (with search)", b["rss"] if b else None, TARGETS["rss_mb_10000"], True, " MB")
+    b = fieldbook_at(10000, "fieldbook (search off)")
+    row("peak RSS < 400 MB at 10,000 (search off)", b["rss"] if b else None, TARGETS["rss_mb_10000_nosearch"], True,
+        " MB")
     repo = next((b for b in builds if b["size"] == 0 and b["hf"]), None)
     row("repo site cold build < 100 ms", repo["hf"]["median"] * 1000 if repo else None, TARGETS["repo_ms"], True,
         " ms")
-    row(">= 3x Hugo's pages/s at 10,000", ratios.get(("10000", "hugo")), TARGETS["hugo_ratio_10000"], False, "x")
-    row(">= 10x mdBook's pages/s at 1,000", ratios.get(("1000", "mdbook")), TARGETS["mdbook_ratio_1000"], False,
-        "x")
+    row("repo site `build` after a one-page edit < 50 ms", repo_edit["median_ms"] if repo_edit else None,
+        TARGETS["repo_edit_ms"], True, " ms")
     e = edit_by_n.get(10000)
     row("one-page edit served < 50 ms at 10,000", e["median_ms"] if e else None, TARGETS["edit_ms_10000"], True,
         " ms")
-    b = next((b for b in builds if b["size"] == 10000 and b["tool"] == "fieldbook" and b["hf"]), None)
-    row("peak RSS < 400 MB at 10,000", b["rss"] if b else None, TARGETS["rss_mb_10000"], True, " MB")
+    by_e = {r["entities"]: r["load_ms"] for r in entities}
+    row("entity lists linear: load at 8,000 entities < 16x load at 1,000",
+        by_e[8000] / by_e[1000] if by_e.get(1000) and 8000 in by_e else None, TARGETS["entities_load_ratio"], True,
+        "x")
     w("")
     w("### fieldbook's own summary line (the `/usr/bin/time -v` build)")
     w("")

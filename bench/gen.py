@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic synthetic corpus for the fieldbook benchmark (issue 8).
 
-    python3 bench/gen.py N OUTDIR [--seed S] [--chapters K]
+    python3 bench/gen.py N OUTDIR [--seed S] [--chapters K] [--entities E]
 
 writes three sites built from the same Markdown page bodies:
 
@@ -12,7 +12,9 @@ writes three sites built from the same Markdown page bodies:
 Sizes: N pages of 600-1200 words (headings, paragraphs, a list, a table, footnotes, links to other
 pages, citations, entity mentions); M = max(5, N // 50) datasets with one chart each; E = max(12, N // 10)
 entities (places, organizations, terms), each mentioned by at least one page so it gets backlinks;
-8 sources. The first K pages (default 20) are chapters, the rest articles (fieldbook prints every
+8 sources. `--entities E` sets E instead (the bench's entity-scaling row: 8,000 entities in one list
+file guard against a load step that grows faster than the file; entities past the N-th are mentioned
+by no page). The first K pages (default 20) are chapters, the rest articles (fieldbook prints every
 chapter in the sidebar of every page, so an all-chapter corpus grows quadratically; see BENCHMARKS.md).
 
 In the Hugo and mdBook copies, `[text](@page/id#frag)` becomes a relative link to that page,
@@ -63,12 +65,12 @@ def cap(word):
 
 
 class Corpus:
-    def __init__(self, n, seed, chapters):
+    def __init__(self, n, seed, chapters, entities=None):
         self.n = n
         self.rng = random.Random(seed)
         self.chapters = min(chapters, n)
         self.m = max(5, n // 50)
-        self.e = max(12, n // 10)
+        self.e = max(12, n // 10) if entities is None else entities
         r = self.rng
         self.sources = []
         for i in range(8):
@@ -345,7 +347,7 @@ HUGO_BASEOF = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} | {{ .Site.Title }}</title></head>
 <body><main>{{ block "main" . }}{{ end }}</main></body></html>
 """
-HUGO_SINGLE = """{{ define "main" }}<article><h1>{{ .Title }}</h1>
+HUGO_SINGLE = """{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>
 {{ .Content }}</article>{{ end }}
 """
 HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1>
@@ -392,10 +394,13 @@ def main():
     ap.add_argument("out", help="output folder (replaced)")
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--chapters", type=int, default=20, help="how many pages are chapters (default 20)")
+    ap.add_argument("--entities", type=int, help="how many entities (default max(12, N // 10))")
     a = ap.parse_args()
     if a.n < 2:
         ap.error("n must be at least 2")
-    c = Corpus(a.n, a.seed, a.chapters)
+    if a.entities is not None and a.entities < 1:
+        ap.error("--entities must be at least 1")
+    c = Corpus(a.n, a.seed, a.chapters, a.entities)
     bodies = [c.body(i) for i in range(a.n)]
     if os.path.exists(a.out):
         shutil.rmtree(a.out)

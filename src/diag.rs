@@ -161,6 +161,42 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Where every line of a text starts, so that many byte offsets become (line, column) without
+/// rescanning the text from its start for each: one pass to build, a binary search per offset.
+/// Gives what [`line_col`] gives.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of each line's first byte: 0, then one past every `\n`.
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &'t str) -> LineIndex<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters, as [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[..line].last().copied().unwrap_or(0);
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    /// Byte offset where 1-based `line` starts (line 0 is line 1); the text's length past its
+    /// last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
@@ -339,6 +375,28 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, text.len()), (2, 6));
+    }
+
+    #[test]
+    fn the_line_index_gives_what_line_col_gives() {
+        for text in ["", "\n", "ab\ncdé f", "é\n\nx\n", "a\r\nb\n한국\nend"] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.line_col(offset),
+                    line_col(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+            for line in 0..6_usize {
+                let start: usize = text
+                    .split_inclusive('\n')
+                    .take(line.saturating_sub(1))
+                    .map(str::len)
+                    .sum();
+                assert_eq!(index.line_start(line), start, "{text:?} line {line}");
+            }
+        }
     }
 
     #[test]

@@ -3,11 +3,11 @@
 
 use serde::Deserialize;
 
-use crate::diag::{line_col, Diagnostic};
+use crate::diag::{Diagnostic, LineIndex};
 use crate::model::{Chart, Correction, Entity, Event, KeyFigure, Origin, Source};
 
 use super::files::SourceFile;
-use super::yaml::{find_key_value, origin_of, value_positions, yaml_error};
+use super::yaml::{origin_of, value_positions, yaml_error, KeyLines};
 
 /// Items of a list file, each with where its id is written.
 pub(super) fn parse_list<T>(file: &SourceFile) -> Result<Vec<(T, Origin)>, Diagnostic>
@@ -19,11 +19,15 @@ where
     }
     let items: Vec<T> =
         serde_yaml::from_str(&file.text).map_err(|e| yaml_error(&file.path, &file.text, &e, 0))?;
+    // Each id is looked for after the previous one, in one index of the file's `id:` lines and
+    // its line starts (rescanning the file for each item was quadratic in the items).
+    let ids = KeyLines::new(&file.text, "id");
+    let lines = LineIndex::new(&file.text);
     let mut out = Vec::with_capacity(items.len());
     let mut from = 0;
     for item in items {
-        let offset = find_key_value(&file.text, "id", item.id(), from);
-        let (line, col) = offset.map_or((1, 1), |o| line_col(&file.text, o));
+        let offset = ids.find(item.id(), from);
+        let (line, col) = offset.map_or((1, 1), |o| lines.line_col(o));
         if let Some(o) = offset {
             from = o;
         }

@@ -33,7 +33,7 @@ pub use pages::parse_page_file;
 use datasets::{csv_without_sidecar, parse_dataset};
 use items::{parse_chart, parse_list};
 use pages::parse_page;
-use yaml::locate_field;
+use yaml::locate_fields;
 
 /// Control characters that YAML escapes put into an item's strings, located at the item.
 fn escaped_control_characters(parsed: &Parsed) -> Vec<Diagnostic> {
@@ -131,32 +131,50 @@ fn folder_of(file: &SourceFile) -> Option<String> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
 }
 
+/// The items of a list file whose `description` is Markdown, each with its origin and where its
+/// description starts (`place` sets both).
+fn described<T>(
+    file: &SourceFile,
+    description: impl Fn(&T) -> Option<&str>,
+    place: impl Fn(&mut T, Origin, Located),
+) -> Result<Vec<T>, Diagnostic>
+where
+    T: for<'de> serde::Deserialize<'de> + HasId,
+{
+    let items = parse_list::<T>(file)?;
+    let at = locate_fields(file, items.iter().map(|(e, o)| (o, description(e))));
+    Ok(items
+        .into_iter()
+        .zip(at)
+        .map(|((mut e, origin), at)| {
+            place(&mut e, origin, at);
+            e
+        })
+        .collect())
+}
+
 /// Parses one file by the content folder it is in.
 fn parse_file(file: &SourceFile, datasets: &DatasetFiles) -> Result<Parsed, Diagnostic> {
     Ok(match folder_of(file).as_deref() {
         Some("pages") => Parsed::Page(parse_page(file)?),
         Some("datasets") => parse_dataset_file(file, datasets)?,
         Some("charts") => Parsed::Chart(parse_chart(file)?),
-        Some("entities") => Parsed::Entities(
-            parse_list::<Entity>(file)?
-                .into_iter()
-                .map(|(mut e, origin)| {
-                    e.description_at = locate_field(file, &origin, e.description.as_deref());
-                    e.origin = origin;
-                    e
-                })
-                .collect(),
-        ),
-        Some("events") => Parsed::Events(
-            parse_list::<Event>(file)?
-                .into_iter()
-                .map(|(mut e, origin)| {
-                    e.description_at = locate_field(file, &origin, e.description.as_deref());
-                    e.origin = origin;
-                    e
-                })
-                .collect(),
-        ),
+        Some("entities") => Parsed::Entities(described(
+            file,
+            |e: &Entity| e.description.as_deref(),
+            |e, origin, at| {
+                e.origin = origin;
+                e.description_at = at;
+            },
+        )?),
+        Some("events") => Parsed::Events(described(
+            file,
+            |e: &Event| e.description.as_deref(),
+            |e, origin, at| {
+                e.origin = origin;
+                e.description_at = at;
+            },
+        )?),
         Some("sources") => Parsed::Sources(
             parse_list::<Source>(file)?
                 .into_iter()

@@ -222,3 +222,98 @@ fn a_csv_file_without_a_sidecar_is_an_error_with_a_sidecar_to_copy() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(site.datasets[0].rows.len(), 1);
 }
+
+/// What the load did before it indexed lines (a scan of the whole file per item, quadratic):
+/// each entity's origin and the start of its description, for comparison.
+fn positions_by_rescanning(text: &str) -> Vec<((usize, usize), (usize, usize))> {
+    let entities: Vec<Entity> = serde_yaml::from_str(text).unwrap();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for e in entities {
+        let offset = super::yaml::find_key_value(text, "id", &e.id, from);
+        let origin = offset.map_or((1, 1), |o| crate::diag::line_col(text, o));
+        from = offset.unwrap_or(from);
+        let first = e.description.as_deref().and_then(|d| d.lines().next());
+        let item_start: usize = text
+            .split_inclusive('\n')
+            .take(origin.0 - 1)
+            .map(str::len)
+            .sum();
+        let at = first
+            .and_then(|f| text[item_start..].find(f.trim()))
+            .map_or(origin, |o| crate::diag::line_col(text, item_start + o));
+        out.push((origin, at));
+    }
+    out
+}
+
+#[test]
+fn entity_positions_are_those_of_a_rescan_of_the_file() {
+    // Ids in quotes and in flow style (not found there), a repeated id, characters of more than one byte before an
+    // id and a description, ids that are a prefix of others, comments and blank lines.
+    let mut text = String::from("# entities\n\n");
+    for i in 0..60 {
+        let id = match i % 5 {
+            0 => format!("e{i}"),
+            1 => format!("\"e{i}\""),
+            2 => format!("'e{}'", i / 10),
+            3 => "e1".to_string(),
+            _ => format!("e{i}-x"),
+        };
+        let name = if i % 4 == 0 { "Écluse ñ" } else { "Plain" };
+        if i % 7 == 6 {
+            // Not found after `id:` (the line holds more): the item is placed at 1:1.
+            text.push_str(&format!(
+                "- {{id: {id}, kind: term, name: {name}, summary: s}}\n"
+            ));
+            continue;
+        }
+        text.push_str(&format!(
+            "- id: {id}\n  kind: term\n  name: {name} {i}\n  summary: s\n"
+        ));
+        if i % 3 != 0 {
+            text.push_str(&format!(
+                "  description: |\n    é{i} text [x](@term/e1).\n\n"
+            ));
+        }
+    }
+    let (site, problems) = parse_site(&[file("content/entities/list.yaml", &text)]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let got: Vec<_> = site
+        .entities
+        .iter()
+        .map(|e| {
+            let at = &e.description_at;
+            let described = e.description.is_some();
+            let at = if described {
+                (at.line, at.col)
+            } else {
+                (e.origin.line, e.origin.col)
+            };
+            ((e.origin.line, e.origin.col), at)
+        })
+        .collect();
+    assert_eq!(got, positions_by_rescanning(&text));
+    assert_eq!(site.entities.len(), 60);
+    assert_eq!(
+        (site.entities[4].origin.line, site.entities[4].origin.col),
+        (25, 7)
+    );
+}
+
+#[test]
+fn a_description_is_looked_for_within_its_own_item() {
+    // The first item's description (an escaped quote) is not written as it reads; the same words
+    // in the next item are not where it starts.
+    let text = "- id: a\n  kind: term\n  name: A\n  summary: s\n  description: \"say \\\"so\\\"\"\n- id: b\n  kind: term\n  name: B\n  summary: s\n  description: |\n    say \"so\"\n";
+    let (site, problems) = parse_site(&[file("content/entities/list.yaml", text)]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let at = |i: usize| {
+        (
+            site.entities[i].description_at.line,
+            site.entities[i].description_at.col,
+        )
+    };
+    assert_eq!(at(0), (1, 7), "the item itself");
+    assert_eq!(at(1), (11, 5));
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diag::{did_you_mean, line_col, Diagnostic};
+use crate::diag::{did_you_mean, line_col, Diagnostic, LineIndex};
 use crate::model::{Located, Origin};
 
 use super::files::SourceFile;
@@ -107,31 +107,97 @@ pub(super) fn find_key_value(text: &str, key: &str, value: &str, from: usize) ->
     for line in text.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        if start < from {
-            continue;
-        }
-        let trimmed = line.trim_start_matches([' ', '-', '\t', '{']);
-        let Some(rest) = trimmed.strip_prefix(key) else {
-            continue;
-        };
-        let Some(rest) = rest.trim_start().strip_prefix(':') else {
-            continue;
-        };
-        let v = rest
-            .trim()
-            .trim_end_matches([',', '}'])
-            .trim()
-            .trim_matches(['"', '\'']);
-        if v == value {
-            let col_in_line = line.find(value).unwrap_or(0);
-            return Some(start + col_in_line);
+        if start >= from && value_after_key(line, key) == Some(value) {
+            return Some(start + line.find(value).unwrap_or(0));
         }
     }
     None
 }
 
-/// Where a Markdown field's text starts in the file, so its diagnostics point into the YAML.
-pub(super) fn locate_field(file: &SourceFile, origin: &Origin, value: Option<&str>) -> Located {
+/// The value of a line that reads `key: value` (after `- `, `{` and indents; quotes taken off).
+fn value_after_key<'t>(line: &'t str, key: &str) -> Option<&'t str> {
+    let trimmed = line.trim_start_matches([' ', '-', '\t', '{']);
+    let rest = trimmed.strip_prefix(key)?.trim_start().strip_prefix(':')?;
+    Some(
+        rest.trim()
+            .trim_end_matches([',', '}'])
+            .trim()
+            .trim_matches(['"', '\'']),
+    )
+}
+
+/// Every line of a file that reads `key: value`, by value, read in one pass: what
+/// [`find_key_value`] finds, for many values, without rescanning the file for each (a list of
+/// thousands of items would take time quadratic in its length).
+pub(super) struct KeyLines<'t> {
+    /// Value -> (where its line starts, where the value is), in the file's order.
+    by_value: BTreeMap<&'t str, Vec<(usize, usize)>>,
+}
+
+impl<'t> KeyLines<'t> {
+    pub(super) fn new(text: &'t str, key: &str) -> KeyLines<'t> {
+        let mut by_value: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            if let Some(value) = value_after_key(line, key) {
+                let at = start + line.find(value).unwrap_or(0);
+                by_value.entry(value).or_default().push((start, at));
+            }
+        }
+        KeyLines { by_value }
+    }
+
+    /// `find_key_value(text, key, value, from)`.
+    pub(super) fn find(&self, value: &str, from: usize) -> Option<usize> {
+        let lines = self.by_value.get(value)?;
+        let first = lines.partition_point(|&(start, _)| start < from);
+        lines.get(first).map(|&(_, at)| at)
+    }
+}
+
+/// Where each item's Markdown field starts in a list file, so its diagnostics point into the
+/// YAML: the field's first non-blank line, looked for from the line of the item's origin up to
+/// the line where the next item starts (the whole file for an item placed at 1:1, whose id was
+/// not found); the item's origin when it is not there. Bounded by the next item, a field not
+/// written as it reads (escapes, folded lines) costs a scan of its item, not of the rest of the
+/// file.
+pub(super) fn locate_fields<'v>(
+    file: &SourceFile,
+    items: impl Iterator<Item = (&'v Origin, Option<&'v str>)>,
+) -> Vec<Located> {
+    let lines = LineIndex::new(&file.text);
+    let items: Vec<(&Origin, Option<&str>)> = items.collect();
+    let placed = |o: &Origin| (o.line, o.col) != (1, 1);
+    let mut starts: Vec<usize> = items
+        .iter()
+        .filter(|(o, _)| placed(o))
+        .map(|(o, _)| lines.line_start(o.line))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    items
+        .into_iter()
+        .map(|(origin, value)| {
+            let start = lines.line_start(origin.line);
+            let next = starts.partition_point(|&s| s <= start);
+            let end = match placed(origin) {
+                true => starts.get(next).copied().unwrap_or(file.text.len()),
+                false => file.text.len(),
+            };
+            locate_field(&file.text, &lines, origin, start..end, value)
+        })
+        .collect()
+}
+
+fn locate_field(
+    text: &str,
+    lines: &LineIndex,
+    origin: &Origin,
+    item: std::ops::Range<usize>,
+    value: Option<&str>,
+) -> Located {
     let Some(value) = value else {
         return Located::default();
     };
@@ -140,25 +206,16 @@ pub(super) fn locate_field(file: &SourceFile, origin: &Origin, value: Option<&st
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    let item_start = line_start_offset(&file.text, origin.line);
-    let found = if first.is_empty() {
-        None
-    } else {
-        file.text[item_start..].find(first).map(|i| i + item_start)
+    let found = match (first.is_empty(), text.get(item.clone())) {
+        (false, Some(within)) => within.find(first).map(|i| i + item.start),
+        _ => None,
     };
-    let (line, col) = found.map_or((origin.line, origin.col), |o| line_col(&file.text, o));
+    let (line, col) = found.map_or((origin.line, origin.col), |o| lines.line_col(o));
     Located {
         text: value.to_string(),
         line,
         col,
     }
-}
-
-fn line_start_offset(text: &str, line: usize) -> usize {
-    text.split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum()
 }
 
 /// Where each scalar value written after a `key:` first appears (`field: workers` gives
