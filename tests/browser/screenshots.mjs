@@ -37,6 +37,7 @@ const SHOTS = [
   ["search-artyom", "search/?q=Artyom", "#search-results li"],
   ["embed-quota-growth", "embed/quota-growth/"],
   ["not-found", "404.html"],
+  ["print-edition", "print/"],
   ...CHARTS.map((id) => [`chart-${id}`, `charts/${id}/`]),
 ];
 const PRINTS = [["chapter-since-2007", "since-2007/"], ["chart-quota-growth", "charts/quota-growth/"]];
