@@ -1,7 +1,8 @@
 //! Tooltips of a chart's marks. While a panel is drawn, each data mark's text is recorded in
 //! drawing order (its x or category and series, its value, and where the value is from);
-//! `style::restyle` writes the `n`-th text on the `n`-th `fb-mark` as `data-tip`, and the site's
-//! script shows it on hover, on tap and on keyboard focus. Reading the chart never needs it: the
+//! `style::restyle` writes the `n`-th text on the `n`-th `fb-mark` of the wide drawing as
+//! `data-tip` (the medium and narrow drawings draw the same marks in the same order: the site's
+//! script lends them the wide drawing's texts), and the script shows it on hover, on tap and on keyboard focus. Reading the chart never needs it: the
 //! same values are in the chart's data table.
 
 use super::{range, value, Plot};

@@ -45,6 +45,17 @@
   function chartTips() {
     var charts = document.querySelectorAll("svg.fb-chart");
     if (!charts.length) return;
+    // Only the wide drawing carries the texts; the other drawings of a figure have the same marks
+    // in the same order.
+    document.querySelectorAll(".chart-wide svg.fb-chart").forEach(function (wide) {
+      var tips = wide.querySelectorAll(".fb-mark[data-tip]");
+      var fig = wide.closest("figure") || document;
+      fig.querySelectorAll(".chart-medium svg.fb-chart, .chart-narrow svg.fb-chart").forEach(function (svg) {
+        svg.querySelectorAll(".fb-mark").forEach(function (m, i) {
+          if (tips[i]) m.setAttribute("data-tip", tips[i].getAttribute("data-tip"));
+        });
+      });
+    });
     var tip = document.createElement("div");
     tip.className = "chart-tip"; tip.setAttribute("role", "status"); tip.hidden = true;
     document.body.appendChild(tip);
