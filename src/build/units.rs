@@ -97,7 +97,6 @@ pub fn render_charts(
     out
 }
 
-/// "Source: <label>, <locator>." and, when book.toml names a publisher, "Chart: <publisher>."
 /// For the tooltips: the citation label of each source a source column of the dataset names,
 /// and each cell of its `locator` column as readers see it (source ids in it as labels).
 fn row_source_labels(d: &model::Dataset, index: &Index, site: &Site) -> BTreeMap<String, String> {
@@ -128,6 +127,7 @@ fn row_source_labels(d: &model::Dataset, index: &Index, site: &Site) -> BTreeMap
     labels
 }
 
+/// "Source: <label>, <locator>." and, when book.toml names a publisher, "Chart: <publisher>."
 fn source_line(config: &Config, label: &str, locator: &str) -> String {
     let t = &config.strings;
     let mut line = t.fill(

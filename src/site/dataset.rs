@@ -179,9 +179,9 @@ impl<'a> Generator<'a> {
 
     /// The table of a dataset (or of a chart's rows) as templates show it.
     pub fn table_cx<'d>(&self, d: &'d Dataset) -> TableCx<'d> {
-        // A table of reader columns only would be empty: it shows every column then.
+        // A table whose every column is a detail would show nothing: it shows them all then.
         let any_reader_column = d.columns.iter().any(|c| !c.is_detail());
-        let columns = d
+        let columns: Vec<ColumnCx> = d
             .columns
             .iter()
             .map(|c| ColumnCx {
@@ -198,11 +198,10 @@ impl<'a> Generator<'a> {
             .iter()
             .map(|r| d.columns.iter().map(|c| self.cell_cx(c, r)).collect())
             .collect();
-        let details = d
-            .columns
+        let details = columns
             .iter()
-            .filter(|c| any_reader_column && c.is_detail())
-            .map(|c| c.title.as_str())
+            .filter(|c| c.detail)
+            .map(|c| c.title)
             .collect();
         TableCx {
             id: format!("table-{}", d.id),

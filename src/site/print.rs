@@ -100,22 +100,21 @@ impl<'a> Generator<'a> {
 
 /// `html` with each embed marker's number moved up by `offset` (the embeds of earlier chapters).
 fn renumber_embeds(html: &str, offset: usize) -> String {
-    const OPEN: &str = "<!--fb-embed:";
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(at) = rest.find(OPEN) {
-        let after = &rest[at + OPEN.len()..];
-        let digits = after
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(after.len());
+    while let Some(at) = rest.find("<!--fb-embed:") {
         out.push_str(&rest[..at]);
-        match after[..digits].parse::<usize>() {
-            Ok(n) => out.push_str(&markdown::embed_marker(n + offset).replace('\n', "")),
-            Err(_) => out.push_str(&rest[at..at + OPEN.len() + digits]),
+        rest = &rest[at..];
+        match markdown::embed_marker_at(rest) {
+            Some((n, len)) => {
+                out.push_str(markdown::embed_marker(n + offset).trim_end());
+                rest = &rest[len..];
+            }
+            None => {
+                out.push_str("<!--");
+                rest = &rest[4..];
+            }
         }
-        rest = after[digits..]
-            .strip_prefix("-->")
-            .unwrap_or(&after[digits..]);
     }
     out.push_str(rest);
     out

@@ -18,7 +18,7 @@ use plotters::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::model::{Axis, Cell, Chart, ChartKind, ColumnType, Dataset, Orientation, Row};
+use crate::model::{Axis, Cell, Chart, ChartKind, Dataset, Orientation, Row};
 
 mod annotate;
 mod axis;
@@ -168,11 +168,9 @@ struct Plot<'a> {
     caption: Caption<'a>,
     /// The dataset's columns (cells in tooltips are shown as tables show them).
     columns: &'a [crate::model::Column],
-    /// The dataset's columns of source ids, and its column named `locator` (for the tooltips).
-    source_fields: Vec<&'a str>,
-    locator_field: Option<&'a str>,
-    /// Each drawn mark's tooltip, in drawing order (`tips`).
-    tips: RefCell<Vec<String>>,
+    /// Each drawn mark's tooltip, in drawing order (`tips`); `None` where the drawing carries
+    /// none (all but the wide one).
+    tips: RefCell<Option<Vec<String>>>,
 }
 
 /// A panel's coordinates: plain numbers on both axes.
@@ -311,18 +309,9 @@ pub fn svg_with(
         breaks: annotate::break_positions(chart, &rows),
         caption,
         columns: &dataset.columns,
-        source_fields: dataset
-            .columns
-            .iter()
-            .filter(|c| c.kind == ColumnType::Source)
-            .map(|c| c.name.as_str())
-            .collect(),
-        locator_field: dataset
-            .columns
-            .iter()
-            .find(|c| c.name == "locator")
-            .map(|c| c.name.as_str()),
-        tips: RefCell::new(Vec::new()),
+        // Only the wide drawing carries the tooltips: the others draw the same marks in the same
+        // order, and the site's script lends them the wide drawing's (a third of the bytes).
+        tips: RefCell::new((size == Size::Wide).then(Vec::new)),
     };
     let notes = match size {
         Size::Card => Vec::new(),
@@ -340,12 +329,7 @@ pub fn svg_with(
     };
     let mut buf = String::new();
     draw(&mut buf, &plot, &frame, &panels, height).map_err(|e| format!("drawing failed: {e:?}"))?;
-    // Only the wide drawing carries the tooltips: the others draw the same marks in the same
-    // order, and the site's script lends them the wide drawing's (a third of the bytes).
-    let tips = match size {
-        Size::Wide => plot.tips.take(),
-        _ => Vec::new(),
-    };
+    let tips = plot.tips.take().unwrap_or_default();
     Ok(style::restyle(&buf, chart, size, &tips))
 }
 

@@ -1,17 +1,19 @@
-//! Tooltips of a chart's marks. While a panel is drawn, each data mark's text is recorded in
-//! drawing order (its x or category and series, its value, and where the value is from);
-//! `style::restyle` writes the `n`-th text on the `n`-th `fb-mark` of the wide drawing as
-//! `data-tip` (the medium and narrow drawings draw the same marks in the same order: the site's
-//! script lends them the wide drawing's texts), and the script shows it on hover, on tap and on keyboard focus. Reading the chart never needs it: the
-//! same values are in the chart's data table.
+//! Tooltips of a chart's marks. While the wide drawing is made, each data mark's text is
+//! recorded in drawing order (its x or category and series, its value, and where the value is
+//! from); `style::restyle` writes the `n`-th text on the `n`-th `fb-mark` as `data-tip`. The
+//! medium and narrow drawings draw the same marks in the same order, and the site's script lends
+//! them the wide drawing's texts and shows them on hover, tap and keyboard focus. Reading the
+//! chart never needs them: the same values are in the chart's data table.
 
 use super::{range, value, Plot};
-use crate::model::{format_number, Axis, Cell, Open, Row};
+use crate::model::{format_number, Axis, Cell, ColumnType, Open, Row};
 
 /// Records the tooltip of the mark `row` draws on `axis` (call it right where the mark is drawn).
 pub(super) fn record(plot: &Plot, row: &Row, axis: &Axis) {
     if let Ok(mut tips) = plot.tips.try_borrow_mut() {
-        tips.push(tip(plot, row, axis));
+        if let Some(tips) = tips.as_mut() {
+            tips.push(tip(plot, row, axis));
+        }
     }
 }
 
@@ -54,15 +56,22 @@ fn tip(plot: &Plot, row: &Row, axis: &Axis) -> String {
 fn source_of(plot: &Plot, row: &Row) -> String {
     let caption = plot.caption;
     let readable = |text: String| caption.source_labels.get(&text).cloned().unwrap_or(text);
-    let label = plot.source_fields.iter().find_map(|f| {
-        let id = shown(plot, row, Some(f));
-        (!id.is_empty()).then(|| readable(id))
-    });
+    let label = plot
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColumnType::Source)
+        .find_map(|c| {
+            let id = shown(plot, row, Some(&c.name));
+            (!id.is_empty()).then(|| readable(id))
+        });
     match label {
-        Some(label) => caption
-            .row_source_format
-            .replace("{source}", &label)
-            .replace("{locator}", &readable(shown(plot, row, plot.locator_field))),
+        Some(label) => {
+            let locator = shown(plot, row, Some("locator"));
+            caption
+                .row_source_format
+                .replace("{source}", &label)
+                .replace("{locator}", &readable(locator))
+        }
         None => caption.source.to_string(),
     }
 }

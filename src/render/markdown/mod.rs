@@ -57,6 +57,18 @@ pub fn embed_marker(n: usize) -> String {
     format!("<!--fb-embed:{n}-->\n")
 }
 
+/// The embed number of the marker `text` starts with (see [`embed_marker`]), and the marker's
+/// length without its line break.
+pub fn embed_marker_at(text: &str) -> Option<(usize, usize)> {
+    let rest = text.strip_prefix("<!--fb-embed:")?;
+    let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+    rest[digits..].starts_with("-->").then_some(())?;
+    Some((
+        rest[..digits].parse().ok()?,
+        "<!--fb-embed:".len() + digits + 3,
+    ))
+}
+
 /// A citation found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CiteUse {
@@ -152,12 +164,9 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
 /// (`<div class="key-figures">`), so a run of embeds reads as a row of numbers, not a stack of boxes.
 fn group_key_figures<'e>(out: Vec<Event<'e>>, embeds: &[Embed]) -> Vec<Event<'e>> {
     let figure_marker = |e: &Event| match e {
-        Event::Html(h) => h
-            .strip_prefix("<!--fb-embed:")
-            .and_then(|rest| rest.strip_suffix("-->\n"))
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| embeds.get(n))
-            .is_some_and(|embed| embed.kind == crate::model::Kind::Figure),
+        Event::Html(h) => embed_marker_at(h)
+            .and_then(|(n, _)| embeds.get(n))
+            .is_some_and(|embed| embed.kind == Kind::Figure),
         _ => false,
     };
     let mut grouped = Vec::with_capacity(out.len() + 4);
