@@ -251,6 +251,8 @@ fn compile_into(
     let (files, mut diagnostics) = load::read_content(root);
     diagnostics.extend(config_notes(root, &config));
     let (site, problems) = load::parse_site(&files);
+    // The model owns what it needs: the files' text is not kept through the later stages.
+    drop(files);
     diagnostics.extend(problems);
     t.lap("load");
     let (index, problems) = Index::build(&site);
