@@ -1,6 +1,6 @@
-//! SVG to PNG: charts' link previews and the site's title card, rasterized by resvg with the bundled
-//! DejaVu Sans so the bytes are the same on every machine. A PNG records a fingerprint of its SVG,
-//! so one kept from the last build is reused while it still matches.
+//! SVG to PNG: charts' link previews, the site's title card and each page's own card, rasterized
+//! by resvg with the bundled DejaVu Sans so the bytes are the same on every machine. A PNG records
+//! a fingerprint of its SVG, so one kept from the last build is reused while it still matches.
 
 use std::fmt::Write as _;
 
@@ -145,37 +145,59 @@ fn at_most(mut lines: Vec<String>, n: usize) -> Vec<String> {
     lines
 }
 
-/// A 1200x630 title card for link previews of pages that have no chart of their own.
+/// A 1200x630 title card for link previews of pages that have no card of their own.
 /// `previous` is the card of the last build, reused when it was drawn from the same text.
 pub fn card_png(
     title: &str,
     subtitle: &str,
     previous: Option<Vec<u8>>,
 ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
-    let esc = crate::render::escape::text;
-    let mut lines = String::new();
-    for (i, line) in at_most(wrap(title, 1040, 60.0 / 1.1), 3).iter().enumerate() {
-        let _ = write!(
-            lines,
-            "<text x=\"80\" y=\"{}\" font-size=\"60\" font-weight=\"bold\" fill=\"#111\">{}</text>",
-            200 + i * 74,
-            esc(line)
-        );
-    }
+    let mut lines = title_lines(title, 200);
     for (i, line) in at_most(wrap(subtitle, 1040, 30.0), 3).iter().enumerate() {
-        let _ = write!(
-            lines,
-            "<text x=\"80\" y=\"{}\" font-size=\"30\" fill=\"#333\">{}</text>",
-            450 + i * 42,
-            esc(line)
-        );
+        text_line(&mut lines, 450 + i * 42, 30, false, "#333", line);
     }
-    let svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 630\" width=\"1200\" height=\"630\" font-family=\"DejaVu Sans\"><rect width=\"1200\" height=\"630\" fill=\"#f7f4ee\"/><rect width=\"24\" height=\"630\" fill=\"#0072B2\"/>{lines}</svg>"
-    );
-    png(&svg, previous).map_err(|e| {
+    png(&card_svg(&lines), previous).map_err(|e| {
         crate::diag::Diagnostic::error("book.toml", 0, 0, format!("cannot draw the site card: {e}"))
     })
+}
+
+/// The SVG of a page's own 1200x630 card, in the site card's style: the kind's label above, the
+/// page's title in large type (at most three lines), the site's title below. [`png`] draws it.
+pub fn page_card_svg(title: &str, kind: &str, site: &str) -> String {
+    let mut lines = String::new();
+    text_line(&mut lines, 130, 32, true, "#0072B2", kind);
+    lines.push_str(&title_lines(title, 240));
+    let site = at_most(wrap(site, 1040, 32.0), 1);
+    let site = site.first().map_or("", String::as_str);
+    text_line(&mut lines, 540, 32, false, "#333", site);
+    card_svg(&lines)
+}
+
+/// A card's title: bold 60 px, at most three lines from baseline `y`, broken at about the bold
+/// face's average width (a line of capitals may run wider).
+fn title_lines(title: &str, y: usize) -> String {
+    let mut lines = String::new();
+    for (i, line) in at_most(wrap(title, 1040, 60.0), 3).iter().enumerate() {
+        text_line(&mut lines, y + i * 74, 60, true, "#111", line);
+    }
+    lines
+}
+
+/// One line of a card's text at baseline `y`, bold or not.
+fn text_line(out: &mut String, y: usize, size: u32, bold: bool, fill: &str, text: &str) {
+    let weight = if bold { " font-weight=\"bold\"" } else { "" };
+    let _ = write!(
+        out,
+        "<text x=\"80\" y=\"{y}\" font-size=\"{size}\"{weight} fill=\"{fill}\">{}</text>",
+        crate::render::escape::text(text)
+    );
+}
+
+/// A card's SVG: a cream background with a blue edge, and `lines` on it.
+fn card_svg(lines: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1200 630\" width=\"1200\" height=\"630\" font-family=\"DejaVu Sans\"><rect width=\"1200\" height=\"630\" fill=\"#f7f4ee\"/><rect width=\"24\" height=\"630\" fill=\"#0072B2\"/>{lines}</svg>"
+    )
 }
 
 #[cfg(test)]
