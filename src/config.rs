@@ -39,6 +39,9 @@ pub struct Config {
     pub minify_html: bool,
     /// Whether the site has a search page and index (`search`, default true).
     pub search: bool,
+    /// Whether each item page has a link-preview card of its own (`page-cards`, default true);
+    /// when false, every page but a chart's previews the site card.
+    pub page_cards: bool,
     /// The interface strings in the site's language (`crate::theme::Strings`).
     pub strings: crate::theme::Strings,
 }
@@ -91,6 +94,8 @@ struct RawFieldbook {
     minify_html: Option<bool>,
     #[serde(default)]
     search: Option<bool>,
+    #[serde(default)]
+    page_cards: Option<bool>,
 }
 
 /// The JSON Schema of `book.toml`'s two tables, generated from the types that read them:
@@ -127,6 +132,7 @@ const FIELDBOOK_KEYS: &[&str] = &[
     "publisher",
     "minify-html",
     "search",
+    "page-cards",
 ];
 
 impl Config {
@@ -203,6 +209,7 @@ impl Config {
             publisher: fieldbook.publisher.unwrap_or_default(),
             minify_html: fieldbook.minify_html.unwrap_or(false),
             search: fieldbook.search.unwrap_or(true),
+            page_cards: fieldbook.page_cards.unwrap_or(true),
             strings,
         })
     }

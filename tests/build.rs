@@ -104,6 +104,10 @@ fn out_flag_and_identical_bytes_on_rebuild() {
     );
     let (ha, hb) = (hashes(&a), hashes(&b));
     assert!(ha.len() > 25);
+    assert!(
+        ha.keys().any(|p| p.starts_with("cards/pages/")),
+        "the pages' cards are compared too"
+    );
     assert_eq!(
         ha, hb,
         "two builds of the same input must be byte-identical"

@@ -62,8 +62,8 @@ pub struct Report {
     pub search_bytes: Option<usize>,
     /// (stage, milliseconds), one after the other: their sum is the build's time.
     pub stages: Vec<(&'static str, f64)>,
-    /// The two parts of the `render` stage, which run at the same time: pages (their own time)
-    /// and the search index (its own time). Each is at most the `render` stage's time.
+    /// The three parts of the `render` stage, which run at the same time: pages, the item pages'
+    /// cards (each its own time) and the search index. Each is at most the `render` stage's time.
     pub render_parts: Vec<(&'static str, f64)>,
     /// Warnings and notes (a successful build may have some).
     pub diagnostics: Vec<Diagnostic>,
@@ -293,7 +293,11 @@ fn compile_into(
         files: rendered.count,
         search_bytes: config.search.then_some(rendered.search_bytes),
         stages: t.stages,
-        render_parts: vec![("pages", rendered.pages_ms), ("search", rendered.search_ms)],
+        render_parts: vec![
+            ("pages", rendered.pages_ms),
+            ("cards", rendered.cards_ms),
+            ("search", rendered.search_ms),
+        ],
         diagnostics,
         out: PathBuf::new(),
         memo: memo.finish(),

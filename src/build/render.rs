@@ -1,5 +1,6 @@
-//! The render stage: every page through its template (and serve's cache), the search index on a
-//! thread of its own at the same time, the site card, and the static files, each handed to its
+//! The render stage: every page through its template (and serve's cache), each item page's card
+//! beside them in the same thread pool, the search index on a thread of its own at the same time,
+//! the site card, and the static files, each handed to its
 //! [`Target`] as soon as it is made (`build` streams them into the output folder's staging area,
 //! so no stage holds the whole site); no two files may share a path. Every cache key of this
 //! stage is computed here, from exactly what the unit reads; the page stage (`site`) never sees
@@ -10,13 +11,15 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::fingerprint::Hasher;
 use crate::output::{OutputFile, Stream};
 use crate::render::chart;
 use crate::render::markdown::{self, embed_marker, html_to_text};
 use crate::render::templates::Templates;
-use crate::site::{self, EmbedUnit, Inputs, PageUnit};
+use crate::site::{self, CardUnit, EmbedUnit, Inputs, PageUnit};
 
 use super::memo::Memo;
 
@@ -28,7 +31,7 @@ pub enum Target<'a> {
     Disk(&'a Stream),
 }
 
-/// The rendered site, and how long pages and the search index each took (they run at once).
+/// The rendered site, and how long pages, cards and the search index each took (they run at once).
 pub struct Rendered {
     /// Every output file, sorted by path ([`Target::Memory`]; empty for [`Target::Disk`]).
     pub files: Vec<OutputFile>,
@@ -38,6 +41,8 @@ pub struct Rendered {
     pub search_bytes: usize,
     /// Milliseconds of the pages (model lookups included).
     pub pages_ms: f64,
+    /// Milliseconds of the item pages' cards (drawn or reused), in the pages' thread pool.
+    pub cards_ms: f64,
     /// Milliseconds the search index took on its own thread (0 when search is off).
     pub search_ms: f64,
 }
@@ -110,24 +115,23 @@ pub fn render_site(
         Vec::new()
     };
     let shards = crate::search::shard_count(records.len());
-    let (pages, pages_ms, (search, search_ms)) = std::thread::scope(|scope| {
+    let ((pages, pages_ms), (cards, cards_ms), (search, search_ms)) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let start = Instant::now();
             (search_index(inp, &records, memo), ms(start))
         });
-        let start = Instant::now();
-        let pages = site::generate(inp, &render_page, shards, &emit);
-        let pages_ms = ms(start);
+        let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit);
         let search = search.join().unwrap_or_else(|_| {
             (
                 Err("the search indexer stopped unexpectedly".to_string()),
                 0.0,
             )
         });
-        (pages, pages_ms, search)
+        (pages, cards, search)
     });
     drop(records);
-    let mut problems = pages.err().unwrap_or_default();
+    let mut problems = pages;
+    problems.extend(cards);
     let mut search_bytes = 0;
     match search {
         Ok(f) => {
@@ -138,10 +142,7 @@ pub fn render_site(
             "the search index is built from the pages' text; this is a fieldbook bug if it persists",
         )),
     }
-    match site_card(inp, memo) {
-        Ok(card) => problems.extend(emit(vec![card]).err()),
-        Err(d) => problems.push(d),
-    }
+    problems.extend(site_card(inp, memo).and_then(|card| emit(vec![card])).err());
     let statics = copy_static(root, &mut problems);
     problems.extend(emit(statics).err());
     let paths = std::mem::take(&mut *lock(&collector.paths));
@@ -160,8 +161,34 @@ pub fn render_site(
         count,
         search_bytes,
         pages_ms,
+        cards_ms,
         search_ms,
     })
+}
+
+/// The pages and the item pages' cards, at once in rayon's pool: each one's problems and
+/// milliseconds.
+fn pages_and_cards(
+    inp: &Inputs,
+    render_page: &site::RenderPage,
+    shards: usize,
+    memo: &Memo,
+    emit: &site::Emit,
+) -> ((Vec<Diagnostic>, f64), (Vec<Diagnostic>, f64)) {
+    let timed = |f: &(dyn Fn() -> Vec<Diagnostic> + Sync)| {
+        let start = Instant::now();
+        (f(), start.elapsed().as_secs_f64() * 1000.0)
+    };
+    rayon::join(
+        || {
+            timed(&|| {
+                site::generate(inp, render_page, shards, emit)
+                    .err()
+                    .unwrap_or_default()
+            })
+        },
+        || timed(&|| page_cards(inp, memo, emit)),
+    )
 }
 
 /// One page: reused while its template and context (and those of the items it embeds) are
@@ -251,6 +278,35 @@ fn search_index(
             || Hasher::new().debug(&part).str(language).finish(),
             index,
         )
+    })
+}
+
+/// Every item page's own card (PNG, `site::card_units`), each handed to `emit` when drawn.
+fn page_cards(inp: &Inputs, memo: &Memo, emit: &site::Emit) -> Vec<Diagnostic> {
+    site::card_units(inp)
+        .par_iter()
+        .filter_map(|c| page_card(c, memo).and_then(|f| emit(vec![f])).err())
+        .collect()
+}
+
+/// One page's card: reused from serve's memo while the text it shows is unchanged, else from the
+/// last output while the PNG there records the same SVG (a rebuild draws none), else drawn.
+fn page_card(c: &CardUnit, memo: &Memo) -> Result<OutputFile, Diagnostic> {
+    let svg = chart::page_card_svg(&c.title, &c.kind, &c.site);
+    let bytes = memo
+        .file(
+            &c.path,
+            || Hasher::new().str(&svg).finish(),
+            || chart::png(&svg, memo.previous_file(&c.path)),
+        )
+        .map_err(|e| {
+            Diagnostic::error("content", 0, 0, format!("cannot draw {}: {e}", c.path)).with_hint(
+                "this is a fieldbook bug; `page-cards = false` in book.toml leaves the cards out",
+            )
+        })?;
+    Ok(OutputFile {
+        path: c.path.clone(),
+        bytes,
     })
 }
 

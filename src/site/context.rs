@@ -194,14 +194,30 @@ impl<'a> Generator<'a> {
                 1200,
                 630,
             ),
-            _ => (
-                format!("/{}", crate::render::chart::SITE_CARD_PATH),
-                // The alt text describes the image shown (the site's card), not the page.
-                self.t()
-                    .fill("common.card_alt", &[("title", &self.inp.config.title)]),
-                1200,
-                630,
-            ),
+            _ => match super::card::card_of(self.inp, kind, id, title) {
+                // The alt text describes the image shown: the page's own card...
+                Some(card) => (
+                    format!("/{}", card.path),
+                    self.t().fill(
+                        "common.page_card_alt",
+                        &[
+                            ("title", &card.title),
+                            ("kind", &card.kind),
+                            ("site", &card.site),
+                        ],
+                    ),
+                    1200,
+                    630,
+                ),
+                None => (
+                    format!("/{}", crate::render::chart::SITE_CARD_PATH),
+                    // ...or the site's card, not the page.
+                    self.t()
+                        .fill("common.card_alt", &[("title", &self.inp.config.title)]),
+                    1200,
+                    630,
+                ),
+            },
         };
         Meta {
             title: title.to_string(),

@@ -5,10 +5,11 @@
 //! datasets also leave as CSV, JSON and a provenance sidecar, and all together as one zip (`bundle`),
 //! charts as SVG and PNG; then the site-wide files (home,
 //! indexes, timeline, corrections, search page, 404, redirects) and the files machines read
-//! (sitemap, Atom, robots, card). Everything is sorted so the output is byte-identical for
-//! identical input.
+//! (sitemap, Atom, robots). `card` says which pages have a link-preview card of their own; the
+//! build draws them. Everything is sorted so the output is byte-identical for identical input.
 
 mod bundle;
+mod card;
 mod chart;
 mod context;
 mod dataset;
@@ -38,6 +39,7 @@ use crate::render::markdown::Rendered;
 use crate::validate::consistency::Mismatch;
 use crate::validate::index::Index;
 
+pub use card::{card_path, card_units, CardUnit};
 use context::Generator;
 pub use dataset::{csv, neutralize_formula};
 pub use embeds::embed_unit;
@@ -93,7 +95,7 @@ pub type Emit<'a> = dyn Fn(Vec<OutputFile>) -> Result<(), Diagnostic> + Sync + '
 /// One unit of page rendering: some output files from the page model.
 type Job<'a> = dyn Fn(&Generator) -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'a;
 
-/// Builds every output file but the search index and the site card (the build makes those):
+/// Builds every output file but the search index and the cards (the build makes those):
 /// each page through `render_page`, each unit's files handed to `emit` as soon as they are made.
 /// `shards`: how many search bundles the search page merges.
 pub fn generate(

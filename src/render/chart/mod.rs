@@ -10,7 +10,7 @@
 //! This module holds the public API and lays out one chart: the `frame::Frame` (title, subtitle,
 //! legend, source line) around one panel per value axis, drawn by `xy` (lines, points, ranges) or
 //! `bars`. `axis` computes value domains and tick labels, `marker` draws marker shapes, `text` wraps
-//! lines, and `raster` turns SVG into PNG (charts and the site card).
+//! lines, and `raster` turns SVG into PNG (charts, the site card and the pages' cards).
 
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -31,7 +31,7 @@ mod text;
 mod tips;
 mod xy;
 
-pub use raster::{card_png, png, png_path, SITE_CARD_PATH};
+pub use raster::{card_png, page_card_svg, png, png_path, SITE_CARD_PATH};
 pub use style::{chart_css, theme_css};
 
 /// A rendered chart.
