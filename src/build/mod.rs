@@ -251,8 +251,7 @@ fn compile_into(
     let (files, mut diagnostics) = load::read_content(root);
     diagnostics.extend(config_notes(root, &config));
     let (site, problems) = load::parse_site(&files);
-    // The model owns what it needs: the files' text is not kept through the later stages.
-    drop(files);
+    drop(files); // the model owns what it needs; the files' text is not kept to the end
     diagnostics.extend(problems);
     t.lap("load");
     let (index, problems) = Index::build(&site);
