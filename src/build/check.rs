@@ -22,7 +22,7 @@ pub fn check_site_with(
     external: Option<&external::Settings>,
     base_url: Option<&str>,
 ) -> Vec<Diagnostic> {
-    let built = match super::compile_at(root, false, base_url) {
+    let built = match super::compile_for_check(root, false, base_url) {
         Ok(b) => b,
         Err(f) => return f.diagnostics,
     };

@@ -225,13 +225,18 @@ pub fn compile_with_at(
     compile_into(root, minify, memo, &render::Target::Memory, base_url)
 }
 
-/// [`compile`] with the base URL replaced (`--base-url`).
-pub fn compile_at(root: &Path, minify: bool, base_url: Option<&str>) -> Result<Built, Failure> {
+/// [`compile`] for `check`, with the base URL replaced (`--base-url`): the item pages' cards
+/// are listed as empty files, not drawn.
+pub fn compile_for_check(
+    root: &Path,
+    minify: bool,
+    base_url: Option<&str>,
+) -> Result<Built, Failure> {
     compile_into(
         root,
         minify,
         &memo::Memo::off(),
-        &render::Target::Memory,
+        &render::Target::Check,
         base_url,
     )
 }
@@ -263,13 +268,7 @@ fn compile_into(
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
     let templates = templates::Templates::load(root, &config.strings).map_err(Failure::one)?;
-    let deps = units::Dependencies::new(&index);
-    let markdown = units::render_markdown(&config, &site, &index, memo, &deps);
-    for r in markdown.values() {
-        diagnostics.extend(r.diagnostics.iter().cloned());
-    }
-    diagnostics.extend(verify::fragments(&site, &markdown));
-    let orphans = verify::orphans(&site, &markdown);
+    let (markdown, orphans) = markdown_stage(&config, &site, &index, memo, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("markdown");
     let mismatches = consistency_mismatches(&site);
@@ -318,6 +317,25 @@ fn compile_into(
         orphans,
         parts,
     })
+}
+
+/// Every Markdown text rendered, its problems and broken fragment links added to `diagnostics`;
+/// with the orphans (items nothing links to, for `check`).
+fn markdown_stage(
+    config: &Config,
+    site: &Site,
+    index: &Index,
+    memo: &memo::Memo,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BTreeMap<(Kind, String), Rendered>, Vec<Diagnostic>) {
+    let deps = units::Dependencies::new(index);
+    let markdown = units::render_markdown(config, site, index, memo, &deps);
+    for r in markdown.values() {
+        diagnostics.extend(r.diagnostics.iter().cloned());
+    }
+    diagnostics.extend(verify::fragments(site, &markdown));
+    let orphans = verify::orphans(site, &markdown);
+    (markdown, orphans)
 }
 
 /// book.toml (and the site's interface strings), with `--base-url` in place of its base-url.

@@ -25,8 +25,11 @@ use super::memo::Memo;
 
 /// Where rendered files go.
 pub enum Target<'a> {
-    /// Kept in memory and returned (`check`, `serve`, tests).
+    /// Kept in memory and returned (`serve`, tests).
     Memory,
+    /// Kept in memory like [`Target::Memory`], but the item pages' cards are listed, not drawn
+    /// (empty files): `check` reads the pages' links, not the cards' pixels.
+    Check,
     /// Staged in the output folder as they come, moved into place by the write stage (`build`).
     Disk(&'a Stream),
 }
@@ -61,7 +64,7 @@ impl Collector<'_> {
     fn take(&self, files: Vec<OutputFile>) -> Result<(), Diagnostic> {
         lock(&self.paths).extend(files.iter().map(|f| f.path.clone()));
         match self.target {
-            Target::Memory => lock(&self.files).extend(files),
+            Target::Memory | Target::Check => lock(&self.files).extend(files),
             Target::Disk(stream) => {
                 use std::sync::atomic::Ordering::Relaxed;
                 for f in &files {
@@ -120,7 +123,8 @@ pub fn render_site(
             let start = Instant::now();
             (search_index(inp, &records, memo), ms(start))
         });
-        let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit);
+        let draw_cards = !matches!(target, Target::Check);
+        let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit, draw_cards);
         let search = search.join().unwrap_or_else(|_| {
             (
                 Err("the search indexer stopped unexpectedly".to_string()),
@@ -174,6 +178,7 @@ fn pages_and_cards(
     shards: usize,
     memo: &Memo,
     emit: &site::Emit,
+    draw_cards: bool,
 ) -> ((Vec<Diagnostic>, f64), (Vec<Diagnostic>, f64)) {
     let timed = |f: &(dyn Fn() -> Vec<Diagnostic> + Sync)| {
         let start = Instant::now();
@@ -187,7 +192,7 @@ fn pages_and_cards(
                     .unwrap_or_default()
             })
         },
-        || timed(&|| page_cards(inp, memo, emit)),
+        || timed(&|| page_cards(inp, memo, emit, draw_cards)),
     )
 }
 
@@ -281,11 +286,19 @@ fn search_index(
     })
 }
 
-/// Every item page's own card (PNG, `site::card_units`), each handed to `emit` when drawn.
-fn page_cards(inp: &Inputs, memo: &Memo, emit: &site::Emit) -> Vec<Diagnostic> {
+/// Every item page's own card (PNG, `site::card_units`), each handed to `emit` when drawn (or,
+/// unless `draw`, as an empty file at its path).
+fn page_cards(inp: &Inputs, memo: &Memo, emit: &site::Emit, draw: bool) -> Vec<Diagnostic> {
+    let card = |c: &CardUnit| match draw {
+        true => page_card(c, memo),
+        false => Ok(OutputFile {
+            path: c.path.clone(),
+            bytes: Vec::new(),
+        }),
+    };
     site::card_units(inp)
         .par_iter()
-        .filter_map(|c| page_card(c, memo).and_then(|f| emit(vec![f])).err())
+        .filter_map(|c| card(c).and_then(|f| emit(vec![f])).err())
         .collect()
 }
 
