@@ -9,6 +9,7 @@ use fieldbook::diag::{self, Severity, Style};
 
 // Rendering, templates and the search indexer allocate many small strings; mimalloc is markedly
 // faster at that than the system allocator (see BENCHMARKS.md).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -17,9 +18,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// each return made the kernel zero the same pages again on the next allocation: a 10,000-page
 /// build took 990,000 page faults and 7.6 s of system time before, 5,000 and 3.6 s after, with the
 /// same peak memory (BENCHMARKS.md).
+#[cfg(feature = "mimalloc")]
 fn keep_freed_memory() {
     /// `mi_option_purge_delay` (the same position in mimalloc 2 and 3); -1 means never purge.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // mimalloc's own environment variable, when set, wins (to measure or tune it).
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: setting an option is allowed at any time; mimalloc reads it at each purge.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
 }
@@ -125,6 +131,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
     keep_freed_memory();
     match Cli::parse().command {
         Command::Build {

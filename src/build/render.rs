@@ -6,7 +6,6 @@
 //! stage is computed here, from exactly what the unit reads; the page stage (`site`) never sees
 //! the cache.
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -15,9 +14,10 @@ use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::fingerprint::Hasher;
+use crate::model::Kind;
 use crate::output::{OutputFile, Stream};
 use crate::render::chart;
-use crate::render::markdown::{self, embed_marker, html_to_text};
+use crate::render::markdown::{embed_marker, html_to_text};
 use crate::render::templates::Templates;
 use crate::site::{self, CardUnit, EmbedUnit, Inputs, PageUnit};
 
@@ -111,9 +111,8 @@ pub fn render_site(
     // Pagefind runs on a tokio runtime and uses rayon inside, so it must not run on (and block) a
     // rayon worker. Its records come from the Markdown texts alone, so it starts before the page
     // model (which formats every source's reference) and runs while the pages render.
-    let page_text = |r| page_text(inp, r, templates);
     let records = if inp.config.search {
-        site::search_records(inp, &page_text)
+        site::search_records(inp)
     } else {
         Vec::new()
     };
@@ -121,7 +120,7 @@ pub fn render_site(
     let ((pages, pages_ms), (cards, cards_ms), (search, search_ms)) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let start = Instant::now();
-            (search_index(inp, &records, memo), ms(start))
+            (search_index(inp, &records, templates, memo), ms(start))
         });
         let draw_cards = !matches!(target, Target::Check);
         let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit, draw_cards);
@@ -250,18 +249,21 @@ fn fill_embeds(
     Ok(html)
 }
 
-/// A page body's plain text with its embedded items in place, for its search record (the text
-/// Markdown made, when the page embeds nothing or an embed cannot be rendered: the page stage
-/// reports that).
-fn page_text<'a>(inp: &Inputs, r: &'a markdown::Rendered, templates: &Templates) -> Cow<'a, str> {
+/// The body text of an item's search record: its Markdown's plain text, with the embedded items
+/// in place for a page (the text alone when an embed cannot be rendered: the page stage reports
+/// that).
+fn body_text(inp: &Inputs, kind: Kind, id: &str, templates: &Templates) -> String {
+    let Some(r) = inp.markdown.get(&(kind, id.to_string())) else {
+        return String::new();
+    };
     if r.embeds.is_empty() {
-        return Cow::Borrowed(&r.text);
+        return r.text();
     }
     let units: Result<Vec<EmbedUnit>, Diagnostic> =
         r.embeds.iter().map(|e| site::embed_unit(inp, e)).collect();
-    match units.and_then(|u| fill_embeds(r.html.clone(), &u, templates)) {
-        Ok(html) => Cow::Owned(html_to_text(&html)),
-        Err(_) => Cow::Borrowed(&r.text),
+    match units.and_then(|u| fill_embeds(r.html(), &u, templates)) {
+        Ok(html) => html_to_text(&html),
+        Err(_) => r.text(),
     }
 }
 
@@ -270,6 +272,7 @@ fn page_text<'a>(inp: &Inputs, r: &'a markdown::Rendered, templates: &Templates)
 fn search_index(
     inp: &Inputs,
     records: &[crate::search::Record],
+    templates: &Templates,
     memo: &Memo,
 ) -> Result<Vec<OutputFile>, String> {
     if !inp.config.search {
@@ -277,7 +280,8 @@ fn search_index(
     }
     let language = &inp.config.language;
     // One cache unit per shard: an edit re-indexes only the shard holding the edited record.
-    crate::search::build_cached(records, language, &|i, part, index| {
+    let body = |kind, id: &str| body_text(inp, kind, id, templates);
+    crate::search::build_cached(records, language, &body, &|i, part, index| {
         memo.search(
             i,
             || Hasher::new().debug(&part).str(language).finish(),

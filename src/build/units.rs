@@ -161,7 +161,7 @@ fn plain_notes(c: &model::Chart, index: &Index, strings: &crate::theme::Strings)
                 line: c.origin.line,
                 col: c.origin.col,
             };
-            markdown::render(&text, &cx).text
+            markdown::render(&text, &cx).text()
         })
         .collect()
 }

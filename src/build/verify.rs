@@ -184,10 +184,8 @@ mod tests {
         };
         let (site, problems) = parse_site(&[file]);
         assert!(problems.is_empty(), "{problems:?}");
-        let page = Rendered {
-            refs: vec![(Kind::Place, "harbour".to_string())],
-            ..Rendered::default()
-        };
+        let mut page = Rendered::default();
+        page.refs = vec![(Kind::Place, "harbour".to_string())];
         let markdown = BTreeMap::from([((Kind::Page, "first".to_string()), page)]);
         let found: Vec<String> = orphans(&site, &markdown)
             .iter()

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use crate::model::Kind;
 use crate::output::OutputFile;
 /// A record's text escaped as HTML, as Pagefind expects of a custom record (it decodes what it
 /// reads from pages the same way).
@@ -20,8 +21,8 @@ fn escape(s: &str) -> String {
 /// The folder of the index inside the output.
 pub const DIR: &str = "pagefind";
 
-/// One searchable item. Its text borrows from the rendered Markdown (no second copy of the
-/// site's text is made for the index).
+/// One searchable item. Its body text is made only when its shard is indexed ([`Record::body`]),
+/// so the site's text is never held twice at once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Record<'a> {
     /// Site URL (base path included).
@@ -33,6 +34,24 @@ pub struct Record<'a> {
     /// The text searched and quoted in excerpts: these parts, each made a sentence (see
     /// [`searched_text`]).
     pub text: Vec<Cow<'a, str>>,
+    /// The item whose body text ends [`Record::text`], made by the caller's [`BodyText`] when the
+    /// record's shard is indexed and dropped with the shard.
+    pub body: Option<(Kind, &'a str)>,
+}
+
+/// Makes the body text of an item of a kind ([`Record::body`]); an empty text adds nothing.
+pub type BodyText<'a> = dyn Fn(Kind, &str) -> String + Sync + 'a;
+
+/// `r` with its body text made and added to its text.
+fn with_body<'a>(r: &Record<'a>, body: &BodyText) -> Record<'a> {
+    let mut r = r.clone();
+    if let Some((kind, id)) = r.body.take() {
+        let text = body(kind, id);
+        if !text.is_empty() {
+            r.text.push(text.into());
+        }
+    }
+    r
 }
 
 /// A record's searched text: its title and its parts as sentences, so an excerpt never runs one
@@ -94,14 +113,19 @@ pub type ShardCache<'a> = dyn Fn(usize, &[Record<'_>], &dyn Fn() -> Shard) -> Sh
 /// Do not call it from a rayon worker: Pagefind blocks on a tokio runtime and uses rayon inside,
 /// so a worker waiting here could pick up another build's indexing job (nested runtimes panic),
 /// or every worker could end up waiting (deadlock).
-pub fn build(records: &[Record], language: &str) -> Result<Vec<OutputFile>, String> {
-    build_cached(records, language, &|_, _, index| index())
+pub fn build(
+    records: &[Record],
+    language: &str,
+    body: &BodyText,
+) -> Result<Vec<OutputFile>, String> {
+    build_cached(records, language, body, &|_, _, index| index())
 }
 
 /// [`build`], each shard through `cache`, so that an edit re-indexes only the shard it changed.
 pub fn build_cached(
     records: &[Record],
     language: &str,
+    body: &BodyText,
     cache: &ShardCache,
 ) -> Result<Vec<OutputFile>, String> {
     let language = if language.is_empty() { "en" } else { language };
@@ -120,12 +144,13 @@ pub fn build_cached(
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(part) = parts.get(i) else { break };
+                let part: Vec<Record> = part.iter().map(|r| with_body(r, body)).collect();
                 let index = || {
-                    std::panic::catch_unwind(|| build_shard(part, language, i)).unwrap_or_else(
+                    std::panic::catch_unwind(|| build_shard(&part, language, i)).unwrap_or_else(
                         |_| Err("the search indexer stopped unexpectedly".to_string()),
                     )
                 };
-                let shard = cache(i, part, &index);
+                let shard = cache(i, &part, &index);
                 done.lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .push((i, shard));
@@ -225,7 +250,33 @@ mod tests {
             title,
             kind: "Page",
             text: vec![text.into()],
+            body: None,
         }
+    }
+
+    fn no_body(_: Kind, _: &str) -> String {
+        String::new()
+    }
+
+    #[test]
+    fn a_body_made_when_its_shard_is_indexed_is_indexed_as_if_given() {
+        let texts: Vec<String> = (0..301).map(|i| format!("words {i}")).collect();
+        let titles: Vec<String> = (0..301).map(|i| format!("P{i}")).collect();
+        let given: Vec<Record> = (0..301)
+            .map(|i| record(&format!("/p{i}/"), &titles[i], &texts[i]))
+            .collect();
+        let deferred: Vec<Record> = (0..301)
+            .map(|i| Record {
+                text: Vec::new(),
+                body: Some((Kind::Page, titles[i].as_str())),
+                ..record(&format!("/p{i}/"), &titles[i], "")
+            })
+            .collect();
+        let body = |kind: Kind, id: &str| {
+            assert_eq!(kind, Kind::Page);
+            format!("words {}", &id[1..])
+        };
+        assert_eq!(build(&given, "en", &no_body), build(&deferred, "en", &body));
     }
 
     #[test]
@@ -241,6 +292,7 @@ mod tests {
                 "Where is it?".into(),
                 "1,006".into(),
             ],
+            body: None,
         };
         assert_eq!(
             searched_text(&r),
@@ -260,6 +312,7 @@ mod tests {
                 ),
             ],
             "en",
+            &no_body,
         )
         .expect("index builds");
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -281,7 +334,10 @@ mod tests {
             record("/a/", "A <b>", "alpha & beta"),
             record("/b/", "B", "gamma"),
         ];
-        assert_eq!(build(&records, "en"), build(&records, "en"));
+        assert_eq!(
+            build(&records, "en", &no_body),
+            build(&records, "en", &no_body)
+        );
     }
 
     #[test]
@@ -296,7 +352,7 @@ mod tests {
             .enumerate()
             .map(|(i, title)| record(&format!("/p{i}/"), title, "words"))
             .collect();
-        let files = build(&records, "en").expect("index builds");
+        let files = build(&records, "en", &no_body).expect("index builds");
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for entry in [
             "pagefind/pagefind-entry.json",
@@ -342,10 +398,10 @@ mod tests {
             let records: Vec<Record> = (0..301)
                 .map(|i| record(&format!("/p{i}/"), &titles[i], &texts[i]))
                 .collect();
-            outputs.push(build_cached(&records, "en", &cache).expect("index builds"));
+            outputs.push(build_cached(&records, "en", &no_body, &cache).expect("index builds"));
             assert_eq!(
                 outputs.last(),
-                Some(&build(&records, "en").expect("index builds"))
+                Some(&build(&records, "en", &no_body).expect("index builds"))
             );
         }
         assert_eq!(

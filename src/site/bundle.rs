@@ -124,9 +124,9 @@ impl Generator<'_> {
         if !d.notes.is_empty() {
             let _ = writeln!(t, "\n{}", s.get("download.notes"));
             for i in 0..d.notes.len() {
-                let text = &self
+                let text = self
                     .md_or_empty(Kind::Dataset, &format!("{}#note-{i}", d.id))
-                    .text;
+                    .text();
                 let _ = writeln!(t, "  {}. {}", i + 1, text.trim());
             }
         }

@@ -97,7 +97,7 @@ impl<'a> Generator<'a> {
             notes: (0..c.notes.len())
                 .filter_map(|i| {
                     self.md(Kind::Chart, &format!("{}#note-{i}", c.id))
-                        .map(|r| r.html.clone())
+                        .map(|r| r.html())
                 })
                 .collect(),
             table: self.table_cx(&sub),

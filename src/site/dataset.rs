@@ -171,7 +171,7 @@ impl<'a> Generator<'a> {
                 id: n.id.clone().unwrap_or_else(|| format!("note-{}", i + 1)),
                 html: self
                     .md(Kind::Dataset, &format!("{}#note-{i}", d.id))
-                    .map(|r| r.html.clone())
+                    .map(|r| r.html())
                     .unwrap_or_default(),
             })
             .collect()

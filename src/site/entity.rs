@@ -48,6 +48,7 @@ impl<'a> Generator<'a> {
     pub fn entity(&self, e: &'a Entity) -> Result<Vec<OutputFile>, Diagnostic> {
         let kind = e.kind.kind();
         let rendered = self.md_or_empty(kind, &e.id);
+        let body = rendered.html();
         let cx = EntityCx {
             site: &self.site_cx,
             meta: self.meta(kind, &e.id, &e.name, &e.summary),
@@ -66,7 +67,7 @@ impl<'a> Generator<'a> {
                 names: &e.names,
                 extra: &e.extra,
             },
-            body: &rendered.html,
+            body: &body,
             bibliography: self.bibliography(rendered),
             parent: e
                 .parent

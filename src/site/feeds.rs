@@ -199,8 +199,8 @@ impl Generator<'_> {
                 date: dated(&k.date).unwrap_or(site_date).to_string(),
                 title,
                 url: Kind::Correction.url(&k.id),
-                summary: rendered.map_or(k.text.clone(), |r| r.text.trim().to_string()),
-                html: rendered.map(|r| r.html.clone()),
+                summary: rendered.map_or(k.text.clone(), |r| r.text().trim().to_string()),
+                html: rendered.map(|r| r.html()),
             });
         }
         entries

@@ -57,7 +57,7 @@ impl<'a> Generator<'a> {
                 .dataset
                 .as_ref()
                 .and_then(|d| self.item_link(Kind::Dataset, d)),
-            note: self.md(Kind::Figure, &f.id).map(|r| r.html.clone()),
+            note: self.md(Kind::Figure, &f.id).map(|r| r.html()),
             backlinks: self.backlinks_of(Kind::Figure, &f.id),
         };
         Ok(vec![self.render(

@@ -232,7 +232,7 @@ impl<'a> Generator<'a> {
                 id: &e.id,
                 date: &e.date,
                 title: &e.title,
-                html: self.md(Kind::Event, &e.id).map(|r| r.html.clone()),
+                html: self.md(Kind::Event, &e.id).map(|r| r.html()),
                 source: self.item_link(Kind::Source, &e.source).map(|mut l| {
                     // "Author Year" beside each event, not the source's full title each time.
                     if let Some(label) = self
@@ -279,7 +279,7 @@ impl<'a> Generator<'a> {
             .map(|k| CorrectionCx {
                 id: &k.id,
                 date: &k.date,
-                html: self.md(Kind::Correction, &k.id).map(|r| r.html.clone()),
+                html: self.md(Kind::Correction, &k.id).map(|r| r.html()),
                 target: k
                     .target
                     .strip_prefix('@')

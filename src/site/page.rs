@@ -73,6 +73,7 @@ impl<'a> Generator<'a> {
     pub fn page(&self, p: &'a Page) -> Result<Vec<OutputFile>, Diagnostic> {
         let m = &p.meta;
         let rendered = self.md_or_empty(Kind::Page, &m.id);
+        let body = rendered.html();
         let (prev, next) = self.chapter_neighbours(&m.id);
         let source = m.source.as_ref().and_then(|s| self.source(s));
         let cx = PageCx {
@@ -100,7 +101,7 @@ impl<'a> Generator<'a> {
                     url: self.link(&Kind::Source.url(&s.id)),
                 }),
             },
-            body: &rendered.html,
+            body: &body,
             outline: rendered.headings.iter().filter(|h| h.level <= 3).collect(),
             bibliography: self.bibliography(rendered),
             named: self.named(rendered),
@@ -129,7 +130,7 @@ impl<'a> Generator<'a> {
                 .flatten()
                 .filter_map(|e| self.item_link(Kind::Event, e))
                 .collect(),
-            words: rendered.text.split_whitespace().count(),
+            words: rendered.words,
         };
         let embeds = rendered
             .embeds

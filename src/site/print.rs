@@ -64,7 +64,7 @@ impl<'a> Generator<'a> {
         for c in &self.chapters {
             let r = self.md_or_empty(Kind::Page, &c.meta.id);
             let prefix = format!("{}--", c.meta.id);
-            let body = renumber_embeds(&r.html, embeds.len());
+            let body = renumber_embeds(&r.html(), embeds.len());
             for e in &r.embeds {
                 let mut unit = super::embeds::embed_unit(self.inp, e)?;
                 prefix_embed(&mut unit, &prefix);

@@ -1,41 +1,36 @@
 //! Search records: one per page, entity, dataset, chart, key figure and source, from the
-//! Markdown texts alone (the search stage indexes them while pages render).
+//! Markdown texts alone (the search stage indexes them while pages render). A page's or an
+//! entity's body text is named, not made: the indexer makes it when the record's shard is indexed.
 
 use std::borrow::Cow;
 
 use crate::model::*;
-use crate::render::markdown::Rendered;
 use crate::search::Record;
 
 use super::Inputs;
 
-/// The plain text of a rendered page body with its embedded items in place (as a reader sees
-/// the page); the caller renders the embeds.
-pub type PageText<'a, 'b> = dyn Fn(&'a Rendered) -> Cow<'a, str> + 'b;
-
-/// One search record per page, entity, dataset, chart, key figure and source. A page's text is
-/// `page_text` of its body, so it holds the charts, tables and figures it embeds.
-pub fn search_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec<Record<'a>> {
-    let text_of = |kind: Kind, id: &str| -> &'a str {
-        inp.markdown
-            .get(&(kind, id.to_string()))
-            .map_or("", |r| r.text.as_str())
-    };
-    let mut docs = page_records(inp, page_text);
+/// One search record per page, entity, dataset, chart, key figure and source. A page's body
+/// text (made by the caller's [`crate::search::BodyText`]) holds the charts, tables and figures
+/// it embeds.
+pub fn search_records<'a>(inp: &Inputs<'a>) -> Vec<Record<'a>> {
+    let mut docs = Vec::new();
+    for p in &inp.site.pages {
+        let summary = [p.meta.summary.as_str().into(), "".into()];
+        let mut r = record(inp, Kind::Page, &p.meta.id, &p.meta.title, summary, &[]);
+        r.body = Some((Kind::Page, &p.meta.id));
+        docs.push(r);
+    }
     for e in &inp.site.entities {
-        let text = text_of(e.kind.kind(), &e.id);
-        docs.push(record(
-            inp,
-            e.kind.kind(),
-            &e.id,
-            &e.name,
-            [e.summary.as_str().into(), text.into()],
-            &e.also
-                .iter()
-                .chain(e.names.values())
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-        ));
+        let also: Vec<&str> = e
+            .also
+            .iter()
+            .chain(e.names.values())
+            .map(String::as_str)
+            .collect();
+        let summary = [e.summary.as_str().into(), "".into()];
+        let mut r = record(inp, e.kind.kind(), &e.id, &e.name, summary, &also);
+        r.body = Some((e.kind.kind(), &e.id));
+        docs.push(r);
     }
     for d in &inp.site.datasets {
         docs.push(record(
@@ -87,26 +82,6 @@ pub fn search_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec
     docs
 }
 
-/// The pages' records, each with its embeds' text.
-fn page_records<'a>(inp: &Inputs<'a>, page_text: &PageText<'a, '_>) -> Vec<Record<'a>> {
-    let mut docs = Vec::new();
-    for p in &inp.site.pages {
-        let text = inp
-            .markdown
-            .get(&(Kind::Page, p.meta.id.clone()))
-            .map_or(Cow::Borrowed(""), page_text);
-        docs.push(record(
-            inp,
-            Kind::Page,
-            &p.meta.id,
-            &p.meta.title,
-            [p.meta.summary.as_str().into(), text],
-            &[],
-        ));
-    }
-    docs
-}
-
 /// A record: its text is the other names (spellings and names in other languages), the summary and the body, each when not empty.
 fn record<'a>(
     inp: &Inputs<'a>,
@@ -124,5 +99,6 @@ fn record<'a>(
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect(),
+        body: None,
     }
 }

@@ -92,8 +92,8 @@ pub struct Heading {
 /// The result of rendering one Markdown text.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// HTML.
-    pub html: String,
+    /// HTML, compressed: every text's is held from the Markdown stage to the page that shows it.
+    html: PackedHtml,
     /// Every item linked or embedded, in order of first use.
     pub refs: Vec<(Kind, String)>,
     /// Every citation, in order.
@@ -104,10 +104,52 @@ pub struct Rendered {
     pub anchors: BTreeSet<String>,
     /// Problems found.
     pub diagnostics: Vec<Diagnostic>,
-    /// Plain text, for search and word counts (without the embedded items, which have their own).
-    pub text: String,
+    /// How many words the plain text has ([`Rendered::text`]).
+    pub words: usize,
     /// The items embedded, in order: the `n`-th goes where [`embed_marker`]`(n)` stands.
     pub embeds: Vec<Embed>,
+}
+
+impl Rendered {
+    /// The HTML.
+    pub fn html(&self) -> String {
+        self.html.unpack()
+    }
+
+    /// Plain text, for search (without the embedded items, which have their own), made from the
+    /// HTML when asked: a site's texts are not held twice (a 10,000-page build held 70 MB of it).
+    pub fn text(&self) -> String {
+        html_to_text(&self.html())
+    }
+}
+
+/// HTML held LZ4-compressed (about a third of its size): a build holds every text's rendered
+/// Markdown at once, from the Markdown stage (which must see every text for backlinks and
+/// anchors) to the page that shows it; packing it took the peak memory of a 10,000-page build
+/// without search from 433 MB to 343 MB (BENCHMARKS.md).
+#[derive(Clone, Default)]
+struct PackedHtml(Vec<u8>);
+
+impl PackedHtml {
+    fn pack(html: &str) -> PackedHtml {
+        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()))
+    }
+
+    fn unpack(&self) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        lz4_flex::decompress_size_prepended(&self.0)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for PackedHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PackedHtml").field(&self.unpack()).finish()
+    }
 }
 
 /// What rendering needs to know.
@@ -155,8 +197,8 @@ pub fn render(source: &Located, cx: &Context) -> Rendered {
     html::push_html(&mut html_out, out.into_iter());
     r.push_notes(&mut html_out);
     r.warn_unreferenced_notes();
-    r.result.text = html_to_text(&html_out);
-    r.result.html = html_out;
+    r.result.words = html_to_text(&html_out).split_whitespace().count();
+    r.result.html = PackedHtml::pack(&html_out);
     r.result
 }
 

@@ -46,12 +46,12 @@ fn md(text: &str) -> Rendered {
 fn links_by_id_and_empty_text_uses_the_name() {
     let r = md("See [](@place/harbor).\n\n## Later\n\nThen [the city](@place/harbor).");
     assert!(
-        r.html
+        r.html()
             .contains("<a class=\"ref ref-place\" href=\"/places/harbor/\">Harbor</a>"),
         "{}",
-        r.html
+        r.html()
     );
-    assert!(r.html.contains(">the city</a>"));
+    assert!(r.html().contains(">the city</a>"));
     assert_eq!(r.refs, vec![(Kind::Place, "harbor".to_string())]);
 }
 
@@ -59,11 +59,11 @@ fn links_by_id_and_empty_text_uses_the_name() {
 fn an_entity_is_linked_at_its_first_mention_in_each_section() {
     let r = md("[Harbor](@place/harbor), [the port](@place/harbor) and [](@place/harbor).\n\n\
         Again [the city](@place/harbor).\n\n## Next\n\nIn [Harbor](@place/harbor) [again](@place/harbor).");
-    let links = r.html.matches("class=\"ref ref-place\"").count();
-    assert_eq!(links, 2, "{}", r.html);
-    assert!(r.html.contains(", the port and Harbor."), "{}", r.html);
-    assert!(r.html.contains("Again the city."), "{}", r.html);
-    assert!(r.html.contains("</a> again."), "{}", r.html);
+    let links = r.html().matches("class=\"ref ref-place\"").count();
+    assert_eq!(links, 2, "{}", r.html());
+    assert!(r.html().contains(", the port and Harbor."), "{}", r.html());
+    assert!(r.html().contains("Again the city."), "{}", r.html());
+    assert!(r.html().contains("</a> again."), "{}", r.html());
     assert_eq!(r.refs, vec![(Kind::Place, "harbor".to_string())]);
 }
 
@@ -71,21 +71,21 @@ fn an_entity_is_linked_at_its_first_mention_in_each_section() {
 fn key_figures_embedded_one_after_another_form_one_strip() {
     let r = md("![](@figure/f1)\n\n![](@figure/f2)\n\nText.\n\n![](@figure/f3)\n\n![](@chart/c1)");
     assert_eq!(
-        r.html.matches("<div class=\"key-figures\">").count(),
+        r.html().matches("<div class=\"key-figures\">").count(),
         1,
         "{}",
-        r.html
+        r.html()
     );
     let strip = format!(
         "<div class=\"key-figures\">\n{}{}</div>\n",
         embed_marker(0),
         embed_marker(1)
     );
-    assert!(r.html.contains(&strip), "{}", r.html);
+    assert!(r.html().contains(&strip), "{}", r.html());
     assert!(
-        !r.html.contains(&format!("{}</div>", embed_marker(2))),
+        !r.html().contains(&format!("{}</div>", embed_marker(2))),
         "{}",
-        r.html
+        r.html()
     );
 }
 
@@ -101,10 +101,10 @@ fn unknown_id_is_located_with_a_hint() {
 fn citations_render_author_date_with_locator() {
     let r = md("A fact [@doc2016, p. 33].");
     assert!(
-        r.html
+        r.html()
             .contains("(<a href=\"#ref-doc2016\">Author and Writer 2016</a>, p. 33)"),
         "{}",
-        r.html
+        r.html()
     );
     assert_eq!(
         r.cites,
@@ -123,7 +123,7 @@ fn citations_render_author_date_with_locator() {
 fn embeds_are_numbered_and_cross_referenced() {
     let r = md("As [](@chart/c1) shows.\n\n![Caption](@chart/c1)\n");
     // Markdown leaves a marker and a record; the page stage puts the chart there.
-    assert!(r.html.contains(&embed_marker(0)), "{}", r.html);
+    assert!(r.html().contains(&embed_marker(0)), "{}", r.html());
     assert_eq!(
         r.embeds,
         [Embed {
@@ -135,18 +135,18 @@ fn embeds_are_numbered_and_cross_referenced() {
     );
     assert!(r.anchors.contains("chart-c1"));
     assert!(
-        r.html.contains("href=\"#chart-c1\">Figure 1</a>"),
+        r.html().contains("href=\"#chart-c1\">Figure 1</a>"),
         "{}",
-        r.html
+        r.html()
     );
 }
 
 #[test]
 fn an_item_embedded_twice_is_an_error_and_headings_keep_clear_of_embed_ids() {
     let r = md("## Chart c1\n\n![](@chart/c1)\n\nText.\n\n![](@chart/c1)\n");
-    assert_eq!(r.embeds.len(), 1, "{}", r.html);
-    assert_eq!(r.html.matches("<!--fb-embed:").count(), 1, "{}", r.html);
-    assert!(r.html.contains("<h2 id=\"chart-c1-2\">"), "{}", r.html);
+    assert_eq!(r.embeds.len(), 1, "{}", r.html());
+    assert_eq!(r.html().matches("<!--fb-embed:").count(), 1, "{}", r.html());
+    assert!(r.html().contains("<h2 id=\"chart-c1-2\">"), "{}", r.html());
     let errors: Vec<&Diagnostic> = r.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].message.contains("embedded twice"), "{errors:?}");
@@ -166,32 +166,37 @@ fn footnote_labels_with_the_same_slug_get_distinct_anchors() {
     let r = md("One[^a b], two[^a-b], again[^a b].\n\n[^a b]: First.\n\n[^a-b]: Second.\n");
     for id in ["fn-a-b", "fnref-a-b", "fn-a-b-2", "fnref-a-b-2"] {
         assert_eq!(
-            r.html.matches(&format!("id=\"{id}\"")).count(),
+            r.html().matches(&format!("id=\"{id}\"")).count(),
             1,
             "{id}: {}",
-            r.html
+            r.html()
         );
         assert!(r.anchors.contains(id), "{id}");
     }
     assert!(
-        r.html.contains("<li id=\"fn-a-b\" value=\"1\">First."),
+        r.html().contains("<li id=\"fn-a-b\" value=\"1\">First."),
         "{}",
-        r.html
+        r.html()
     );
     assert!(
-        r.html.contains("<li id=\"fn-a-b-2\" value=\"2\">Second."),
+        r.html().contains("<li id=\"fn-a-b-2\" value=\"2\">Second."),
         "{}",
-        r.html
+        r.html()
     );
-    assert_eq!(r.html.matches("href=\"#fn-a-b\"").count(), 2, "{}", r.html);
+    assert_eq!(
+        r.html().matches("href=\"#fn-a-b\"").count(),
+        2,
+        "{}",
+        r.html()
+    );
 }
 
 #[test]
 fn raw_html_and_javascript_links_do_not_pass() {
     let r = md("<script>alert(1)</script>\n\nText <b>bold</b> [x](javascript:alert(1))");
-    assert!(!r.html.contains("<script>"), "{}", r.html);
-    assert!(!r.html.contains("<b>"), "{}", r.html);
-    assert!(!r.html.contains("javascript:"), "{}", r.html);
+    assert!(!r.html().contains("<script>"), "{}", r.html());
+    assert!(!r.html().contains("<b>"), "{}", r.html());
+    assert!(!r.html().contains("javascript:"), "{}", r.html());
     assert!(r
         .diagnostics
         .iter()
@@ -202,18 +207,18 @@ fn raw_html_and_javascript_links_do_not_pass() {
 fn paragraph_ids_come_from_content_and_can_be_pinned() {
     let a = md("First para here.\n\nSecond one {#p-pinned}");
     assert!(
-        a.html.contains("<p id=\"p-first-para-here\">"),
+        a.html().contains("<p id=\"p-first-para-here\">"),
         "{}",
-        a.html
+        a.html()
     );
     assert!(
-        a.html.contains("<p id=\"p-pinned\">Second one"),
+        a.html().contains("<p id=\"p-pinned\">Second one"),
         "{}",
-        a.html
+        a.html()
     );
     let b = md("Inserted before.\n\nFirst para here.");
     assert!(
-        b.html.contains("<p id=\"p-first-para-here\">"),
+        b.html().contains("<p id=\"p-first-para-here\">"),
         "ids survive edits elsewhere"
     );
 }
@@ -247,23 +252,23 @@ fn decoding_and_collapsing_matches_replace_then_split() {
 fn search_text_keeps_link_text_and_word_boundaries() {
     let r = md("Near [](@place/harbor) and [the city](@place/harbor) [@doc2016, p. 3].\n\n- sewing\n- factories");
     assert!(
-        r.text
+        r.text()
             .contains("Near Harbor and the city (Author and Writer 2016, p. 3)."),
         "{}",
-        r.text
+        r.text()
     );
-    assert!(r.text.contains("sewing factories"), "{}", r.text);
-    assert!(!r.text.contains('¶'), "{}", r.text);
+    assert!(r.text().contains("sewing factories"), "{}", r.text());
+    assert!(!r.text().contains('¶'), "{}", r.text());
 }
 
 #[test]
 fn footnotes_are_collected_at_the_end() {
     let r = md("Text[^a].\n\n[^a]: The note.\n\nMore.");
-    assert!(r.html.contains("<a href=\"#fn-a\""), "{}", r.html);
+    assert!(r.html().contains("<a href=\"#fn-a\""), "{}", r.html());
     assert!(
-        r.html.contains("<li id=\"fn-a\" value=\"1\">The note."),
+        r.html().contains("<li id=\"fn-a\" value=\"1\">The note."),
         "{}",
-        r.html
+        r.html()
     );
 }
 
