@@ -1,4 +1,4 @@
-use std::{cmp::Ordering, path::PathBuf};
+use std::{cmp::Ordering, collections::BTreeMap, path::PathBuf};
 
 use anyhow::{bail, Result};
 use either::Either;
@@ -34,7 +34,18 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    // fieldbook patch (vendor/pagefind/FIELDBOOK-PATCH.md): the first position of each URL in
+    // `fossicked_pages`, so `fossick_one` finds a page to replace without scanning them all.
+    first_position: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
+}
+
+/// What `fossick_one` tells its caller of the page it added (fieldbook patch: the page is moved
+/// into the state instead of cloned for the caller).
+pub struct FossickedSummary {
+    pub word_count: usize,
+    pub url: String,
+    pub meta: BTreeMap<String, String>,
 }
 
 impl SearchState {
@@ -42,6 +53,7 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            first_position: HashMap::new(),
             built_indexes: vec![],
         }
     }
@@ -109,24 +121,28 @@ impl SearchState {
 
         let existing_page_count = self.fossicked_pages.len();
         self.fossicked_pages.extend(results);
+        for (i, page) in self.fossicked_pages.iter().enumerate().skip(existing_page_count) {
+            self.first_position.entry(page.url.clone()).or_insert(i);
+        }
 
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
-    pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
-        let result = file.fossick_sync(&self.options);
-        if let Some(result) = result.as_ref().ok() {
-            let existing = self
-                .fossicked_pages
-                .iter()
-                .position(|page| page.url == result.url);
-            if let Some(existing) = existing {
-                *self.fossicked_pages.get_mut(existing).unwrap() = result.clone();
-            } else {
-                self.fossicked_pages.push(result.clone());
-            }
+    pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedSummary> {
+        let result = file.fossick_sync(&self.options)?;
+        let summary = FossickedSummary {
+            word_count: result.fragment.data.word_count,
+            url: result.fragment.data.url.clone(),
+            meta: result.fragment.data.meta.clone(),
+        };
+        if let Some(&existing) = self.first_position.get(&result.url) {
+            self.fossicked_pages[existing] = result;
+        } else {
+            self.first_position
+                .insert(result.url.clone(), self.fossicked_pages.len());
+            self.fossicked_pages.push(result);
         }
-        result
+        Ok(summary)
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
@@ -166,6 +182,7 @@ impl SearchState {
         // fieldbook patch (vendor/pagefind/FIELDBOOK-PATCH.md): the pages are moved, not
         // cloned, into the language map; they are not read again, and the clone doubled the
         // indexer's peak memory.
+        self.first_position.clear();
         let pages_with_data = std::mem::take(&mut self.fossicked_pages).into_iter().filter(|d| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
