@@ -108,8 +108,8 @@ impl Templates {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// Renders `template` with `context`, a JSON object (taken by value: Tera keeps it as it is,
-    /// where `Context::from_serialize` would copy every string of it again).
+    /// Renders `template` with `context`, any value that serializes to a JSON object (made into
+    /// Tera's context with `Context::from_serialize`, which copies it into Tera's values).
     pub fn render<C: serde::Serialize>(
         &self,
         template: &str,

@@ -130,6 +130,24 @@ impl SearchState {
 
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedSummary> {
         let result = file.fossick_sync(&self.options)?;
+        Ok(self.add_fossicked(result))
+    }
+
+    /// fieldbook patch 3 (FIELDBOOK-PATCH.md): reads `files` side by side on rayon's pool, then
+    /// adds them in the order given, as `fossick_one` would one after the other: the same pages
+    /// in the same order, so the same index.
+    pub fn fossick_in_order(&mut self, files: Vec<Fossicker>) -> Vec<Result<FossickedSummary>> {
+        let results: Vec<Result<FossickedData>> = files
+            .into_par_iter()
+            .map(|f| f.fossick_sync(&self.options))
+            .collect();
+        results
+            .into_iter()
+            .map(|r| r.map(|data| self.add_fossicked(data)))
+            .collect()
+    }
+
+    fn add_fossicked(&mut self, result: FossickedData) -> FossickedSummary {
         let summary = FossickedSummary {
             word_count: result.fragment.data.word_count,
             url: result.fragment.data.url.clone(),
@@ -142,7 +160,7 @@ impl SearchState {
                 .insert(result.url.clone(), self.fossicked_pages.len());
             self.fossicked_pages.push(result);
         }
-        Ok(summary)
+        summary
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {

@@ -51,6 +51,37 @@ pub struct IndexedFileResponse {
     pub page_meta: BTreeMap<String, String>,
 }
 
+/// fieldbook patch 3: one record for [`PagefindIndex::add_custom_records`], with the arguments
+/// of [`PagefindIndex::add_custom_record`].
+pub struct CustomRecord {
+    pub url: String,
+    pub content: String,
+    pub language: String,
+    pub meta: Option<BTreeMap<String, String>>,
+    pub filters: Option<BTreeMap<String, Vec<String>>>,
+    pub sort: Option<BTreeMap<String, String>>,
+}
+
+impl CustomRecord {
+    fn into_fossicker(self, force_language: Option<String>) -> Fossicker {
+        let data = DomParserResult {
+            digest: self.content,
+            filters: self.filters.unwrap_or_default(),
+            sort: self.sort.unwrap_or_default(),
+            meta: self.meta.unwrap_or_default(),
+            anchor_content: BTreeMap::new(),
+            anchor_titles: BTreeMap::new(),
+            has_custom_body: false,
+            force_inclusion: true,
+            has_html_element: true,
+            has_old_bundle_reference: false,
+            has_default_ui_reference: false,
+            language: force_language.unwrap_or(self.language),
+        };
+        Fossicker::new_with_data(self.url, data)
+    }
+}
+
 pub struct PagefindIndex {
     search_index: Arc<tokio::sync::Mutex<SearchState>>,
 }
@@ -141,21 +172,15 @@ impl PagefindIndex {
             .options
             .force_language
             .clone();
-        let data = DomParserResult {
-            digest: content,
-            filters: filters.unwrap_or_default(),
-            sort: sort.unwrap_or_default(),
-            meta: meta.unwrap_or_default(),
-            anchor_content: BTreeMap::new(),
-            anchor_titles: BTreeMap::new(),
-            has_custom_body: false,
-            force_inclusion: true,
-            has_html_element: true,
-            has_old_bundle_reference: false,
-            has_default_ui_reference: false,
-            language: force_language.unwrap_or(language),
-        };
-        let file = Fossicker::new_with_data(url, data);
+        let file = CustomRecord {
+            url,
+            content,
+            language,
+            meta,
+            filters,
+            sort,
+        }
+        .into_fossicker(force_language);
         let state = Arc::clone(&self.search_index);
         let data = tokio::task::spawn_blocking(move || {
             state.blocking_lock().fossick_one(file)
@@ -168,6 +193,42 @@ impl PagefindIndex {
             page_url: data.url,
             page_meta: data.meta,
         })
+    }
+
+    /// fieldbook patch 3 (FIELDBOOK-PATCH.md): [`Self::add_custom_record`] for many records at
+    /// once. They are read side by side (on rayon's pool) and added in the order given, so the
+    /// index is the one `add_custom_record` would make, one record after the other.
+    pub async fn add_custom_records(
+        &mut self,
+        records: Vec<CustomRecord>,
+    ) -> Result<Vec<IndexedFileResponse>> {
+        let force_language = self
+            .search_index
+            .lock()
+            .await
+            .options
+            .force_language
+            .clone();
+        let files: Vec<Fossicker> = records
+            .into_iter()
+            .map(|r| r.into_fossicker(force_language.clone()))
+            .collect();
+        let state = Arc::clone(&self.search_index);
+        let results = tokio::task::spawn_blocking(move || {
+            state.blocking_lock().fossick_in_order(files)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?;
+        results
+            .into_iter()
+            .map(|r| {
+                r.map(|data| IndexedFileResponse {
+                    page_word_count: data.word_count as u32,
+                    page_url: data.url,
+                    page_meta: data.meta,
+                })
+            })
+            .collect()
     }
 
     /// Index a directory of HTML files from disk.
