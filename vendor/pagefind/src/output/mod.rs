@@ -352,6 +352,42 @@ impl PagefindIndexes {
             }
         }
 
+        if synthetic {
+            // fieldbook patch 4 (FIELDBOOK-PATCH.md): in memory, the fragments and indexes are
+            // compressed side by side on rayon's pool (the futures below compress one after the
+            // other on a single-threaded runtime); the same files, each the same bytes.
+            use rayon::prelude::*;
+            let jobs: Vec<(PathBuf, &[u8])> = (self.fragments.iter().map(|(hash, fragment)| {
+                (
+                    outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                    fragment.as_bytes(),
+                )
+            }))
+            .chain(self.word_indexes.iter().map(|(hash, index)| {
+                (
+                    outdir.join(format!("index/{}.pf_index", hash)),
+                    index.as_slice(),
+                )
+            }))
+            .chain(self.filter_indexes.iter().map(|(hash, index)| {
+                (
+                    outdir.join(format!("filter/{}.pf_filter", hash)),
+                    index.as_slice(),
+                )
+            }))
+            .collect();
+            let compressed: Vec<SyntheticFile> = jobs
+                .into_par_iter()
+                .filter_map(|(filename, bytes)| {
+                    gzip(&[bytes]).map(|contents| SyntheticFile { filename, contents })
+                })
+                .collect();
+            let mut output_files: Vec<SyntheticFile> =
+                join_all(files).await.into_iter().flatten().collect();
+            output_files.extend(compressed);
+            return Some(output_files);
+        }
+
         files.extend(self.fragments.iter().map(|(hash, fragment)| {
             write(
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
@@ -405,6 +441,16 @@ enum WriteBehavior {
 pub struct SyntheticFile {
     pub filename: PathBuf,
     pub contents: Vec<u8>,
+}
+
+/// fieldbook patch 4: what `write` makes of `content_chunks` with `Compress::GZ`.
+fn gzip(content_chunks: &[&[u8]]) -> Option<Vec<u8>> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    for chunk in content_chunks {
+        gz.write_all(b"pagefind_dcd").ok()?;
+        gz.write_all(chunk).ok()?;
+    }
+    gz.finish().ok()
 }
 
 async fn write(
