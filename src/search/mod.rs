@@ -82,8 +82,9 @@ const RECORDS_AT_ONCE: usize = 3_000;
 /// How many indexes the records are split into: one per 300 records, at most 4. Pagefind reads a
 /// bundle's records and compresses its files side by side (patches 3 and 4 in `vendor/pagefind`),
 /// and a large site is indexed as several bundles (at once where memory allows, see
-/// `RECORDS_AT_ONCE`), which the site's search page merges (`mergeIndex` in Pagefind's client). The count depends on the records alone, never on
-/// the machine, so the output stays the same everywhere.
+/// `RECORDS_AT_ONCE`), which the site's search page merges (`mergeIndex` in Pagefind's client).
+/// The count depends on the records alone, never on the machine, so the output stays the same
+/// everywhere.
 pub fn shard_count(records: usize) -> usize {
     records.div_ceil(300).clamp(1, 4)
 }
