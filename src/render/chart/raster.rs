@@ -4,8 +4,6 @@
 
 use std::fmt::Write as _;
 
-use super::text::wrap;
-
 /// Where chart `id`'s PNG goes in the output (the social card of its pages).
 pub fn png_path(id: &str) -> String {
     format!("charts/{id}.png")
@@ -194,7 +192,10 @@ pub fn card_png(
     previous: Option<Vec<u8>>,
 ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
     let mut lines = title_lines(title, 200);
-    for (i, line) in at_most(wrap(subtitle, 1040, 30.0), 3).iter().enumerate() {
+    for (i, line) in at_most(wrap_measured(subtitle, 30.0, false), 3)
+        .iter()
+        .enumerate()
+    {
         text_line(&mut lines, 450 + i * 42, 30, false, "#333", line);
     }
     png(&card_svg(&lines), previous).map_err(|e| {
@@ -208,20 +209,69 @@ pub fn page_card_svg(title: &str, kind: &str, site: &str) -> String {
     let mut lines = String::new();
     text_line(&mut lines, 130, 32, true, "#0072B2", kind);
     lines.push_str(&title_lines(title, 240));
-    let site = at_most(wrap(site, 1040, 32.0), 1);
+    let site = at_most(wrap_measured(site, 32.0, false), 1);
     let site = site.first().map_or("", String::as_str);
     text_line(&mut lines, 540, 32, false, "#333", site);
     card_svg(&lines)
 }
 
-/// A card's title: bold 60 px, at most three lines from baseline `y`, broken at about the bold
-/// face's average width (a line of capitals may run wider).
+/// A card's title: bold 60 px, at most three lines from baseline `y`.
 fn title_lines(title: &str, y: usize) -> String {
     let mut lines = String::new();
-    for (i, line) in at_most(wrap(title, 1040, 60.0), 3).iter().enumerate() {
+    for (i, line) in at_most(wrap_measured(title, 60.0, true), 3)
+        .iter()
+        .enumerate()
+    {
         text_line(&mut lines, y + i * 74, 60, true, "#111", line);
     }
     lines
+}
+
+/// How wide a card's line may run: the card is 1200 px wide and its text starts 80 px in.
+const CARD_LINE_PX: f64 = 1040.0;
+
+/// Greedy word wrap of a card's text into lines of at most [`CARD_LINE_PX`], measured with the
+/// bundled face's own advance widths at `px` (a word longer than a line stays whole).
+fn wrap_measured(text: &str, px: f64, bold: bool) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), px, bold) <= CARD_LINE_PX => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// The width of `text` at `px` in the bundled DejaVu Sans (bold or not): the sum of its glyphs'
+/// advances, without kerning (which only narrows a line); a character the face lacks counts as
+/// its missing-glyph box.
+fn text_width(text: &str, px: f64, bold: bool) -> f64 {
+    use ttf_parser::{Face, GlyphId};
+    static FACES: std::sync::OnceLock<[Option<Face<'static>>; 2]> = std::sync::OnceLock::new();
+    let faces = FACES.get_or_init(|| {
+        [
+            Face::parse(include_bytes!("../../assets/DejaVuSans.ttf"), 0).ok(),
+            Face::parse(include_bytes!("../../assets/DejaVuSans-Bold.ttf"), 0).ok(),
+        ]
+    });
+    let Some(face) = &faces[usize::from(bold)] else {
+        return text.chars().count() as f64 * px * super::text::CHAR_W;
+    };
+    let units: f64 = text
+        .chars()
+        .map(|c| {
+            let glyph = face.glyph_index(c).unwrap_or(GlyphId(0));
+            f64::from(face.glyph_hor_advance(glyph).unwrap_or(0))
+        })
+        .sum();
+    units * px / f64::from(face.units_per_em())
 }
 
 /// One line of a card's text at baseline `y`, bold or not.
@@ -262,6 +312,27 @@ mod tests {
         let cut = fresh[..fresh.len() - 4].to_vec();
         assert_eq!(png(SVG, Some(cut)).unwrap(), fresh);
         assert_eq!(png(SVG, Some(b"not a png".to_vec())).unwrap(), fresh);
+    }
+
+    #[test]
+    fn a_card_line_never_runs_past_the_card() {
+        // Capitals run wider than the face's average: 28 of them were one line before.
+        let title = "WAGES MEMORANDUM QUOTAS WORKERS HARBOUR WAREHOUSE MOMENTUM";
+        let lines = wrap_measured(title, 60.0, true);
+        assert!(lines.len() > 1, "{lines:?}");
+        for line in &lines {
+            assert!(text_width(line, 60.0, true) <= CARD_LINE_PX, "{line}");
+        }
+        // Nothing is lost or reordered.
+        assert_eq!(lines.join(" "), title);
+        // Narrow letters fit more to a line than wide ones; bold runs wider than regular.
+        assert!(text_width("iiii", 60.0, true) < text_width("WWWW", 60.0, true));
+        assert!(text_width("Harbor", 60.0, false) < text_width("Harbor", 60.0, true));
+        // A line that fits is kept whole.
+        assert_eq!(
+            wrap_measured("Harbor Town", 60.0, true),
+            vec!["Harbor Town"]
+        );
     }
 
     #[test]
