@@ -233,20 +233,7 @@ const CARD_LINE_PX: f64 = 1040.0;
 /// Greedy word wrap of a card's text into lines of at most [`CARD_LINE_PX`], measured with the
 /// bundled face's own advance widths at `px` (a word longer than a line stays whole).
 fn wrap_measured(text: &str, px: f64, bold: bool) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if text_width(&format!("{line} {word}"), px, bold) <= CARD_LINE_PX => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    if lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines
+    super::text::wrap_where(text, |line| text_width(line, px, bold) <= CARD_LINE_PX)
 }
 
 /// The width of `text` at `px` in the bundled DejaVu Sans (bold or not): the sum of its glyphs'
