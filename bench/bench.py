@@ -121,9 +121,10 @@ def set_aside_command(*paths):
     return "d=$(mktemp -d %s/run.XXXXXX) && { %s }" % (shlex.quote(TRASH), moves)
 
 
-def rss_run(cmd, out_dir, log_path, env=None):
-    """One cold build under /usr/bin/time -v: (peak RSS in MB, wall s, stdout, ok)."""
-    set_aside(out_dir)
+def rss_run(cmd, out_dir, log_path, env=None, caches=()):
+    """One cold build under /usr/bin/time -v: (peak RSS in MB, wall s, stdout, ok). `caches` are
+    set aside with the output folder (fieldbook's memo, like Hugo's cache)."""
+    set_aside(out_dir, *caches)
     t0 = time.perf_counter()
     p = run(["/usr/bin/time", "-v"] + cmd, env=env)
     wall = time.perf_counter() - t0
@@ -277,7 +278,8 @@ def entity_scaling(fb, counts, work, logs, site, stage, problems):
         log("%d entities: three builds" % e)
         runs = []
         for i in range(3):
-            rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, "entities-%d-%d.log" % (e, i)))
+            rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, "entities-%d-%d.log" % (e, i)),
+                                            caches=[os.path.join(corpus, "fieldbook", ".fieldbook-cache")])
             if not ok:
                 problems.append("%d entities: build failed; see %s" % (e, os.path.join(logs, "entities-%d-%d.log" % (e, i))))
                 break
@@ -367,9 +369,12 @@ def main():
     site_out = os.path.join(work, "out-repo-site")
     site = os.path.abspath(a.site)
     cmd = [fb, "build", "--root", site, "--out", site_out]
-    rss, _, stdout, ok = rss_run(cmd, site_out, os.path.join(logs, "repo-site-time.log"))
+    # Cold: without the memo the last build into the same folder saved (warm builds are timed by
+    # repo_edit).
+    site_cache = os.path.join(site, ".fieldbook-cache")
+    rss, _, stdout, ok = rss_run(cmd, site_out, os.path.join(logs, "repo-site-time.log"), caches=[site_cache])
     if ok:
-        hf = hyperfine(cmd, set_aside_command(site_out), 10, os.path.join(work, "repo-site.json"),
+        hf = hyperfine(cmd, set_aside_command(site_out, site_cache), 10, os.path.join(work, "repo-site.json"),
                        os.path.join(logs, "repo-site-hyperfine.log"))
         pages = len(glob.glob(os.path.join(site, "content", "pages", "*.md")))
         builds.append({"n": "repo site (%d pages)" % pages, "size": 0, "tool": "fieldbook", "hf": hf,
@@ -410,10 +415,13 @@ def main():
             suffix = {None: "", "search off": "-nosearch", "pagefind": "-pagefind"}[variant]
             out = os.path.join(work, "out-%d-%s%s" % (n, tool, suffix))
             env = None
+            caches = []
             if tool == "fieldbook":
                 root = nosearch if variant else os.path.join(corpus, "fieldbook")
                 cmd = [fb, "build", "--root", root, "--out", out]
-                prepare = set_aside_command(out)
+                # Cold: fieldbook's memo (saved for the next build into `out`) set aside too.
+                caches = [os.path.join(root, ".fieldbook-cache")]
+                prepare = set_aside_command(out, *caches)
             elif tool == "hugo":
                 cache = os.path.join(work, "hugo-cache-%d" % n)
                 cmd = [hugo, "--quiet", "--source", os.path.join(corpus, "hugo"), "--destination", out,
@@ -432,7 +440,7 @@ def main():
             slug = "%d-%s%s" % (n, tool, suffix)
             log("N=%d %s: one build under /usr/bin/time -v" % (n, name))
             t0 = time.perf_counter()
-            rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, slug + "-time.log"), env=env)
+            rss, wall, stdout, ok = rss_run(cmd, out, os.path.join(logs, slug + "-time.log"), env=env, caches=caches)
             stage("N=%d: %s, build under time -v (%.1f s)" % (n, name, wall), t0)
             if not ok:
                 problems.append("N=%d %s: build failed; see %s" % (n, name, os.path.join(logs, slug + "-time.log")))

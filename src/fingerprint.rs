@@ -42,6 +42,51 @@ impl Hasher {
         self
     }
 
+    /// Adds a JSON value (a template context) by walking it: what it holds, in order, without
+    /// printing it first.
+    pub fn json(&mut self, value: &serde_json::Value) -> &mut Hasher {
+        use serde_json::Value;
+        match value {
+            Value::Null => self.0.update(&[0]),
+            Value::Bool(b) => self.0.update(&[1, u8::from(*b)]),
+            Value::Number(n) => {
+                self.0.update(&[2]);
+                match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                    (Some(u), _, _) => self.0.update(&u.to_le_bytes()).update(&[0]),
+                    (_, Some(i), _) => self.0.update(&i.to_le_bytes()).update(&[1]),
+                    (_, _, f) => self
+                        .0
+                        .update(&f.unwrap_or(f64::NAN).to_le_bytes())
+                        .update(&[2]),
+                }
+            }
+            Value::String(s) => {
+                self.0.update(&[3]);
+                self.str(s);
+                &mut self.0
+            }
+            Value::Array(items) => {
+                self.0
+                    .update(&[4])
+                    .update(&(items.len() as u64).to_le_bytes());
+                for v in items {
+                    self.json(v);
+                }
+                &mut self.0
+            }
+            Value::Object(map) => {
+                self.0
+                    .update(&[5])
+                    .update(&(map.len() as u64).to_le_bytes());
+                for (k, v) in map {
+                    self.str(k).json(v);
+                }
+                &mut self.0
+            }
+        };
+        self
+    }
+
     /// Adds another fingerprint.
     pub fn fingerprint(&mut self, f: &Fingerprint) -> &mut Hasher {
         self.0.update(f);

@@ -59,6 +59,10 @@ enum Command {
         /// preview, a second host).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Render everything again instead of reusing what the last build into this folder
+        /// made from unchanged input (kept in .fieldbook-cache/).
+        #[arg(long)]
+        fresh: bool,
     },
     /// Check everything build checks, plus data consistency, orphans and links, without writing.
     Check {
@@ -140,7 +144,14 @@ fn main() -> ExitCode {
             minify,
             no_minify,
             base_url,
-        } => build(root, out, (minify || no_minify).then_some(minify), base_url),
+            fresh,
+        } => build(fieldbook::Options {
+            root,
+            out,
+            minify: (minify || no_minify).then_some(minify),
+            base_url,
+            fresh,
+        }),
         Command::Check {
             root,
             strict,
@@ -179,18 +190,8 @@ fn main() -> ExitCode {
 
 /// `fieldbook build`: warnings and the summary on success; every problem and what became of the
 /// output folder on failure.
-fn build(
-    root: PathBuf,
-    out: Option<PathBuf>,
-    minify: Option<bool>,
-    base_url: Option<String>,
-) -> ExitCode {
-    let opts = fieldbook::Options {
-        root: root.clone(),
-        out,
-        minify,
-        base_url,
-    };
+fn build(opts: fieldbook::Options) -> ExitCode {
+    let root = opts.root.clone();
     match fieldbook::build(&opts) {
         Ok(report) => {
             print_warnings(&report.diagnostics, &root);

@@ -318,3 +318,103 @@ fn a_csv_edit_rebuilds_its_datasets_pages() {
         .unwrap();
     assert!(String::from_utf8_lossy(&page.bytes).contains("7.5"));
 }
+
+/// `build` into a folder with the memo the last build into it saved, and `build --fresh` into
+/// another: both folders must hold the same files, byte for byte. Returns the warm build's stats.
+fn assert_warm_build_is_a_full_build(
+    root: &Path,
+    warm: &Path,
+    fresh: &Path,
+    after: &str,
+) -> fieldbook::build::memo::Stats {
+    let options = |out: &Path, fresh: bool| fieldbook::Options {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        minify: None,
+        base_url: None,
+        fresh,
+    };
+    let report = fieldbook::build(&options(warm, false))
+        .unwrap_or_else(|f| panic!("warm build failed after {after}: {:?}", f.diagnostics));
+    if let Err(f) = fieldbook::build(&options(fresh, true)) {
+        panic!("fresh build failed after {after}: {:?}", f.diagnostics);
+    }
+    let (a, b) = (common::hashes(warm), common::hashes(fresh));
+    let differ: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|p| a.get(*p) != b.get(*p))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "warm and fresh builds differ after {after}: {differ:?}"
+    );
+    report.memo
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    /// Warm builds (`build` reusing the memo saved beside the last build into the same folder)
+    /// never differ from a fresh build, after random edit sequences; and an unchanged rebuild
+    /// renders nothing.
+    #[test]
+    fn a_warm_build_equals_a_fresh_build(edits in prop::collection::vec(edit(), 1..6)) {
+        let site = common::fixture("mini");
+        let root = site.path();
+        common::add_csv_dataset(root);
+        let outs = tempfile::tempdir().unwrap();
+        let (warm, fresh) = (outs.path().join("warm"), outs.path().join("fresh"));
+        assert_warm_build_is_a_full_build(root, &warm, &fresh, "the first build");
+        let again = assert_warm_build_is_a_full_build(root, &warm, &fresh, "nothing");
+        prop_assert_eq!(again.computed, 0, "an unchanged rebuild computed units: {:?}", again);
+        let mut entity_id = "port-town".to_string();
+        for (i, e) in edits.iter().enumerate() {
+            apply(root, e, &mut entity_id, &Memo::off());
+            assert_warm_build_is_a_full_build(root, &warm, &fresh, &format!("edit {i} {e:?} of {edits:?}"));
+        }
+    }
+}
+
+/// A warm build trusts no receipt the output folder contradicts and no memo it cannot read: a
+/// page edited by hand in the output, a deleted chart PNG and a truncated memo file are all
+/// made again, and the folder ends as a fresh build leaves it.
+#[test]
+fn a_warm_build_rebuilds_what_the_folder_or_a_broken_memo_contradicts() {
+    let site = common::fixture("mini");
+    let root = site.path();
+    let outs = tempfile::tempdir().unwrap();
+    let (warm, fresh) = (outs.path().join("warm"), outs.path().join("fresh"));
+    assert_warm_build_is_a_full_build(root, &warm, &fresh, "the first build");
+    let page = warm.join("first/index.html");
+    fs::write(&page, "edited by hand").unwrap();
+    let png = fs::read_dir(warm.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "png"))
+        .expect("the fixture has a chart PNG");
+    fs::remove_file(&png).unwrap();
+    let stats = assert_warm_build_is_a_full_build(root, &warm, &fresh, "hand edits");
+    assert!(stats.computed >= 2, "the page and the chart: {stats:?}");
+    assert!(stats.reused > 0, "{stats:?}");
+    let cache = root.join(".fieldbook-cache");
+    let memos: Vec<_> = fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("memo-")
+        })
+        .collect();
+    assert_eq!(memos.len(), 2, "one memo per output folder: {memos:?}");
+    for memo in &memos {
+        let bytes = fs::read(memo).unwrap();
+        fs::write(memo, &bytes[..bytes.len() / 2]).unwrap();
+    }
+    let stats = assert_warm_build_is_a_full_build(root, &warm, &fresh, "a truncated memo");
+    assert_eq!(stats.reused, 0, "a truncated memo is not read: {stats:?}");
+    let stats = assert_warm_build_is_a_full_build(root, &warm, &fresh, "the memo saved again");
+    assert_eq!(stats.computed, 0, "{stats:?}");
+}

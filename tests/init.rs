@@ -48,6 +48,18 @@ fn init_builds_and_checks_strict_outside_the_repo() {
     assert!(!site.join("templates").exists(), "the theme is built in");
     let built = ok(&run(&site, &["build"]));
     assert!(!built.contains("warning"), "{built}");
+    // The second build reuses what the first saved in .fieldbook-cache/ (which git ignores, as
+    // it does the built site).
+    let again = ok(&run(&site, &["build"]));
+    assert!(
+        again.contains("units reused") && again.contains("(0 written"),
+        "{again}"
+    );
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    assert!(
+        ignored.contains("/public/") && ignored.contains("/.fieldbook-cache/"),
+        "{ignored}"
+    );
     let checked = ok(&run(&site, &["check", "--strict"]));
     assert!(checked.contains("0 error(s), 0 warning(s)"), "{checked}");
     let public = site.join("public");

@@ -43,6 +43,9 @@ pub struct Options {
     pub minify: Option<bool>,
     /// The address the site is published at, replacing book.toml's `base-url` (`--base-url`).
     pub base_url: Option<String>,
+    /// Render every unit again instead of reusing the last build's (`--fresh`); the memo is
+    /// saved all the same.
+    pub fresh: bool,
 }
 
 /// Timings and counts of one build.
@@ -100,12 +103,16 @@ impl Report {
             Some((w, r)) => format!(" ({w} written, {r} removed)"),
             None => String::new(),
         };
+        let reused = match self.memo.reused {
+            0 => String::new(),
+            n => format!(", {n} of {} units reused", n + self.memo.computed),
+        };
         let search = match self.search_bytes {
             Some(bytes) => format!("{} KB search index", bytes / 1024),
             None => "no search index".to_string(),
         };
         format!(
-            "built {} pages, {} data files, {} charts, {} files{written}, {search}, in {:.0} ms [{}] -> {}",
+            "built {} pages, {} data files, {} charts, {} files{written}, {search}{reused}, in {:.0} ms [{}] -> {}",
             self.pages,
             self.datasets,
             self.charts,
@@ -447,7 +454,6 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     let minify = opts
         .minify
         .unwrap_or_else(|| config.as_ref().is_ok_and(|c| c.minify_html));
-    let memo = memo::Memo::off().with_previous_output(&out);
     // Opened (and locked) before the stages run: every file goes to its staging area as it is
     // made; a failed stage drops the stream, which leaves the folder as it was.
     let stream = output::Stream::open(&out, output::Written::default()).map_err(|e| {
@@ -455,6 +461,11 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
             "choose another --out folder, or empty this one (fieldbook writes only into an empty folder or its own output)",
         ))
     })?;
+    // What the last successful build into this folder saved: only its unchanged units are reused.
+    let memo = match opts.fresh {
+        false => memo::Memo::for_output(&opts.root, &out),
+        true => memo::Memo::fresh_for_output(&opts.root, &out),
+    };
     let built = compile_into(
         &opts.root,
         minify,
@@ -463,7 +474,15 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
         opts.base_url.as_deref(),
     )?;
     let start = Instant::now();
-    let (changed, removed, _) = stream.commit().map_err(|e| Failure {
+    // The memo is saved while the files move into place. Whatever becomes of the write, it is
+    // sound: its Markdown, charts and references are keyed by their inputs, and a receipt is
+    // honoured only while the folder holds its bytes. One that cannot be saved costs the next
+    // build its reuse, nothing else.
+    let committed = std::thread::scope(|scope| {
+        scope.spawn(|| memo.save(&built.parts.markdown));
+        stream.commit()
+    });
+    let (changed, removed, _) = committed.map_err(|e| Failure {
         diagnostics: vec![
             Diagnostic::error(&out, 0, 0, format!("{WRITE_FAILED}: {e}")).with_hint(
                 "free some space or fix the folder's permissions, then build again: each file is whole (the old version or the new one), and the next build finishes the update",

@@ -213,12 +213,12 @@ pub(super) fn render_page(
         let mut h = Hasher::new();
         h.fingerprint(&templates.fingerprint(template))
             .str(template)
-            .bytes(&serde_json::to_vec(&context).unwrap_or_default())
+            .json(&context)
             .debug(&minify);
         for e in &embeds {
             h.fingerprint(&templates.fingerprint(e.template))
                 .str(e.template)
-                .bytes(&serde_json::to_vec(&e.context).unwrap_or_default());
+                .json(&e.context);
         }
         h.finish()
     };

@@ -30,7 +30,9 @@ pub struct Located {
 }
 
 /// Every kind of thing that has an id and a URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub enum Kind {
     /// A Markdown page (chapter, article, about).
     Page,

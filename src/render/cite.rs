@@ -93,12 +93,13 @@ pub struct Styles {
     locales: Vec<Locale>,
     /// Works already formatted by this process: CSL rendering is the slow part of formatting
     /// (milliseconds per entry), and its result depends on the work alone, so `serve`'s rebuilds
-    /// reuse it.
-    done: std::sync::Mutex<std::collections::HashMap<String, Formatted>>,
+    /// reuse it, and `build`'s memo saves the ones used ([`Styles::used`]) for the next build.
+    /// Each with whether it was asked for since the last [`Styles::remember`].
+    done: std::sync::Mutex<std::collections::HashMap<String, (Formatted, bool)>>,
 }
 
 /// A reference formatted in every style "cite this" offers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Formatted {
     /// APA 7th, HTML.
     pub apa: String,
@@ -138,13 +139,39 @@ impl Styles {
     /// Every format of "cite this".
     pub fn formatted(&self, work: &Work) -> Formatted {
         let key = format!("{work:?}");
-        let lock = || self.done.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(f) = lock().get(&key) {
+        if let Some((f, used)) = self.lock().get_mut(&key) {
+            *used = true;
             return f.clone();
         }
         let f = self.format(work);
-        lock().insert(key, f.clone());
+        self.lock().insert(key, (f.clone(), true));
         f
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (Formatted, bool)>> {
+        self.done.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes works formatted by an earlier process (`build`'s memo), each under the key
+    /// [`Styles::used`] gave it, and starts counting which are used anew.
+    pub fn remember(&self, known: Vec<(String, Formatted)>) {
+        let mut done = self.lock();
+        done.values_mut().for_each(|(_, used)| *used = false);
+        done.extend(known.into_iter().map(|(k, f)| (k, (f, false))));
+    }
+
+    /// Every work formatted or reused since the last [`Styles::remember`], by key, sorted.
+    pub fn used(&self) -> Vec<(String, Formatted)> {
+        let mut used: Vec<(String, Formatted)> = self
+            .lock()
+            .iter()
+            .filter(|(_, (_, used))| *used)
+            .map(|(k, (f, _))| (k.clone(), f.clone()))
+            .collect();
+        used.sort_by(|a, b| a.0.cmp(&b.0));
+        used
     }
 
     fn format(&self, work: &Work) -> Formatted {

@@ -38,7 +38,7 @@ pub use text::html_to_text;
 
 /// An item embedded in a page body (`![caption](@chart/x)`): the Markdown holds
 /// [`embed_marker`]`(n)` where the `n`-th of a text's embeds goes, and the page stage fills it in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Embed {
     /// Chart, dataset or key figure.
     pub kind: Kind,
@@ -70,7 +70,7 @@ pub fn embed_marker_at(text: &str) -> Option<(usize, usize)> {
 }
 
 /// A citation found in the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CiteUse {
     /// Source id.
     pub key: String,
@@ -79,7 +79,7 @@ pub struct CiteUse {
 }
 
 /// A heading, for the in-page outline.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 2 for `##`, ...
     pub level: u8,
@@ -90,7 +90,7 @@ pub struct Heading {
 }
 
 /// The result of rendering one Markdown text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// HTML, compressed: every text's is held from the Markdown stage to the page that shows it.
     html: PackedHtml,
@@ -102,7 +102,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Every id given to an element (headings, paragraphs, embeds, footnotes).
     pub anchors: BTreeSet<String>,
-    /// Problems found.
+    /// Problems found (never saved: a text with problems is rendered again every time).
+    #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
     /// How many words the plain text has ([`Rendered::text`]).
     pub words: usize,
@@ -127,12 +128,13 @@ impl Rendered {
 /// Markdown at once, from the Markdown stage (which must see every text for backlinks and
 /// anchors) to the page that shows it; packing it took the peak memory of a 10,000-page build
 /// without search from 433 MB to 343 MB (BENCHMARKS.md).
+/// Shared, not copied, when a memo keeps it.
 #[derive(Clone, Default)]
-struct PackedHtml(Vec<u8>);
+struct PackedHtml(std::sync::Arc<[u8]>);
 
 impl PackedHtml {
     fn pack(html: &str) -> PackedHtml {
-        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()))
+        PackedHtml(lz4_flex::compress_prepend_size(html.as_bytes()).into())
     }
 
     fn unpack(&self) -> String {
@@ -143,6 +145,19 @@ impl PackedHtml {
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default()
+    }
+}
+
+impl serde::Serialize for PackedHtml {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PackedHtml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PackedHtml, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(d)?;
+        Ok(PackedHtml(bytes.into_vec().into()))
     }
 }
 

@@ -24,11 +24,19 @@
 //! from there instead of being rasterized again (see `chart::png`).
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use serde::{Deserialize, Serialize};
+
 use crate::fingerprint::Fingerprint;
 use crate::model::Kind;
+use crate::output::OutputFile;
+use crate::render::chart::ChartOut;
+use crate::render::markdown::Rendered;
+
+mod saved;
 
 /// A cached value, the fingerprint it was made from, and whether this build used it.
 struct Entry<V> {
@@ -41,7 +49,7 @@ struct Entry<V> {
 /// One table of the memo: values by name, each valid for one fingerprint.
 struct Table<V>(Mutex<HashMap<String, Entry<V>>>);
 
-impl<V: Clone> Table<V> {
+impl<V> Table<V> {
     fn new() -> Table<V> {
         Table(Mutex::new(HashMap::new()))
     }
@@ -56,6 +64,26 @@ impl<V: Clone> Table<V> {
     }
 }
 
+/// Output bytes as the memo keeps them: in memory (`serve`, which writes from memory), or as a
+/// receipt for the file the last build wrote (`build`, whose memo is saved): reused only while the
+/// output folder still holds those very bytes.
+#[derive(Clone, Serialize, Deserialize)]
+enum Kept {
+    /// The bytes.
+    Bytes(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The BLAKE3 of the bytes written at the unit's path in the output folder.
+    Receipt(Fingerprint),
+}
+
+/// A chart's drawings as the memo keeps them (its PNG as [`Kept`]).
+#[derive(Clone, Serialize, Deserialize)]
+struct Drawn {
+    wide: String,
+    medium: String,
+    narrow: String,
+    png: Kept,
+}
+
 /// Counts of reused and recomputed units in the last build.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
@@ -65,28 +93,34 @@ pub struct Stats {
     pub computed: usize,
 }
 
-/// The memo of one `serve` session (or a disabled one, for full builds).
+/// The memo of one `serve` session or of one output folder's builds (or a disabled one).
 pub struct Memo {
     enabled: bool,
-    charts: Table<crate::render::chart::ChartOut>,
-    markdown: Table<crate::render::markdown::Rendered>,
-    files: Table<Vec<u8>>,
-    search: Table<Vec<crate::output::OutputFile>>,
-    previous_output: Option<std::path::PathBuf>,
+    /// Output bytes are kept as receipts and read back from `previous_output` (`build`).
+    receipts: bool,
+    charts: Table<Drawn>,
+    markdown: Table<Rendered>,
+    files: Table<Kept>,
+    search: Table<Vec<(String, Kept)>>,
+    previous_output: Option<PathBuf>,
+    /// Where [`Memo::save`] writes (`build`'s memo).
+    saved_at: Option<PathBuf>,
     reused: AtomicUsize,
     computed: AtomicUsize,
 }
 
 impl Memo {
-    /// A memo that remembers units between builds.
+    /// A memo that remembers units between builds, in memory.
     pub fn new() -> Memo {
         Memo {
             enabled: true,
+            receipts: false,
             charts: Table::new(),
             markdown: Table::new(),
             files: Table::new(),
             search: Table::new(),
             previous_output: None,
+            saved_at: None,
             reused: AtomicUsize::new(0),
             computed: AtomicUsize::new(0),
         }
@@ -100,8 +134,43 @@ impl Memo {
         }
     }
 
+    /// The memo `build` keeps for the output folder `out` of the site at `root`: what the last
+    /// successful build into `out` saved (see [`Memo::save`]), or an empty one. Output files are
+    /// remembered by receipt, and reused only while `out` still holds the bytes written.
+    pub fn for_output(root: &Path, out: &Path) -> Memo {
+        let memo = Memo::fresh_for_output(root, out);
+        if let Some(path) = &memo.saved_at {
+            saved::load(&memo, path);
+        }
+        memo
+    }
+
+    /// [`Memo::for_output`] without loading what was saved: every unit is computed again (and the
+    /// memo saved as usual).
+    pub fn fresh_for_output(root: &Path, out: &Path) -> Memo {
+        Memo {
+            receipts: true,
+            saved_at: saved::location(root, out),
+            ..Memo::new()
+        }
+        .with_previous_output(out)
+    }
+
+    /// Saves this memo where [`Memo::for_output`] finds it, after a successful build whose
+    /// Markdown texts are `markdown` (the memo gave them away rather than hold them twice).
+    /// Returns where, or nothing when this memo is not kept on disk.
+    pub fn save(
+        &self,
+        markdown: &std::collections::BTreeMap<(Kind, String), Rendered>,
+    ) -> std::io::Result<Option<PathBuf>> {
+        match &self.saved_at {
+            Some(path) => saved::save(self, markdown, path).map(|()| Some(path.clone())),
+            None => Ok(None),
+        }
+    }
+
     /// Lets PNGs be reused from `out`, the folder the last build wrote, when it is fieldbook output.
-    pub fn with_previous_output(mut self, out: &std::path::Path) -> Memo {
+    pub fn with_previous_output(mut self, out: &Path) -> Memo {
         if out.join(crate::output::MARKER).is_file() {
             self.previous_output = Some(out.to_path_buf());
         }
@@ -149,22 +218,47 @@ impl Memo {
         }
     }
 
-    fn get_or<V: Clone, E>(
+    /// `bytes` as this memo keeps them.
+    fn keep(&self, bytes: &[u8]) -> Kept {
+        match self.receipts {
+            true => Kept::Receipt(*blake3::hash(bytes).as_bytes()),
+            false => Kept::Bytes(bytes.to_vec()),
+        }
+    }
+
+    /// The bytes `kept` stands for at output path `path`: none when a receipt's file is gone from
+    /// the output folder or no longer holds the bytes written (edited by hand).
+    fn restore(&self, path: &str, kept: &Kept) -> Option<Vec<u8>> {
+        match kept {
+            Kept::Bytes(b) => Some(b.clone()),
+            Kept::Receipt(hash) => self
+                .previous_file(path)
+                .filter(|b| blake3::hash(b).as_bytes() == hash),
+        }
+    }
+
+    /// The value of unit `name` when its key is `key()`: restored from the table while the key is
+    /// unchanged (and `restore` can), else computed and kept.
+    fn get_or<V, R, E>(
         &self,
         table: &Table<V>,
         name: &str,
         key: impl FnOnce() -> Fingerprint,
-        compute: impl FnOnce() -> Result<V, E>,
-    ) -> Result<V, E> {
+        compute: impl FnOnce() -> Result<R, E>,
+        keep: impl FnOnce(&R) -> V,
+        restore: impl FnOnce(&V) -> Option<R>,
+    ) -> Result<R, E> {
         if !self.enabled {
             return compute();
         }
         let key = key();
         if let Some(e) = table.lock().get_mut(name) {
             if e.key == key {
-                e.used = true;
-                self.count(true);
-                return Ok(e.value.clone());
+                if let Some(value) = restore(&e.value) {
+                    e.used = true;
+                    self.count(true);
+                    return Ok(value);
+                }
             }
         }
         self.count(false);
@@ -174,7 +268,7 @@ impl Memo {
             Entry {
                 key,
                 check: [0; 32],
-                value: value.clone(),
+                value: keep(&value),
                 used: true,
             },
         );
@@ -186,9 +280,24 @@ impl Memo {
         &self,
         id: &str,
         key: impl FnOnce() -> Fingerprint,
-        draw: impl FnOnce() -> Result<crate::render::chart::ChartOut, String>,
-    ) -> Result<crate::render::chart::ChartOut, String> {
-        self.get_or(&self.charts, id, key, draw)
+        draw: impl FnOnce() -> Result<ChartOut, String>,
+    ) -> Result<ChartOut, String> {
+        let png_path = crate::render::chart::png_path(id);
+        let keep = |c: &ChartOut| Drawn {
+            wide: c.wide.clone(),
+            medium: c.medium.clone(),
+            narrow: c.narrow.clone(),
+            png: self.keep(&c.png),
+        };
+        let restore = |d: &Drawn| {
+            Some(ChartOut {
+                wide: d.wide.clone(),
+                medium: d.medium.clone(),
+                narrow: d.narrow.clone(),
+                png: self.restore(&png_path, &d.png)?,
+            })
+        };
+        self.get_or(&self.charts, id, key, draw, keep, restore)
     }
 
     /// An output file's bytes, rendered only when `key()` differs from last time.
@@ -198,7 +307,9 @@ impl Memo {
         key: impl FnOnce() -> Fingerprint,
         render: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Vec<u8>, E> {
-        self.get_or(&self.files, path, key, render)
+        let keep = |b: &Vec<u8>| self.keep(b);
+        let restore = |k: &Kept| self.restore(path, k);
+        self.get_or(&self.files, path, key, render, keep, restore)
     }
 
     /// The files of search shard `shard`, rebuilt only when `key()` differs from last time.
@@ -206,9 +317,25 @@ impl Memo {
         &self,
         shard: usize,
         key: impl FnOnce() -> Fingerprint,
-        build: impl FnOnce() -> Result<Vec<crate::output::OutputFile>, String>,
-    ) -> Result<Vec<crate::output::OutputFile>, String> {
-        self.get_or(&self.search, &shard.to_string(), key, build)
+        build: impl FnOnce() -> Result<Vec<OutputFile>, String>,
+    ) -> Result<Vec<OutputFile>, String> {
+        let keep = |files: &Vec<OutputFile>| {
+            files
+                .iter()
+                .map(|f| (f.path.clone(), self.keep(&f.bytes)))
+                .collect()
+        };
+        let restore = |kept: &Vec<(String, Kept)>| {
+            kept.iter()
+                .map(|(path, k)| {
+                    Some(OutputFile {
+                        path: path.clone(),
+                        bytes: self.restore(path, k)?,
+                    })
+                })
+                .collect()
+        };
+        self.get_or(&self.search, &shard.to_string(), key, build, keep, restore)
     }
 
     /// A Markdown text rendered, or reused when its `input` is unchanged and `dependencies` (the
@@ -218,37 +345,50 @@ impl Memo {
         &self,
         key: &(Kind, String),
         input: impl FnOnce() -> Fingerprint,
-        dependencies: impl Fn(&crate::render::markdown::Rendered) -> Fingerprint,
-        render: impl FnOnce() -> crate::render::markdown::Rendered,
-    ) -> crate::render::markdown::Rendered {
+        dependencies: impl Fn(&Rendered) -> Fingerprint,
+        render: impl FnOnce() -> Rendered,
+    ) -> Rendered {
         if !self.enabled {
             return render();
         }
-        let name = format!("{}/{}", key.0.ref_name(), key.1);
+        let name = markdown_name(key);
         let input = input();
         if let Some(e) = self.markdown.lock().get_mut(&name) {
             if e.key == input && dependencies(&e.value) == e.check {
                 e.used = true;
                 self.count(true);
-                return e.value.clone();
+                // `build`'s memo is saved from the build's own texts (see `save`): not held twice.
+                return match self.receipts {
+                    true => std::mem::take(&mut e.value),
+                    false => e.value.clone(),
+                };
             }
         }
         self.count(false);
         let rendered = render();
         if rendered.diagnostics.is_empty() {
             let check = dependencies(&rendered);
+            let value = match self.receipts {
+                true => Rendered::default(),
+                false => rendered.clone(),
+            };
             self.markdown.lock().insert(
                 name,
                 Entry {
                     key: input,
                     check,
-                    value: rendered.clone(),
+                    value,
                     used: true,
                 },
             );
         }
         rendered
     }
+}
+
+/// The name of a Markdown text in the memo.
+fn markdown_name(key: &(Kind, String)) -> String {
+    format!("{}/{}", key.0.ref_name(), key.1)
 }
 
 impl Default for Memo {

@@ -1,0 +1,175 @@
+//! The memo on disk: what makes a `build` into an existing output folder pay only for what changed.
+//!
+//! After a successful build, its memo is saved in the site's [`CACHE_DIR`], one file per output
+//! folder (named by the folder's absolute path), and the next build into that folder loads it.
+//! Markdown results and chart drawings are saved as they are; output files, chart PNGs and search
+//! shards as receipts (the BLAKE3 of the bytes written), which are honoured only while the output
+//! folder still holds exactly those bytes. The references formatted for "cite this" (CSL, the
+//! slowest part of a page) are saved by the work they format. The file starts with the identity of the binary that
+//! wrote it: a file written by another fieldbook (or by none this process can read) is ignored,
+//! as is any file that does not decode. Deleting the folder costs one full build, nothing else.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Drawn, Entry, Kept, Memo, Table};
+use crate::fingerprint::{Fingerprint, Hasher};
+use crate::model::Kind;
+use crate::render::cite::{Formatted, Styles};
+use crate::render::markdown::Rendered;
+
+/// The folder, in the site's root, that holds the saved memos. Safe to delete.
+pub const CACHE_DIR: &str = ".fieldbook-cache";
+
+/// What every saved memo starts with, before the binary's identity.
+const MAGIC: &[u8] = b"fieldbook memo 1\n";
+
+/// One saved row: name, key, dependency check, value.
+type Row<V> = (String, Fingerprint, Fingerprint, V);
+type RowRef<'a, V> = (&'a str, &'a Fingerprint, &'a Fingerprint, &'a V);
+
+#[derive(Deserialize)]
+struct Loaded {
+    charts: Vec<Row<Drawn>>,
+    markdown: Vec<Row<Rendered>>,
+    files: Vec<Row<Kept>>,
+    search: Vec<Row<Vec<(String, Kept)>>>,
+    references: Vec<(String, Formatted)>,
+}
+
+#[derive(Serialize)]
+struct Saving<'a> {
+    charts: Vec<RowRef<'a, Drawn>>,
+    markdown: Vec<RowRef<'a, Rendered>>,
+    files: Vec<RowRef<'a, Kept>>,
+    search: Vec<RowRef<'a, Vec<(String, Kept)>>>,
+    references: Vec<(String, Formatted)>,
+}
+
+/// Where the memo of builds of the site at `root` into `out` is saved; none when the running
+/// binary cannot be identified (a memo of another binary's making must never be trusted).
+pub(super) fn location(root: &Path, out: &Path) -> Option<PathBuf> {
+    identity()?;
+    let out = std::fs::canonicalize(out)
+        .or_else(|_| std::path::absolute(out))
+        .ok()?;
+    let name: String = Hasher::new()
+        .str(&out.to_string_lossy())
+        .finish()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Some(root.join(CACHE_DIR).join(format!("memo-{name}")))
+}
+
+/// The running binary: its version, and its file's length and modification time (a rebuilt
+/// binary is another binary, whatever its version says).
+fn identity() -> Option<Fingerprint> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(exe).ok()?;
+    Some(
+        Hasher::new()
+            .str(env!("CARGO_PKG_VERSION"))
+            .debug(&(meta.len(), meta.modified().ok()?))
+            .finish(),
+    )
+}
+
+/// Fills `memo`'s tables from the file at `path`, when it is a memo this binary wrote; leaves
+/// them empty otherwise.
+pub(super) fn load(memo: &Memo, path: &Path) {
+    let Some(loaded) = read(path) else { return };
+    fill(&memo.charts, loaded.charts);
+    fill(&memo.markdown, loaded.markdown);
+    fill(&memo.files, loaded.files);
+    fill(&memo.search, loaded.search);
+    Styles::shared().remember(loaded.references);
+}
+
+fn read(path: &Path) -> Option<Loaded> {
+    let bytes = std::fs::read(path).ok()?;
+    let rest = bytes.strip_prefix(MAGIC)?;
+    let (id, body) = rest.split_at_checked(32)?;
+    if id != identity()? {
+        return None;
+    }
+    postcard::from_bytes(body).ok()
+}
+
+fn fill<V>(table: &Table<V>, rows: Vec<Row<V>>) {
+    let mut map = table.lock();
+    for (name, key, check, value) in rows {
+        let used = false;
+        map.insert(
+            name,
+            Entry {
+                key,
+                check,
+                value,
+                used,
+            },
+        );
+    }
+}
+
+/// Writes `memo`, with the texts of `markdown` it has keys for, to `path` whole (a temporary file
+/// renamed over the old one).
+pub(super) fn save(
+    memo: &Memo,
+    markdown: &BTreeMap<(Kind, String), Rendered>,
+    path: &Path,
+) -> std::io::Result<()> {
+    let id = identity().ok_or_else(|| std::io::Error::other("the running binary is unknown"))?;
+    let (charts, keys) = (memo.charts.lock(), memo.markdown.lock());
+    let (files, search) = (memo.files.lock(), memo.search.lock());
+    let names: Vec<(String, &Rendered)> = markdown
+        .iter()
+        .map(|(key, r)| (super::markdown_name(key), r))
+        .collect();
+    let mut texts: Vec<RowRef<'_, Rendered>> = names
+        .iter()
+        .filter_map(|(name, r)| {
+            let e = keys.get(name)?;
+            Some((name.as_str(), &e.key, &e.check, *r))
+        })
+        .collect();
+    texts.sort_by(|a, b| a.0.cmp(b.0));
+    let saving = Saving {
+        charts: rows(&charts),
+        markdown: texts,
+        files: rows(&files),
+        search: rows(&search),
+        references: Styles::shared().used(),
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        std::fs::write(&tag, CACHEDIR_TAG)?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    f.write_all(MAGIC)?;
+    f.write_all(&id)?;
+    postcard::to_io(&saving, &mut f).map_err(std::io::Error::other)?;
+    f.flush()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+/// The rows of a table, sorted by name (the same memo saves the same bytes).
+fn rows<V>(map: &std::collections::HashMap<String, Entry<V>>) -> Vec<RowRef<'_, V>> {
+    let mut rows: Vec<RowRef<'_, V>> = map
+        .iter()
+        .map(|(name, e)| (name.as_str(), &e.key, &e.check, &e.value))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    rows
+}
+
+/// Marks the folder as a cache for backup tools (<https://bford.info/cachedir/>).
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder holds fieldbook's build memo (safe to delete; the next build is a full one).\n";
