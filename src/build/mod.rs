@@ -478,8 +478,9 @@ pub fn build(opts: &Options) -> Result<Report, Failure> {
     // sound: its Markdown, charts and references are keyed by their inputs, and a receipt is
     // honoured only while the folder holds its bytes. One that cannot be saved costs the next
     // build its reuse, nothing else.
+    let fingerprints = stream.fingerprints();
     let committed = std::thread::scope(|scope| {
-        scope.spawn(|| memo.save(&built.parts.markdown));
+        scope.spawn(|| memo.save(&built.parts.markdown, &fingerprints));
         stream.commit()
     });
     let (changed, removed, _) = committed.map_err(|e| Failure {

@@ -17,7 +17,7 @@ use crate::fingerprint::Hasher;
 use crate::model::Kind;
 use crate::output::{OutputFile, Stream};
 use crate::render::chart;
-use crate::render::markdown::{embed_marker, html_to_text};
+use crate::render::markdown::{embed_marker_at, html_to_text};
 use crate::render::templates::Templates;
 use crate::site::{self, CardUnit, EmbedUnit, Inputs, PageUnit};
 
@@ -233,20 +233,44 @@ pub(super) fn render_page(
     Ok(OutputFile { path, bytes })
 }
 
-/// Puts each embedded item, rendered, at its marker in `html`.
+/// Puts each embedded item, rendered, at its marker in `html` (one pass over the page: each
+/// marker once, the first of its number; markers stand on lines of their own).
 fn fill_embeds(
-    mut html: String,
+    html: String,
     embeds: &[EmbedUnit],
     templates: &Templates,
 ) -> Result<String, Diagnostic> {
-    for (n, e) in embeds.iter().enumerate() {
+    if embeds.is_empty() {
+        return Ok(html);
+    }
+    let mut items = Vec::with_capacity(embeds.len());
+    for e in embeds {
         let mut item = templates.render(e.template, &e.context)?;
         if !item.ends_with('\n') {
             item.push('\n');
         }
-        html = html.replacen(&embed_marker(n), &item, 1);
+        items.push(Some(item));
     }
-    Ok(html)
+    let mut out =
+        String::with_capacity(html.len() + items.iter().flatten().map(String::len).sum::<usize>());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<!--fb-embed:") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let marker = embed_marker_at(rest).filter(|(_, len)| rest[*len..].starts_with('\n'));
+        match marker.and_then(|(n, len)| Some((items.get_mut(n)?.take()?, len))) {
+            Some((item, len)) => {
+                out.push_str(&item);
+                rest = &rest[len + 1..];
+            }
+            None => {
+                out.push_str("<!--");
+                rest = &rest[4..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// The body text of an item's search record: its Markdown's plain text, with the embedded items

@@ -2,7 +2,7 @@
 //! computed here, where the stage is called, from exactly what the unit reads. A full build passes
 //! a memo that is off (no key computed); `serve` passes its memo.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -305,23 +305,40 @@ fn markdown_jobs(site: &Site) -> Vec<MarkdownJob> {
 /// links, cites and embeds (an embed is a marker in the text; the page stage fills it in).
 pub struct Dependencies<'a> {
     index: &'a Index,
+    /// The fingerprint of every index entry, made once when a memo first asks (a text reads
+    /// several entries, and many texts read the same ones).
+    entries: std::sync::OnceLock<HashMap<(Kind, &'a str), Fingerprint>>,
 }
 
 impl<'a> Dependencies<'a> {
     /// What texts may read: the index.
     pub fn new(index: &'a Index) -> Dependencies<'a> {
-        Dependencies { index }
+        Dependencies {
+            index,
+            entries: std::sync::OnceLock::new(),
+        }
     }
 
     fn of(&self, r: &Rendered) -> Fingerprint {
+        let entries = self.entries.get_or_init(|| {
+            let all: Vec<_> = self.index.entries().collect();
+            all.par_iter()
+                .map(|((kind, id), e)| ((*kind, id.as_str()), crate::fingerprint::of_debug(e)))
+                .collect()
+        });
         let mut h = Hasher::new();
+        let mut entry = |kind: Kind, id: &str| {
+            h.str(kind.ref_name()).str(id);
+            match entries.get(&(kind, id)) {
+                Some(f) => h.fingerprint(f),
+                None => h.str("missing"),
+            };
+        };
         for (kind, id) in &r.refs {
-            h.str(kind.ref_name())
-                .str(id)
-                .debug(&self.index.get(*kind, id));
+            entry(*kind, id);
         }
         for c in &r.cites {
-            h.str(&c.key).debug(&self.index.get(Kind::Source, &c.key));
+            entry(Kind::Source, &c.key);
         }
         h.finish()
     }

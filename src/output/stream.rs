@@ -128,6 +128,15 @@ impl Stream {
         Ok(())
     }
 
+    /// The BLAKE3 fingerprint of every file handed over so far, by path.
+    pub fn fingerprints(&self) -> BTreeMap<String, [u8; 32]> {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots
+            .iter()
+            .map(|(p, s)| (p.clone(), s.entry.hash))
+            .collect()
+    }
+
     /// Moves every staged file into place, removes the files of the previous write that the
     /// site no longer has, and records the manifest. Returns (written, removed) and what the
     /// folder now holds (for the next write of a `serve` session).

@@ -73,6 +73,9 @@ enum Kept {
     Bytes(#[serde(with = "serde_bytes")] Vec<u8>),
     /// The BLAKE3 of the bytes written at the unit's path in the output folder.
     Receipt(Fingerprint),
+    /// Handed to this build's output: its receipt is taken from the output when the memo is
+    /// saved (the write fingerprints every file anyway). Never saved, never restored.
+    Written,
 }
 
 /// A chart's drawings as the memo keeps them (its PNG as [`Kept`]).
@@ -157,14 +160,16 @@ impl Memo {
     }
 
     /// Saves this memo where [`Memo::for_output`] finds it, after a successful build whose
-    /// Markdown texts are `markdown` (the memo gave them away rather than hold them twice).
-    /// Returns where, or nothing when this memo is not kept on disk.
+    /// Markdown texts are `markdown` (the memo gave them away rather than hold them twice) and
+    /// whose output files have the fingerprints `written`. Returns where, or nothing when this
+    /// memo is not kept on disk.
     pub fn save(
         &self,
         markdown: &std::collections::BTreeMap<(Kind, String), Rendered>,
+        written: &std::collections::BTreeMap<String, Fingerprint>,
     ) -> std::io::Result<Option<PathBuf>> {
         match &self.saved_at {
-            Some(path) => saved::save(self, markdown, path).map(|()| Some(path.clone())),
+            Some(path) => saved::save(self, markdown, written, path).map(|()| Some(path.clone())),
             None => Ok(None),
         }
     }
@@ -221,7 +226,7 @@ impl Memo {
     /// `bytes` as this memo keeps them.
     fn keep(&self, bytes: &[u8]) -> Kept {
         match self.receipts {
-            true => Kept::Receipt(*blake3::hash(bytes).as_bytes()),
+            true => Kept::Written,
             false => Kept::Bytes(bytes.to_vec()),
         }
     }
@@ -234,6 +239,7 @@ impl Memo {
             Kept::Receipt(hash) => self
                 .previous_file(path)
                 .filter(|b| blake3::hash(b).as_bytes() == hash),
+            Kept::Written => None,
         }
     }
 

@@ -29,7 +29,16 @@ const MAGIC: &[u8] = b"fieldbook memo 1\n";
 
 /// One saved row: name, key, dependency check, value.
 type Row<V> = (String, Fingerprint, Fingerprint, V);
-type RowRef<'a, V> = (&'a str, &'a Fingerprint, &'a Fingerprint, &'a V);
+type RowRef<'a, V> = (&'a str, &'a Fingerprint, &'a Fingerprint, V);
+
+/// A [`Drawn`] as saved, its PNG's receipt resolved (serialized as a `Drawn`).
+#[derive(Serialize)]
+struct DrawnRef<'a> {
+    wide: &'a str,
+    medium: &'a str,
+    narrow: &'a str,
+    png: Kept,
+}
 
 #[derive(Deserialize)]
 struct Loaded {
@@ -42,10 +51,10 @@ struct Loaded {
 
 #[derive(Serialize)]
 struct Saving<'a> {
-    charts: Vec<RowRef<'a, Drawn>>,
-    markdown: Vec<RowRef<'a, Rendered>>,
+    charts: Vec<RowRef<'a, DrawnRef<'a>>>,
+    markdown: Vec<RowRef<'a, &'a Rendered>>,
     files: Vec<RowRef<'a, Kept>>,
-    search: Vec<RowRef<'a, Vec<(String, Kept)>>>,
+    search: Vec<RowRef<'a, Vec<(&'a str, Kept)>>>,
     references: Vec<(String, Formatted)>,
 }
 
@@ -117,10 +126,12 @@ fn fill<V>(table: &Table<V>, rows: Vec<Row<V>>) {
 }
 
 /// Writes `memo`, with the texts of `markdown` it has keys for, to `path` whole (a temporary file
-/// renamed over the old one).
+/// renamed over the old one). `written` is the fingerprint of every file of the output, which
+/// gives each [`Kept::Written`] its receipt (a unit whose files are not all there is left out).
 pub(super) fn save(
     memo: &Memo,
     markdown: &BTreeMap<(Kind, String), Rendered>,
+    written: &BTreeMap<String, Fingerprint>,
     path: &Path,
 ) -> std::io::Result<()> {
     let id = identity().ok_or_else(|| std::io::Error::other("the running binary is unknown"))?;
@@ -130,7 +141,7 @@ pub(super) fn save(
         .iter()
         .map(|(key, r)| (super::markdown_name(key), r))
         .collect();
-    let mut texts: Vec<RowRef<'_, Rendered>> = names
+    let mut texts: Vec<RowRef<'_, &Rendered>> = names
         .iter()
         .filter_map(|(name, r)| {
             let e = keys.get(name)?;
@@ -138,11 +149,27 @@ pub(super) fn save(
         })
         .collect();
     texts.sort_by(|a, b| a.0.cmp(b.0));
+    let receipt = |path: &str, kept: &Kept| match kept {
+        Kept::Written => written.get(path).map(|hash| Kept::Receipt(*hash)),
+        other => Some(other.clone()),
+    };
     let saving = Saving {
-        charts: rows(&charts),
+        charts: rows(&charts, |id, d| {
+            Some(DrawnRef {
+                wide: &d.wide,
+                medium: &d.medium,
+                narrow: &d.narrow,
+                png: receipt(&crate::render::chart::png_path(id), &d.png)?,
+            })
+        }),
         markdown: texts,
-        files: rows(&files),
-        search: rows(&search),
+        files: rows(&files, |path, kept| receipt(path, kept)),
+        search: rows(&search, |_, files| {
+            files
+                .iter()
+                .map(|(path, kept)| Some((path.as_str(), receipt(path, kept)?)))
+                .collect()
+        }),
         references: Styles::shared().used(),
     };
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -161,11 +188,15 @@ pub(super) fn save(
     std::fs::rename(&tmp, path)
 }
 
-/// The rows of a table, sorted by name (the same memo saves the same bytes).
-fn rows<V>(map: &std::collections::HashMap<String, Entry<V>>) -> Vec<RowRef<'_, V>> {
-    let mut rows: Vec<RowRef<'_, V>> = map
+/// The rows of a table as `saved` gives each value (none: left out), sorted by name (the same memo
+/// saves the same bytes).
+fn rows<'a, V, S>(
+    map: &'a std::collections::HashMap<String, Entry<V>>,
+    saved: impl Fn(&str, &'a V) -> Option<S>,
+) -> Vec<RowRef<'a, S>> {
+    let mut rows: Vec<RowRef<'a, S>> = map
         .iter()
-        .map(|(name, e)| (name.as_str(), &e.key, &e.check, &e.value))
+        .filter_map(|(name, e)| Some((name.as_str(), &e.key, &e.check, saved(name, &e.value)?)))
         .collect();
     rows.sort_by(|a, b| a.0.cmp(b.0));
     rows

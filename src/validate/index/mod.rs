@@ -52,6 +52,11 @@ impl Index {
         self.entries.get(&(kind, id.to_string()))
     }
 
+    /// Every entry, by kind and id, in order.
+    pub fn entries(&self) -> impl Iterator<Item = (&(Kind, String), &Entry)> {
+        self.entries.iter()
+    }
+
     /// Whether the item exists.
     pub fn contains(&self, kind: Kind, id: &str) -> bool {
         self.entries.contains_key(&(kind, id.to_string()))
