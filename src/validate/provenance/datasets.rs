@@ -6,12 +6,13 @@ use crate::model::{Cell, ColumnType, Dataset, Origin, Row};
 use super::formulas::{declarations, eval, recompute};
 use super::locators::{locate, look};
 use super::numbers::prints;
-use super::positions::{key_col, origin_at};
+use super::positions::{key_col, origin_at, Lines};
 use super::{Cx, Report};
 
 /// A dataset: every numeric cell outside year columns, where its row's or the dataset's locator says.
 pub(super) fn dataset(cx: &Cx, r: &mut Report, d: &Dataset) {
-    let yaml = cx.files.get(&d.origin.path).map_or("", String::as_str);
+    static NONE: Lines = Lines::empty();
+    let yaml = cx.files.get(&d.origin.path).unwrap_or(&NONE);
     let notes = d
         .notes
         .iter()
@@ -42,7 +43,7 @@ pub(super) fn dataset(cx: &Cx, r: &mut Report, d: &Dataset) {
 /// source column and where its `locator` is written.
 struct Table<'d> {
     d: &'d Dataset,
-    yaml: &'d str,
+    yaml: &'d Lines,
     declared: Vec<Derivation>,
     source_col: Option<&'d str>,
     locator_at: Origin,
@@ -85,7 +86,7 @@ impl Table<'_> {
         let d = self.d;
         let row = &d.rows[i];
         let line = d.row_lines.get(i).copied().unwrap_or(d.origin.line);
-        let row_text = self.yaml.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        let row_text = self.yaml.line(line).unwrap_or("");
         // A CSV cell's position is known; a YAML cell is found by its key on the row's line.
         let at = |col: &str| match d.cell_positions.is_empty() {
             true => Origin {

@@ -13,8 +13,11 @@ use super::{Cx, Report, HINT_DERIVED};
 /// A key figure: its display printed where the locator says and each value printed by the display
 /// (without a display, each value printed there); derived values recomputed.
 pub(super) fn figure(cx: &Cx, r: &mut Report, f: &KeyFigure) {
-    let yaml = cx.files.get(&f.origin.path).map_or("", String::as_str);
-    let at = |key: &str| origin_at(yaml, &f.origin, key);
+    let yaml = cx.files.get(&f.origin.path);
+    let at = |key: &str| match yaml {
+        Some(yaml) => origin_at(yaml, &f.origin, key),
+        None => f.origin.clone(),
+    };
     let what = |field: &str| format!("key figure `{}` ({field})", f.id);
     let declared = f.note.as_deref().map(declarations).unwrap_or_default();
     let mut searched = Vec::new();

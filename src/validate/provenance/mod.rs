@@ -74,7 +74,7 @@ type Place<'c> = (&'c str, &'c Text, &'c str, Region);
 struct Cx<'a> {
     texts: BTreeMap<String, Text>,
     sources: BTreeSet<&'a str>,
-    files: BTreeMap<PathBuf, String>,
+    files: BTreeMap<PathBuf, positions::Lines>,
 }
 
 /// What the check found: diagnostics, locator problems already reported, counts.
@@ -116,7 +116,7 @@ pub fn check(site: &Site, root: &Path) -> Vec<Diagnostic> {
         .map(|p| {
             (
                 p.clone(),
-                std::fs::read_to_string(root.join(p)).unwrap_or_default(),
+                positions::Lines::new(std::fs::read_to_string(root.join(p)).unwrap_or_default()),
             )
         });
     let mut cx = Cx {
@@ -145,7 +145,7 @@ pub fn check(site: &Site, root: &Path) -> Vec<Diagnostic> {
 fn source_text(
     s: &Source,
     root: &Path,
-    files: &BTreeMap<PathBuf, String>,
+    files: &BTreeMap<PathBuf, positions::Lines>,
     r: &mut Report,
 ) -> Option<Text> {
     let path = s.text.as_ref()?;

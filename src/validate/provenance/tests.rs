@@ -7,7 +7,7 @@ use crate::model::{Origin, Section};
 use super::formulas::{declarations, eval, recompute};
 use super::locators::{keys_in, pages_in};
 use super::numbers::{printed, same};
-use super::positions::{key_at, key_col};
+use super::positions::{key_at, key_col, Lines};
 use super::sections::{find_region, parse_pages};
 use super::{Region, Report};
 
@@ -76,7 +76,8 @@ fn locators_name_whole_keys_and_pages_and_yaml_keys_are_found() {
         (parse_pages("31–55"), parse_pages("55-31")),
         (Some((31, 55)), None)
     );
-    let yaml = "- id: a\n  value: 5\n  locator: \"p. 2\"\n- id: b\n  value: 6\n";
+    let yaml = Lines::new("- id: a\n  value: 5\n  locator: \"p. 2\"\n- id: b\n  value: 6\n".into());
+    let yaml = &yaml;
     assert_eq!(
         (key_at(yaml, 1, "locator"), key_at(yaml, 4, "locator")),
         (Some((3, 3)), None)
@@ -166,4 +167,17 @@ fn derived_formulas_are_found_and_computed() {
         );
     }
     assert_eq!((r.derived, r.missed), (1, 1));
+}
+
+#[test]
+fn lines_are_found_by_number_as_str_lines_splits_them() {
+    for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n\nc", "\n\n", "x\ny\r\n"] {
+        let lines = Lines::new(text.to_string());
+        let expected: Vec<&str> = text.lines().collect();
+        let found: Vec<&str> = (1..=expected.len() + 1)
+            .map_while(|n| lines.line(n))
+            .collect();
+        assert_eq!(found, expected, "{text:?}");
+        assert_eq!(lines.line(0), None);
+    }
 }
