@@ -3,7 +3,7 @@
 //! The folders are the stages, in the order data flows:
 //! [`load`] (files -> [`model::Site`]) -> [`validate`] (ids, references, data) -> [`render`]
 //! (Markdown, charts, citations, templates) -> [`site`] (every output file) -> [`search`] (the
-//! index) -> [`output`] (the write). [`build`] runs them as a timed list; [`serve`] runs the same
+//! index) -> [`output`] (the write). [`build`](mod@build) runs them as a timed list; [`serve`] runs the same
 //! build on every change. Every stage reports [`diag::Diagnostic`]s; any error stops the build
 //! before anything is written.
 

@@ -32,7 +32,7 @@ pub struct Record<'a> {
     /// What kind of item ("Page", "Place", ...), shown beside the title and usable as a filter.
     pub kind: &'a str,
     /// The text searched and quoted in excerpts: these parts, each made a sentence (see
-    /// [`searched_text`]).
+    /// `searched_text`).
     pub text: Vec<Cow<'a, str>>,
     /// The item whose body text ends [`Record::text`], made by the caller's [`BodyText`] when the
     /// record's shard is indexed and dropped with the shard.

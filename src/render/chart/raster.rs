@@ -22,7 +22,7 @@ const PNG_FORMAT: &str =
 const SOURCE_KEYWORD: &str = "fieldbook-source";
 
 /// Rasterizes an SVG to PNG at its viewBox size with the bundled font: the same bytes everywhere.
-/// The PNG records a fingerprint of `svg` (and of [`PNG_FORMAT`]); when `previous` (the same
+/// The PNG records a fingerprint of `svg` (and of `PNG_FORMAT`, the name of the way PNGs are drawn); when `previous` (the same
 /// file from the last build) records the same one, it is returned as it is instead of being drawn
 /// again, which is most of the cost of a chart.
 pub fn png(svg: &str, previous: Option<Vec<u8>>) -> Result<Vec<u8>, String> {
@@ -204,7 +204,7 @@ pub fn card_png(
 }
 
 /// The SVG of a page's own 1200x630 card, in the site card's style: the kind's label above, the
-/// page's title in large type (at most three lines), the site's title below. [`png`] draws it.
+/// page's title in large type (at most three lines), the site's title below. [`png`](fn@png) draws it.
 pub fn page_card_svg(title: &str, kind: &str, site: &str) -> String {
     let mut lines = String::new();
     text_line(&mut lines, 130, 32, true, "#0072B2", kind);
