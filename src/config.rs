@@ -42,6 +42,9 @@ pub struct Config {
     /// Whether each item page has a link-preview card of its own (`page-cards`, default true);
     /// when false, every page but a chart's previews the site card.
     pub page_cards: bool,
+    /// A font file inside the site folder for the characters the bundled DejaVu Sans lacks in
+    /// PNGs (`png-font`: Hangul, Han, Kana, ...), checked and loaded by the build.
+    pub png_font: Option<PathBuf>,
     /// The interface strings in the site's language (`crate::theme::Strings`).
     pub strings: crate::theme::Strings,
 }
@@ -96,6 +99,8 @@ struct RawFieldbook {
     search: Option<bool>,
     #[serde(default)]
     page_cards: Option<bool>,
+    #[serde(default)]
+    png_font: Option<String>,
 }
 
 /// The JSON Schema of `book.toml`'s two tables, generated from the types that read them:
@@ -133,6 +138,7 @@ const FIELDBOOK_KEYS: &[&str] = &[
     "minify-html",
     "search",
     "page-cards",
+    "png-font",
 ];
 
 impl Config {
@@ -193,6 +199,7 @@ impl Config {
             ("licence", fieldbook.licence.as_deref()),
             ("publisher", fieldbook.publisher.as_deref()),
             ("output-dir", fieldbook.output_dir.as_deref()),
+            ("png-font", fieldbook.png_font.as_deref()),
         ];
         check_strings(text, path, &raw.book, settings)?;
         let strings = crate::theme::Strings::builtin(&raw.book.language);
@@ -210,6 +217,7 @@ impl Config {
             minify_html: fieldbook.minify_html.unwrap_or(false),
             search: fieldbook.search.unwrap_or(true),
             page_cards: fieldbook.page_cards.unwrap_or(true),
+            png_font: fieldbook.png_font.map(PathBuf::from),
             strings,
         })
     }
@@ -321,7 +329,7 @@ fn check_strings(
     text: &str,
     path: &Path,
     book: &RawBook,
-    settings: [(&str, Option<&str>); 3],
+    settings: [(&str, Option<&str>); 4],
 ) -> Result<(), Diagnostic> {
     let mut strings: Vec<(&str, &str)> = vec![
         ("title", &book.title),

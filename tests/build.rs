@@ -364,6 +364,36 @@ fn unknown_key_in_book_toml() {
 }
 
 #[test]
+fn png_font_must_be_a_font_file_inside_the_site() {
+    let set = |r: &Path, value: &str| {
+        edit(
+            r,
+            "book.toml",
+            "licence =",
+            &format!("png-font = \"{value}\"\nlicence ="),
+        )
+    };
+    assert_rejected(
+        |r| set(r, "../outside.ttf"),
+        "book.toml:9:1",
+        "is not a path inside the site folder",
+    );
+    assert_rejected(
+        |r| set(r, "fonts/missing.ttf"),
+        "book.toml:9:1",
+        "cannot be read",
+    );
+    assert_rejected(
+        |r| {
+            std::fs::write(r.join("not-a-font.ttf"), "plain text").unwrap();
+            set(r, "not-a-font.ttf")
+        },
+        "book.toml:9:1",
+        "is not a font file that can be read",
+    );
+}
+
+#[test]
 fn minify_html_in_book_toml_must_be_true_or_false() {
     assert_rejected(
         |r| {

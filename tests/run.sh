@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of fieldbook and installs what the tests need (Debian's chromium, a JRE for the
-# HTML checker, jing for the Atom feed, rispy for RIS, the npm packages of tests/browser). Usage: bash tests/run.sh
+# HTML checker, jing for the Atom feed, fonts-nanum for the png-font test, rispy for RIS, the npm
+# packages of tests/browser). Usage: bash tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -14,6 +15,8 @@ command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # RELAX NG validation of the Atom feed (tests/cite_formats.rs).
 command -v jing >/dev/null 2>&1 || need_apt+=(jing)
+# A font with Hangul for the `png-font` test (src/render/chart/raster.rs).
+[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || need_apt+=(fonts-nanum)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

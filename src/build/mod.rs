@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::{Kind, Site};
 use crate::output::OutputFile;
-use crate::render::chart::ChartOut;
+use crate::render::chart::{ChartOut, PngFonts as ChartFonts};
 use crate::render::markdown::Rendered;
 use crate::render::{cite, templates};
 use crate::site::Inputs;
@@ -260,6 +260,7 @@ fn compile_into(
     memo.begin();
     let mut t = Timer::new();
     let config = load_config(root, base_url)?;
+    let fonts = png_fonts(root, &config)?;
     let (files, mut diagnostics) = load::read_content(root);
     diagnostics.extend(config_notes(root, &config));
     let (site, problems) = load::parse_site(&files);
@@ -271,7 +272,7 @@ fn compile_into(
     diagnostics.extend(index::check_references(&site, &index));
     fail_if_errors(&mut diagnostics)?;
     t.lap("validate");
-    let charts = units::render_charts(&config, &site, &index, memo, &mut diagnostics);
+    let charts = units::render_charts(&config, &site, &index, memo, &fonts, &mut diagnostics);
     fail_if_errors(&mut diagnostics)?;
     t.lap("charts");
     let templates = templates::Templates::load(root, &config.strings).map_err(Failure::one)?;
@@ -288,7 +289,7 @@ fn compile_into(
         charts: &charts,
         mismatches: &mismatches,
     };
-    let rendered = render::render_site(&inputs, &templates, minify, memo, root, target)
+    let rendered = render::render_site(&inputs, &templates, minify, &fonts, memo, root, target)
         .map_err(|d| Failure { diagnostics: d })?;
     t.lap("render");
     let report = Report {
@@ -352,6 +353,29 @@ fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failure> {
         config.set_base_url(url).map_err(Failure::one)?;
     }
     Ok(config)
+}
+
+/// The fonts PNGs are drawn with: the bundled ones, and `png-font` when book.toml names one (an
+/// error at its line when it is not a readable font file inside the site folder).
+fn png_fonts(root: &Path, config: &Config) -> Result<ChartFonts, Failure> {
+    let Some(rel) = &config.png_font else {
+        return Ok(ChartFonts::bundled());
+    };
+    let (line, col) = book_key_at(root, "png-font");
+    let fail = |why: String| {
+        Failure::one(
+            Diagnostic::error("book.toml", line, col, format!("png-font `{}` {why}", rel.display()))
+                .with_hint("name a TrueType or OpenType file inside the site folder, e.g. png-font = \"fonts/NotoSansKR-Regular.otf\": PNG cards draw with it the characters DejaVu Sans lacks (Hangul, Han, Kana, ...)"),
+        )
+    };
+    let inside = rel
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !inside || rel.as_os_str().is_empty() {
+        return Err(fail("is not a path inside the site folder".to_string()));
+    }
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| fail(format!("cannot be read: {e}")))?;
+    ChartFonts::with_site_font(bytes).map_err(|e| fail(format!("is {e}")))
 }
 
 /// What book.toml leaves to be done before publishing: a placeholder base-url (a warning), no

@@ -95,6 +95,7 @@ pub fn render_site(
     inp: &Inputs,
     templates: &Templates,
     minify: bool,
+    fonts: &chart::PngFonts,
     memo: &Memo,
     root: &Path,
     target: &Target,
@@ -123,7 +124,11 @@ pub fn render_site(
             (search_index(inp, &records, templates, memo), ms(start))
         });
         let draw_cards = !matches!(target, Target::Check);
-        let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit, draw_cards);
+        let cards = Cards {
+            draw: draw_cards,
+            fonts,
+        };
+        let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit, &cards);
         let search = search.join().unwrap_or_else(|_| {
             (
                 Err("the search indexer stopped unexpectedly".to_string()),
@@ -145,7 +150,11 @@ pub fn render_site(
             "the search index is built from the pages' text; this is a fieldbook bug if it persists",
         )),
     }
-    problems.extend(site_card(inp, memo).and_then(|card| emit(vec![card])).err());
+    problems.extend(
+        site_card(inp, memo, fonts)
+            .and_then(|card| emit(vec![card]))
+            .err(),
+    );
     let statics = copy_static(root, &mut problems);
     problems.extend(emit(statics).err());
     let paths = std::mem::take(&mut *lock(&collector.paths));
@@ -177,7 +186,7 @@ fn pages_and_cards(
     shards: usize,
     memo: &Memo,
     emit: &site::Emit,
-    draw_cards: bool,
+    cards: &Cards,
 ) -> ((Vec<Diagnostic>, f64), (Vec<Diagnostic>, f64)) {
     let timed = |f: &(dyn Fn() -> Vec<Diagnostic> + Sync)| {
         let start = Instant::now();
@@ -191,7 +200,7 @@ fn pages_and_cards(
                     .unwrap_or_default()
             })
         },
-        || timed(&|| page_cards(inp, memo, emit, draw_cards)),
+        || timed(&|| page_cards(inp, memo, emit, cards)),
     )
 }
 
@@ -314,11 +323,17 @@ fn search_index(
     })
 }
 
+/// How the item pages' cards are made: drawn with these fonts, or (`check`) listed as empty files.
+struct Cards<'a> {
+    draw: bool,
+    fonts: &'a chart::PngFonts,
+}
+
 /// Every item page's own card (PNG, `site::card_units`), each handed to `emit` when drawn (or,
 /// unless `draw`, as an empty file at its path).
-fn page_cards(inp: &Inputs, memo: &Memo, emit: &site::Emit, draw: bool) -> Vec<Diagnostic> {
-    let card = |c: &CardUnit| match draw {
-        true => page_card(c, memo),
+fn page_cards(inp: &Inputs, memo: &Memo, emit: &site::Emit, cards: &Cards) -> Vec<Diagnostic> {
+    let card = |c: &CardUnit| match cards.draw {
+        true => page_card(c, memo, cards.fonts),
         false => Ok(OutputFile {
             path: c.path.clone(),
             bytes: Vec::new(),
@@ -332,13 +347,13 @@ fn page_cards(inp: &Inputs, memo: &Memo, emit: &site::Emit, draw: bool) -> Vec<D
 
 /// One page's card: reused from serve's memo while the text it shows is unchanged, else from the
 /// last output while the PNG there records the same SVG (a rebuild draws none), else drawn.
-fn page_card(c: &CardUnit, memo: &Memo) -> Result<OutputFile, Diagnostic> {
-    let svg = chart::page_card_svg(&c.title, &c.kind, &c.site);
+fn page_card(c: &CardUnit, memo: &Memo, fonts: &chart::PngFonts) -> Result<OutputFile, Diagnostic> {
+    let svg = chart::page_card_svg(&c.title, &c.kind, &c.site, fonts);
     let bytes = memo
         .file(
             &c.path,
-            || Hasher::new().str(&svg).finish(),
-            || chart::png(&svg, memo.previous_file(&c.path)),
+            || Hasher::new().str(&svg).str(fonts.id()).finish(),
+            || chart::png(&svg, memo.previous_file(&c.path), fonts),
         )
         .map_err(|e| {
             Diagnostic::error("content", 0, 0, format!("cannot draw {}: {e}", c.path)).with_hint(
@@ -352,7 +367,7 @@ fn page_card(c: &CardUnit, memo: &Memo) -> Result<OutputFile, Diagnostic> {
 }
 
 /// The site's link-preview card (PNG), reused from the last output while its source matches.
-fn site_card(inp: &Inputs, memo: &Memo) -> Result<OutputFile, Diagnostic> {
+fn site_card(inp: &Inputs, memo: &Memo, fonts: &chart::PngFonts) -> Result<OutputFile, Diagnostic> {
     let c = inp.config;
     Ok(OutputFile {
         path: chart::SITE_CARD_PATH.into(),
@@ -360,6 +375,7 @@ fn site_card(inp: &Inputs, memo: &Memo) -> Result<OutputFile, Diagnostic> {
             &c.title,
             &c.description,
             memo.previous_file(chart::SITE_CARD_PATH),
+            fonts,
         )?,
     })
 }

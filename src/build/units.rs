@@ -23,6 +23,7 @@ pub fn render_charts(
     site: &Site,
     index: &Index,
     memo: &memo::Memo,
+    fonts: &chart::PngFonts,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, ChartOut> {
     let results: Vec<(String, Result<ChartOut, String>)> = site
@@ -49,6 +50,7 @@ pub fn render_charts(
                         .debug(&notes)
                         .debug(&source_labels)
                         .str(t.get("common.source_of"))
+                        .str(fonts.id())
                         .finish()
                 },
                 || {
@@ -63,7 +65,7 @@ pub fn render_charts(
                         source_labels: &source_labels,
                     };
                     let previous = memo.previous_file(&chart::png_path(&c.id));
-                    chart::draw_all(c, d, caption, previous)
+                    chart::draw_all(c, d, caption, previous, fonts)
                 },
             );
             Some((c.id.clone(), result))

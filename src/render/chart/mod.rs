@@ -31,7 +31,7 @@ mod text;
 mod tips;
 mod xy;
 
-pub use raster::{card_png, page_card_svg, png, png_path, SITE_CARD_PATH};
+pub use raster::{card_png, page_card_svg, png, png_path, PngFonts, SITE_CARD_PATH};
 pub use style::{chart_css, theme_css};
 
 /// A rendered chart.
@@ -243,13 +243,14 @@ pub fn draw_all(
     dataset: &Dataset,
     caption: Caption,
     previous_png: Option<Vec<u8>>,
+    fonts: &PngFonts,
 ) -> Result<ChartOut, String> {
     let card = svg_with(chart, dataset, Size::Card, caption)?;
     Ok(ChartOut {
         wide: svg_with(chart, dataset, Size::Wide, caption)?,
         medium: svg_with(chart, dataset, Size::Medium, caption)?,
         narrow: svg_with(chart, dataset, Size::Narrow, caption)?,
-        png: png(&card, previous_png)?,
+        png: png(&card, previous_png, fonts)?,
     })
 }
 

@@ -25,20 +25,23 @@ const SOURCE_KEYWORD: &str = "fieldbook-source";
 /// The PNG records a fingerprint of `svg` (and of `PNG_FORMAT`, the name of the way PNGs are drawn); when `previous` (the same
 /// file from the last build) records the same one, it is returned as it is instead of being drawn
 /// again, which is most of the cost of a chart.
-pub fn png(svg: &str, previous: Option<Vec<u8>>) -> Result<Vec<u8>, String> {
-    let key = source_key(svg);
+pub fn png(svg: &str, previous: Option<Vec<u8>>, fonts: &PngFonts) -> Result<Vec<u8>, String> {
+    let key = source_key(svg, fonts);
     if let Some(bytes) = previous {
         if recorded_source(&bytes).as_deref() == Some(key.as_str()) {
             return Ok(bytes);
         }
     }
-    rasterize(svg, &key)
+    rasterize(svg, &key, fonts)
 }
 
-fn source_key(svg: &str) -> String {
-    crate::fingerprint::Hasher::new()
-        .str(PNG_FORMAT)
-        .str(svg)
+fn source_key(svg: &str, fonts: &PngFonts) -> String {
+    let mut h = crate::fingerprint::Hasher::new();
+    h.str(PNG_FORMAT);
+    if !fonts.id.is_empty() {
+        h.str(&fonts.id);
+    }
+    h.str(svg)
         .finish()
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -66,20 +69,78 @@ fn recorded_source(png: &[u8]) -> Option<String> {
     }
 }
 
-fn rasterize(svg: &str, key: &str) -> Result<Vec<u8>, String> {
+/// The fonts PNGs are drawn with: the bundled DejaVu Sans (regular and bold), and the site's
+/// `png-font`, if it names one, for every character DejaVu Sans lacks (Hangul, Han, Kana and other
+/// scripts; resvg falls back character by character). Which fonts they are is part of the
+/// fingerprint each PNG records.
+#[derive(Clone)]
+pub struct PngFonts {
+    db: std::sync::Arc<resvg::usvg::fontdb::Database>,
+    /// The site's font file, when it has one.
+    extra: Option<std::sync::Arc<[u8]>>,
+    /// Empty for the bundled fonts alone, else the fingerprint of the site's font (hex).
+    id: String,
+}
+
+impl PngFonts {
+    /// The bundled fonts alone, parsed once per process.
+    pub fn bundled() -> PngFonts {
+        static BUNDLED: std::sync::OnceLock<PngFonts> = std::sync::OnceLock::new();
+        BUNDLED
+            .get_or_init(|| PngFonts {
+                db: std::sync::Arc::new(bundled_database()),
+                extra: None,
+                id: String::new(),
+            })
+            .clone()
+    }
+
+    /// The bundled fonts and a site's own font file (TrueType or OpenType, a collection's first
+    /// face); an error says why `bytes` is not one.
+    pub fn with_site_font(bytes: Vec<u8>) -> Result<PngFonts, String> {
+        let face = ttf_parser::Face::parse(&bytes, 0)
+            .map_err(|e| format!("not a font file that can be read ({e})"))?;
+        if face.number_of_glyphs() < 2 {
+            return Err("a font without glyphs".to_string());
+        }
+        let id = crate::fingerprint::Hasher::new()
+            .bytes(&bytes)
+            .finish()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut db = bundled_database();
+        let extra: std::sync::Arc<[u8]> = bytes.into();
+        db.load_font_source(resvg::usvg::fontdb::Source::Binary(std::sync::Arc::new(
+            extra.clone(),
+        )));
+        Ok(PngFonts {
+            db: std::sync::Arc::new(db),
+            extra: Some(extra),
+            id,
+        })
+    }
+}
+
+impl PngFonts {
+    /// What names these fonts in a cache key: empty for the bundled ones alone.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+fn bundled_database() -> resvg::usvg::fontdb::Database {
+    let mut db = resvg::usvg::fontdb::Database::new();
+    db.load_font_data(include_bytes!("../../assets/DejaVuSans.ttf").to_vec());
+    db.load_font_data(include_bytes!("../../assets/DejaVuSans-Bold.ttf").to_vec());
+    db.set_sans_serif_family("DejaVu Sans");
+    db
+}
+
+fn rasterize(svg: &str, key: &str, fonts: &PngFonts) -> Result<Vec<u8>, String> {
     use resvg::{tiny_skia, usvg};
-    // The bundled fonts are parsed once per process and shared by every PNG.
-    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
-        std::sync::OnceLock::new();
-    let fonts = FONTS.get_or_init(|| {
-        let mut db = usvg::fontdb::Database::new();
-        db.load_font_data(include_bytes!("../../assets/DejaVuSans.ttf").to_vec());
-        db.load_font_data(include_bytes!("../../assets/DejaVuSans-Bold.ttf").to_vec());
-        db.set_sans_serif_family("DejaVu Sans");
-        std::sync::Arc::new(db)
-    });
     let options = usvg::Options {
-        fontdb: std::sync::Arc::clone(fonts),
+        fontdb: std::sync::Arc::clone(&fonts.db),
         font_family: "DejaVu Sans".to_string(),
         ..usvg::Options::default()
     };
@@ -190,35 +251,36 @@ pub fn card_png(
     title: &str,
     subtitle: &str,
     previous: Option<Vec<u8>>,
+    fonts: &PngFonts,
 ) -> Result<Vec<u8>, crate::diag::Diagnostic> {
-    let mut lines = title_lines(title, 200);
-    for (i, line) in at_most(wrap_measured(subtitle, 30.0, false), 3)
+    let mut lines = title_lines(title, 200, fonts);
+    for (i, line) in at_most(wrap_measured(subtitle, 30.0, false, fonts), 3)
         .iter()
         .enumerate()
     {
         text_line(&mut lines, 450 + i * 42, 30, false, "#333", line);
     }
-    png(&card_svg(&lines), previous).map_err(|e| {
+    png(&card_svg(&lines), previous, fonts).map_err(|e| {
         crate::diag::Diagnostic::error("book.toml", 0, 0, format!("cannot draw the site card: {e}"))
     })
 }
 
 /// The SVG of a page's own 1200x630 card, in the site card's style: the kind's label above, the
 /// page's title in large type (at most three lines), the site's title below. [`png`](fn@png) draws it.
-pub fn page_card_svg(title: &str, kind: &str, site: &str) -> String {
+pub fn page_card_svg(title: &str, kind: &str, site: &str, fonts: &PngFonts) -> String {
     let mut lines = String::new();
     text_line(&mut lines, 130, 32, true, "#0072B2", kind);
-    lines.push_str(&title_lines(title, 240));
-    let site = at_most(wrap_measured(site, 32.0, false), 1);
+    lines.push_str(&title_lines(title, 240, fonts));
+    let site = at_most(wrap_measured(site, 32.0, false, fonts), 1);
     let site = site.first().map_or("", String::as_str);
     text_line(&mut lines, 540, 32, false, "#333", site);
     card_svg(&lines)
 }
 
 /// A card's title: bold 60 px, at most three lines from baseline `y`.
-fn title_lines(title: &str, y: usize) -> String {
+fn title_lines(title: &str, y: usize, fonts: &PngFonts) -> String {
     let mut lines = String::new();
-    for (i, line) in at_most(wrap_measured(title, 60.0, true), 3)
+    for (i, line) in at_most(wrap_measured(title, 60.0, true, fonts), 3)
         .iter()
         .enumerate()
     {
@@ -232,14 +294,21 @@ const CARD_LINE_PX: f64 = 1040.0;
 
 /// Greedy word wrap of a card's text into lines of at most [`CARD_LINE_PX`], measured with the
 /// bundled face's own advance widths at `px` (a word longer than a line stays whole).
-fn wrap_measured(text: &str, px: f64, bold: bool) -> Vec<String> {
-    super::text::wrap_where(text, |line| text_width(line, px, bold) <= CARD_LINE_PX)
+fn wrap_measured(text: &str, px: f64, bold: bool, fonts: &PngFonts) -> Vec<String> {
+    let extra = fonts
+        .extra
+        .as_deref()
+        .and_then(|b| ttf_parser::Face::parse(b, 0).ok());
+    super::text::wrap_where(text, |line| {
+        text_width(line, px, bold, extra.as_ref()) <= CARD_LINE_PX
+    })
 }
 
 /// The width of `text` at `px` in the bundled DejaVu Sans (bold or not): the sum of its glyphs'
-/// advances, without kerning (which only narrows a line); a character the face lacks counts as
-/// its missing-glyph box.
-fn text_width(text: &str, px: f64, bold: bool) -> f64 {
+/// advances, without kerning (which only narrows a line); a character the face lacks is measured
+/// in `extra` (the site's font, which draws it) when that has it, else as DejaVu's missing-glyph
+/// box.
+fn text_width(text: &str, px: f64, bold: bool, extra: Option<&ttf_parser::Face>) -> f64 {
     use ttf_parser::{Face, GlyphId};
     static FACES: std::sync::OnceLock<[Option<Face<'static>>; 2]> = std::sync::OnceLock::new();
     let faces = FACES.get_or_init(|| {
@@ -251,14 +320,20 @@ fn text_width(text: &str, px: f64, bold: bool) -> f64 {
     let Some(face) = &faces[usize::from(bold)] else {
         return text.chars().count() as f64 * px * super::text::CHAR_W;
     };
-    let units: f64 = text
-        .chars()
-        .map(|c| {
-            let glyph = face.glyph_index(c).unwrap_or(GlyphId(0));
-            f64::from(face.glyph_hor_advance(glyph).unwrap_or(0))
-        })
-        .sum();
-    units * px / f64::from(face.units_per_em())
+    let advance = |f: &Face, g| f64::from(f.glyph_hor_advance(g).unwrap_or(0));
+    // Font units of each face, summed apart and scaled once each.
+    let (mut own, mut other) = (0.0, 0.0);
+    for c in text.chars() {
+        match (face.glyph_index(c), extra) {
+            (Some(g), _) => own += advance(face, g),
+            (None, Some(f)) if f.glyph_index(c).is_some() => {
+                other += advance(f, f.glyph_index(c).unwrap_or(GlyphId(0)))
+            }
+            (None, _) => own += advance(face, GlyphId(0)),
+        }
+    }
+    let extra_em = extra.map_or(1.0, |f| f64::from(f.units_per_em()).max(1.0));
+    own * px / f64::from(face.units_per_em()) + other * px / extra_em
 }
 
 /// One line of a card's text at baseline `y`, bold or not.
@@ -286,40 +361,88 @@ mod tests {
 
     #[test]
     fn a_png_records_its_source_and_is_reused_only_while_it_matches() {
-        let fresh = png(SVG, None).unwrap();
-        assert_eq!(recorded_source(&fresh), Some(source_key(SVG)));
+        let fresh = png(SVG, None, &PngFonts::bundled()).unwrap();
+        assert_eq!(
+            recorded_source(&fresh),
+            Some(source_key(SVG, &PngFonts::bundled()))
+        );
         // Reused as it is when drawn from the same SVG.
-        assert_eq!(png(SVG, Some(fresh.clone())).unwrap(), fresh);
+        assert_eq!(
+            png(SVG, Some(fresh.clone()), &PngFonts::bundled()).unwrap(),
+            fresh
+        );
         // Drawn again for another SVG: the same bytes as a fresh build of that SVG.
         let other = SVG.replace("#0072B2", "#D55E00");
-        let redrawn = png(&other, Some(fresh.clone())).unwrap();
+        let redrawn = png(&other, Some(fresh.clone()), &PngFonts::bundled()).unwrap();
         assert_ne!(redrawn, fresh);
-        assert_eq!(redrawn, png(&other, None).unwrap());
+        assert_eq!(redrawn, png(&other, None, &PngFonts::bundled()).unwrap());
         // A truncated or foreign file is never reused.
         let cut = fresh[..fresh.len() - 4].to_vec();
-        assert_eq!(png(SVG, Some(cut)).unwrap(), fresh);
-        assert_eq!(png(SVG, Some(b"not a png".to_vec())).unwrap(), fresh);
+        assert_eq!(png(SVG, Some(cut), &PngFonts::bundled()).unwrap(), fresh);
+        assert_eq!(
+            png(SVG, Some(b"not a png".to_vec()), &PngFonts::bundled()).unwrap(),
+            fresh
+        );
     }
 
     #[test]
     fn a_card_line_never_runs_past_the_card() {
         // Capitals run wider than the face's average: 28 of them were one line before.
         let title = "WAGES MEMORANDUM QUOTAS WORKERS HARBOUR WAREHOUSE MOMENTUM";
-        let lines = wrap_measured(title, 60.0, true);
+        let lines = wrap_measured(title, 60.0, true, &PngFonts::bundled());
         assert!(lines.len() > 1, "{lines:?}");
         for line in &lines {
-            assert!(text_width(line, 60.0, true) <= CARD_LINE_PX, "{line}");
+            assert!(text_width(line, 60.0, true, None) <= CARD_LINE_PX, "{line}");
         }
         // Nothing is lost or reordered.
         assert_eq!(lines.join(" "), title);
         // Narrow letters fit more to a line than wide ones; bold runs wider than regular.
-        assert!(text_width("iiii", 60.0, true) < text_width("WWWW", 60.0, true));
-        assert!(text_width("Harbor", 60.0, false) < text_width("Harbor", 60.0, true));
+        assert!(text_width("iiii", 60.0, true, None) < text_width("WWWW", 60.0, true, None));
+        assert!(text_width("Harbor", 60.0, false, None) < text_width("Harbor", 60.0, true, None));
         // A line that fits is kept whole.
         assert_eq!(
-            wrap_measured("Harbor Town", 60.0, true),
+            wrap_measured("Harbor Town", 60.0, true, &PngFonts::bundled()),
             vec!["Harbor Town"]
         );
+    }
+
+    /// A font with Hangul, where the test machine has one (`tests/run.sh` installs Debian's
+    /// fonts-nanum); the tests that need it say so and pass without it only outside CI.
+    fn hangul_font() -> Option<Vec<u8>> {
+        let font = std::fs::read("/usr/share/fonts/truetype/nanum/NanumGothic.ttf").ok();
+        assert!(
+            font.is_some() || std::env::var_os("CI").is_none(),
+            "fonts-nanum is not installed (bash tests/run.sh installs it)"
+        );
+        font
+    }
+
+    #[test]
+    fn a_site_font_draws_and_measures_what_dejavu_lacks() {
+        let Some(font) = hangul_font() else { return };
+        let fonts = PngFonts::with_site_font(font).unwrap();
+        let bundled = PngFonts::bundled();
+        let title = "북한 노동자 연해주";
+        // DejaVu Sans has no Hangul: alone it draws each syllable as its missing-glyph box.
+        let svg = |fonts: &PngFonts| page_card_svg(title, "Page", "Site", fonts);
+        let (with, without) = (
+            png(&svg(&fonts), None, &fonts).unwrap(),
+            png(&svg(&bundled), None, &bundled).unwrap(),
+        );
+        assert_ne!(with, without);
+        // The font is part of the fingerprint a PNG records: neither is reused for the other.
+        assert_ne!(
+            source_key(&svg(&fonts), &fonts),
+            source_key(&svg(&fonts), &bundled)
+        );
+        assert_eq!(png(&svg(&fonts), Some(without), &fonts).unwrap(), with);
+        // Measured in the site's font, not as missing-glyph boxes.
+        let face = ttf_parser::Face::parse(fonts.extra.as_deref().unwrap(), 0).unwrap();
+        assert_ne!(
+            text_width(title, 60.0, true, Some(&face)),
+            text_width(title, 60.0, true, None)
+        );
+        assert!(PngFonts::with_site_font(b"not a font".to_vec()).is_err());
     }
 
     #[test]
@@ -339,12 +462,21 @@ mod tests {
             assert_eq!(&bytes[12..16], b"IHDR");
             (bytes[24], bytes[25])
         };
-        assert_eq!(header(&png(SVG, None).unwrap()), (8, 3));
+        assert_eq!(
+            header(&png(SVG, None, &PngFonts::bundled()).unwrap()),
+            (8, 3)
+        );
         // A grey ramp and a red one: more than 256 colours.
         let ramps = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 600 20\" width=\"600\" height=\"20\"><defs><linearGradient id=\"g\"><stop offset=\"0\" stop-color=\"#000\"/><stop offset=\"1\" stop-color=\"#fff\"/></linearGradient><linearGradient id=\"r\"><stop offset=\"0\" stop-color=\"#000\"/><stop offset=\"1\" stop-color=\"#f00\"/></linearGradient></defs><rect width=\"600\" height=\"10\" fill=\"url(#g)\"/><rect y=\"10\" width=\"600\" height=\"10\" fill=\"url(#r)\"/></svg>";
-        assert_eq!(header(&png(ramps, None).unwrap()), (8, 2));
+        assert_eq!(
+            header(&png(ramps, None, &PngFonts::bundled()).unwrap()),
+            (8, 2)
+        );
         let transparent = SVG.replace("fill=\"#fff\"", "fill=\"none\"");
-        assert_eq!(header(&png(&transparent, None).unwrap()), (8, 6));
+        assert_eq!(
+            header(&png(&transparent, None, &PngFonts::bundled()).unwrap()),
+            (8, 6)
+        );
     }
 
     #[test]
