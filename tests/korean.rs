@@ -61,3 +61,43 @@ fn the_korean_site_builds_with_a_korean_interface_and_native_anchors() {
         broken_links(&out, "/")
     );
 }
+
+/// With `png-font` naming a font that has Hangul (Debian's fonts-nanum, which `tests/run.sh`
+/// installs; under CI its absence fails the test), the Korean site's cards and chart preview are
+/// drawn with it: each differs from the one the bundled DejaVu Sans alone draws (empty boxes).
+#[test]
+fn png_font_draws_the_korean_cards() {
+    let font = std::path::Path::new("/usr/share/fonts/truetype/nanum/NanumGothic.ttf");
+    if !font.is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "fonts-nanum is not installed (bash tests/run.sh installs it)"
+        );
+        return;
+    }
+    let site = fixture("korean");
+    let root = site.path();
+    let outs = tempfile::tempdir().unwrap();
+    let (plain, fonted) = (outs.path().join("plain"), outs.path().join("fonted"));
+    build_ok(root, &plain);
+    std::fs::create_dir_all(root.join("fonts")).unwrap();
+    std::fs::copy(font, root.join("fonts/NanumGothic.ttf")).unwrap();
+    let book = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    let book = book.replace(
+        "[output.fieldbook]\n",
+        "[output.fieldbook]\npng-font = \"fonts/NanumGothic.ttf\"\n",
+    );
+    std::fs::write(root.join("book.toml"), book).unwrap();
+    build_ok(root, &fonted);
+    for png in [
+        "cards/pages/first.png",
+        "cards/site.png",
+        "charts/households-chart.png",
+    ] {
+        let (a, b) = (
+            std::fs::read(plain.join(png)).unwrap(),
+            std::fs::read(fonted.join(png)).unwrap(),
+        );
+        assert_ne!(a, b, "{png} is drawn the same without the font");
+    }
+}
