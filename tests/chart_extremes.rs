@@ -264,3 +264,15 @@ fn a_value_too_small_to_label_is_refused_at_its_row() {
         assert!(chart::svg(&c, &d, Size::Wide, "Source: test.").is_err());
     }
 }
+
+/// A bar chart's categories from a year column read as the dataset's table shows them: 2022, not
+/// "2,022" (integers elsewhere keep their thousands separators).
+#[test]
+fn bar_categories_from_a_year_column_have_no_thousands_separator() {
+    let d = dataset(&[(2022, 310.0, "a"), (2023, 342.0, "a")]);
+    for size in [Size::Wide, Size::Narrow] {
+        let svg = chart::svg(&chart("bar", ""), &d, size, "Source: S.").unwrap();
+        assert!(svg.contains("\n2022\n") && svg.contains("\n2023\n"), "{svg}");
+        assert!(!svg.contains("2,022"), "{svg}");
+    }
+}

@@ -35,8 +35,8 @@ impl<'a> Bars<'a> {
         let series = plot.series.len().max(1);
         let mut cells: BTreeMap<(usize, usize), (f64, &'a Row)> = BTreeMap::new();
         for r in plot.rows {
-            let c = position(plot.categories, r, Some(&chart.x.field));
-            let s = position(plot.series, r, chart.series.as_deref());
+            let c = position(plot.columns, plot.categories, r, Some(&chart.x.field));
+            let s = position(plot.columns, plot.series, r, chart.series.as_deref());
             if let Some(v) = value(r, &axis.field) {
                 cells.insert((c, s), (v, *r));
             }

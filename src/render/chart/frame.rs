@@ -196,7 +196,7 @@ impl Frame {
 
 /// A swatch per series and a shape per `shape` value, each only when there is more than one.
 fn legend_items(plot: &Plot, caption: &super::Caption) -> Vec<(String, LegendMark)> {
-    let shape_names = distinct(plot.rows, plot.chart.shape.as_deref());
+    let shape_names = distinct(plot.columns, plot.rows, plot.chart.shape.as_deref());
     let mut items: Vec<(String, LegendMark)> = Vec::new();
     if plot.series.len() > 1 {
         items.extend(

@@ -18,7 +18,7 @@ use plotters::prelude::*;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::model::{Axis, Cell, Chart, ChartKind, Dataset, Orientation, Row};
+use crate::model::{Axis, Cell, Chart, ChartKind, Column, Dataset, Orientation, Row};
 
 mod annotate;
 mod axis;
@@ -209,19 +209,23 @@ fn range(row: &Row, axis: &Axis) -> Option<(f64, f64)> {
     ))
 }
 
-fn text(row: &Row, field: Option<&str>) -> String {
-    field
-        .and_then(|f| row.get(f))
-        .map(|c| c.display(None))
-        .unwrap_or_default()
+fn text(columns: &[Column], row: &Row, field: Option<&str>) -> String {
+    let Some((f, cell)) = field.and_then(|f| Some((f, row.get(f)?))) else {
+        return String::new();
+    };
+    match columns.iter().find(|c| c.name == f) {
+        Some(c) => c.format(cell),
+        None => cell.display(None),
+    }
 }
 
-/// The distinct values of `field` in the rows, in order of first appearance (none without a field).
-fn distinct(rows: &[&Row], field: Option<&str>) -> Vec<String> {
+/// The distinct values of `field` in the rows as the dataset's tables show them (a year without a
+/// thousands separator), in order of first appearance (none without a field).
+fn distinct(columns: &[Column], rows: &[&Row], field: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     if let Some(f) = field {
         for r in rows {
-            let v = text(r, Some(f));
+            let v = text(columns, r, Some(f));
             if !out.contains(&v) {
                 out.push(v);
             }
@@ -231,8 +235,8 @@ fn distinct(rows: &[&Row], field: Option<&str>) -> Vec<String> {
 }
 
 /// Where the row's value of `field` stands among `names` (from [`distinct`]); 0 when absent.
-fn position(names: &[String], row: &Row, field: Option<&str>) -> usize {
-    let v = text(row, field);
+fn position(columns: &[Column], names: &[String], row: &Row, field: Option<&str>) -> usize {
+    let v = text(columns, row, field);
     names.iter().position(|n| *n == v).unwrap_or(0)
 }
 
@@ -295,8 +299,8 @@ pub fn svg_with(
     if rows.is_empty() || out_of_range {
         return Err("the chart has no rows, or a value too large or too small to draw".to_string());
     }
-    let series = distinct(&rows, chart.series.as_deref());
-    let categories = distinct(&rows, Some(&chart.x.field));
+    let series = distinct(&dataset.columns, &rows, chart.series.as_deref());
+    let categories = distinct(&dataset.columns, &rows, Some(&chart.x.field));
     let horizontal = chart.kind == ChartKind::Bar && chart.orientation == Orientation::Horizontal;
     let panels = value_axes(chart);
     let (width, height) = size.dims(panels.len(), categories.len(), horizontal);

@@ -237,7 +237,7 @@ fn draw_marks<DB: DrawingBackend>(
     scale: &Scale,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let chart = plot.chart;
-    let shapes = distinct(plot.rows, chart.shape.as_deref());
+    let shapes = distinct(plot.columns, plot.rows, chart.shape.as_deref());
     let size = (plot.font * 0.3) as i32;
     let base = area.get_base_pixel();
     let offsets = jitter(plot, axis, cc);
@@ -256,7 +256,7 @@ fn draw_marks<DB: DrawingBackend>(
         let Some(y) = value(r, &axis.field) else {
             continue;
         };
-        let shape = position(&shapes, r, chart.shape.as_deref());
+        let shape = position(plot.columns, &shapes, r, chart.shape.as_deref());
         let style = Paint::Mark(s).rgb().filled();
         let at = cc.backend_coord(&(x, scale.y(y)));
         let at = (at.0 - base.0, at.1 - base.1);
@@ -299,7 +299,7 @@ fn draw_range<DB: DrawingBackend>(
 
 /// The row's series number (0 when the chart has no series).
 fn series_of(plot: &Plot, row: &Row) -> usize {
-    position(plot.series, row, plot.chart.series.as_deref())
+    position(plot.columns, plot.series, row, plot.chart.series.as_deref())
 }
 
 /// Each row's sideways shift, in x units: on a points chart, the marks drawn at the same x are set
