@@ -272,7 +272,10 @@ fn bar_categories_from_a_year_column_have_no_thousands_separator() {
     let d = dataset(&[(2022, 310.0, "a"), (2023, 342.0, "a")]);
     for size in [Size::Wide, Size::Narrow] {
         let svg = chart::svg(&chart("bar", ""), &d, size, "Source: S.").unwrap();
-        assert!(svg.contains("\n2022\n") && svg.contains("\n2023\n"), "{svg}");
+        assert!(
+            svg.contains("\n2022\n") && svg.contains("\n2023\n"),
+            "{svg}"
+        );
         assert!(!svg.contains("2,022"), "{svg}");
     }
 }

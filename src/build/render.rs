@@ -123,11 +123,8 @@ pub fn render_site(
             let start = Instant::now();
             (search_index(inp, &records, templates, memo), ms(start))
         });
-        let draw_cards = !matches!(target, Target::Check);
-        let cards = Cards {
-            draw: draw_cards,
-            fonts,
-        };
+        let draw = !matches!(target, Target::Check);
+        let cards = Cards { draw, fonts };
         let (pages, cards) = pages_and_cards(inp, &render_page, shards, memo, &emit, &cards);
         let search = search.join().unwrap_or_else(|_| {
             (
@@ -140,21 +137,10 @@ pub fn render_site(
     drop(records);
     let mut problems = pages;
     problems.extend(cards);
-    let mut search_bytes = 0;
-    match search {
-        Ok(f) => {
-            search_bytes = crate::search::index_bytes(&f);
-            problems.extend(emit(f).err());
-        }
-        Err(e) => problems.push(Diagnostic::error("content", 0, 0, e).with_hint(
-            "the search index is built from the pages' text; this is a fieldbook bug if it persists",
-        )),
-    }
-    problems.extend(
-        site_card(inp, memo, fonts)
-            .and_then(|card| emit(vec![card]))
-            .err(),
-    );
+    let search_bytes = search.as_ref().map_or(0, |f| crate::search::index_bytes(f));
+    problems.extend(search.map_err(search_failed).and_then(&emit).err());
+    let card = site_card(inp, memo, fonts);
+    problems.extend(card.and_then(|card| emit(vec![card])).err());
     let statics = copy_static(root, &mut problems);
     problems.extend(emit(statics).err());
     let paths = std::mem::take(&mut *lock(&collector.paths));
@@ -176,6 +162,13 @@ pub fn render_site(
         cards_ms,
         search_ms,
     })
+}
+
+/// The error of a search index that could not be built.
+fn search_failed(e: String) -> Diagnostic {
+    Diagnostic::error("content", 0, 0, e).with_hint(
+        "the search index is built from the pages' text; this is a fieldbook bug if it persists",
+    )
 }
 
 /// The pages and the item pages' cards, at once in rayon's pool: each one's problems and

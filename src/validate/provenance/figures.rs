@@ -14,10 +14,7 @@ use super::{Cx, Report, HINT_DERIVED};
 /// (without a display, each value printed there); derived values recomputed.
 pub(super) fn figure(cx: &Cx, r: &mut Report, f: &KeyFigure) {
     let yaml = cx.files.get(&f.origin.path);
-    let at = |key: &str| match yaml {
-        Some(yaml) => origin_at(yaml, &f.origin, key),
-        None => f.origin.clone(),
-    };
+    let at = |key: &str| yaml.map_or_else(|| f.origin.clone(), |y| origin_at(y, &f.origin, key));
     let what = |field: &str| format!("key figure `{}` ({field})", f.id);
     let declared = f.note.as_deref().map(declarations).unwrap_or_default();
     let mut searched = Vec::new();
