@@ -356,6 +356,46 @@ mod tests {
     use std::thread;
     use std::time::Instant;
 
+    /// The first build of a session reuses what the last `build` of the site saved.
+    #[test]
+    fn the_first_build_reuses_what_build_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        fs::create_dir_all(root.join("content/pages")).unwrap();
+        fs::copy(repo.join("book.toml"), root.join("book.toml")).unwrap();
+        let page = "---\nid: a\ntitle: A\nsummary: S.\n---\n\nUnit text.\n";
+        fs::write(root.join("content/pages/a.md"), page).unwrap();
+        let first_build = |out: &str| {
+            let builds = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&builds);
+            let opts = Options {
+                root: root.clone(),
+                out: Some(dir.path().join(out)),
+                port: 0,
+                base_url: None,
+            };
+            Server::start(&opts, move |e| lock(&seen).push(e.clone()))
+                .unwrap()
+                .stop();
+            let reused = match lock(&builds).first() {
+                Some(BuildEvent::Built { reused, .. }) => *reused,
+                other => panic!("{other:?}"),
+            };
+            reused
+        };
+        assert_eq!(first_build("cold"), 0, "nothing saved yet");
+        let built = crate::build::build(&crate::build::Options {
+            root: root.clone(),
+            out: None,
+            minify: None,
+            base_url: None,
+            fresh: false,
+        });
+        assert!(built.is_ok());
+        assert!(first_build("warm") > 0, "the Markdown texts `build` saved");
+    }
+
     #[test]
     fn server_starts_on_a_free_port_serves_and_stops() {
         use std::io::Read;

@@ -49,6 +49,12 @@ pub(super) struct Shared {
     pub(super) base_url: Option<String>,
 }
 
+/// The folder `build` writes the site at `root` into (book.toml's `output-dir`).
+fn build_out(root: &std::path::Path) -> PathBuf {
+    let dir = crate::config::Config::load(root).map_or_else(|_| "public".into(), |c| c.output_dir);
+    root.join(dir)
+}
+
 pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -69,8 +75,9 @@ impl Shared {
                 ^ u128::from(std::process::id())
         );
         Shared {
-            // PNGs left by an earlier session in the same folder are reused while their SVG matches.
-            memo: crate::build::memo::Memo::new().with_previous_output(&out),
+            // PNGs left by an earlier session in the same folder are reused while their SVG
+            // matches, and what the last `build` saved while its inputs are unchanged.
+            memo: crate::build::memo::Memo::for_serve(&root, &out, &build_out(&root)),
             root,
             out,
             base_path: RwLock::new(base_path),

@@ -159,6 +159,18 @@ impl Memo {
         .with_previous_output(out)
     }
 
+    /// The memo of a `serve` session writing into `out`, kept in memory, started from what
+    /// `build` saved for `build_out` (the site's output folder): the session's first build reuses
+    /// the Markdown texts and references of the last `build`, and the files `out` still holds as
+    /// that build wrote them.
+    pub fn for_serve(root: &Path, out: &Path, build_out: &Path) -> Memo {
+        let memo = Memo::new().with_previous_output(out);
+        if let Some(path) = saved::location(root, build_out) {
+            saved::load(&memo, &path);
+        }
+        memo
+    }
+
     /// Saves this memo where [`Memo::for_output`] finds it, after a successful build whose
     /// Markdown texts are `markdown` (the memo gave them away rather than hold them twice) and
     /// whose output files have the fingerprints `written`. Returns where, or nothing when this
