@@ -418,3 +418,37 @@ fn a_warm_build_rebuilds_what_the_folder_or_a_broken_memo_contradicts() {
     let stats = assert_warm_build_is_a_full_build(root, &warm, &fresh, "the memo saved again");
     assert_eq!(stats.computed, 0, "{stats:?}");
 }
+
+/// The memo is never written through a symlink: a `.fieldbook-cache` that is one, or a symlink
+/// at the memo's temporary name, leaves what it points to alone, and the build succeeds.
+#[cfg(unix)]
+#[test]
+fn the_memo_is_never_written_through_a_symlink() {
+    let site = common::fixture("mini");
+    let root = site.path();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), root.join(".fieldbook-cache")).unwrap();
+    let outs = tempfile::tempdir().unwrap();
+    let (warm, fresh) = (outs.path().join("warm"), outs.path().join("fresh"));
+    assert_warm_build_is_a_full_build(root, &warm, &fresh, "a symlinked cache folder");
+    assert_eq!(fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    // A real folder, with a symlink planted at each memo's temporary name.
+    fs::remove_file(root.join(".fieldbook-cache")).unwrap();
+    assert_warm_build_is_a_full_build(root, &warm, &fresh, "a real cache folder");
+    let victim = elsewhere.path().join("victim");
+    fs::write(&victim, "keep me").unwrap();
+    for memo in fs::read_dir(root.join(".fieldbook-cache")).unwrap() {
+        let memo = memo.unwrap().path();
+        if memo
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("memo-")
+        {
+            std::os::unix::fs::symlink(&victim, memo.with_extension("tmp")).unwrap();
+        }
+    }
+    let stats = assert_warm_build_is_a_full_build(root, &warm, &fresh, "planted symlinks");
+    assert_eq!(stats.computed, 0, "{stats:?}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+}

@@ -8,6 +8,8 @@
 //! slowest part of a page) are saved by the work they format. The file starts with the identity of the binary that
 //! wrote it: a file written by another fieldbook (or by none this process can read) is ignored,
 //! as is any file that does not decode. Deleting the folder costs one full build, nothing else.
+//! Nothing is written through a symlink: a cache folder that is one is not used, and the
+//! temporary file is created new (the memo is then renamed over the old one).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -100,6 +102,10 @@ pub(super) fn load(memo: &Memo, path: &Path) {
 }
 
 fn read(path: &Path) -> Option<Loaded> {
+    let dir = std::fs::symlink_metadata(path.parent()?).ok()?;
+    if !dir.is_dir() {
+        return None;
+    }
     let bytes = std::fs::read(path).ok()?;
     let rest = bytes.strip_prefix(MAGIC)?;
     let (id, body) = rest.split_at_checked(32)?;
@@ -173,19 +179,45 @@ pub(super) fn save(
         references: Styles::shared().used(),
     };
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
+    create_real_dir(dir)?;
     let tag = dir.join("CACHEDIR.TAG");
-    if !tag.exists() {
-        std::fs::write(&tag, CACHEDIR_TAG)?;
+    if std::fs::symlink_metadata(&tag).is_err() {
+        create_new(&tag)?.write_all(CACHEDIR_TAG.as_bytes())?;
     }
     let tmp = path.with_extension("tmp");
-    let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    // A file (or a symlink) a killed save left at the temporary name is removed, never followed.
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let mut f = std::io::BufWriter::new(create_new(&tmp)?);
     f.write_all(MAGIC)?;
     f.write_all(&id)?;
     postcard::to_io(&saving, &mut f).map_err(std::io::Error::other)?;
     f.flush()?;
     drop(f);
     std::fs::rename(&tmp, path)
+}
+
+/// Creates the cache folder when missing; refuses one that is a symlink (nothing is written
+/// through one).
+fn create_real_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(std::io::Error::other(format!(
+            "{} is not a folder",
+            dir.display()
+        ))),
+        Err(_) => std::fs::create_dir(dir),
+    }
+}
+
+/// A new file at `path`, never an existing one or one a symlink points to.
+fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 /// The rows of a table as `saved` gives each value (none: left out), sorted by name (the same memo
