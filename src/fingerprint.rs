@@ -99,6 +99,12 @@ impl Hasher {
     }
 }
 
+/// `bytes` (a fingerprint, or the start of one) in lowercase hexadecimal, as file names and
+/// records show it.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The fingerprint of one `Debug` value.
 pub fn of_debug<T: fmt::Debug + ?Sized>(value: &T) -> Fingerprint {
     Hasher::new().debug(value).finish()

@@ -55,7 +55,8 @@ pub fn minify_html(html: &str) -> Vec<u8> {
     minify_html::minify(html.as_bytes(), &cfg)
 }
 
-/// Checks that `path` stays inside the output folder.
+/// Checks that `path`, `/`-separated, stays inside the folder it is relative to (the output
+/// folder, or the site folder for a setting that names a file).
 pub fn is_safe_relative(path: &str) -> bool {
     let p = Path::new(path);
     !path.is_empty()
@@ -193,9 +194,7 @@ fn save_marker(out: &Path, text: &str) -> io::Result<()> {
 fn complete_text(entries: &BTreeMap<String, Entry>) -> String {
     let mut text = String::from(COMPLETE_HEADER);
     for (path, e) in entries {
-        for b in e.hash {
-            text.push_str(&format!("{b:02x}"));
-        }
+        text.push_str(&crate::fingerprint::hex(&e.hash));
         text.push_str(&format!(" {} {path}\n", e.len));
     }
     text
@@ -320,7 +319,24 @@ fn temporary_name(path: &Path) -> PathBuf {
 /// Writes one file whole: to a temporary name beside it (created new, never through a symlink),
 /// then renamed over the old file. Returns its manifest entry.
 fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
-    let path = safe_parent(out, rel)?;
+    write_whole_in(out, rel, |file| file.write_all(bytes))?;
+    Ok(Entry {
+        hash: *blake3::hash(bytes).as_bytes(),
+        len: bytes.len() as u64,
+    })
+}
+
+/// Writes the file `rel` under `base` whole, as `write` streams it: every folder on the way must
+/// be a real one (created when missing, never a symlink); the bytes go to a temporary name
+/// beside the file (created new, never through a symlink), which is then renamed over the old
+/// file, or removed if anything failed. `output` writes the site with it; the build memo
+/// (`build::memo`) its file in the site's cache folder.
+pub fn write_whole_in(
+    base: &Path,
+    rel: &str,
+    write: impl FnOnce(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    let path = safe_parent(base, rel)?;
     let tmp = temporary_name(&path);
     // A temporary file left by a write that was killed is removed first (never followed).
     remove_if_present(&tmp)?;
@@ -329,13 +345,9 @@ fn replace_file(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<Entry> {
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        file.write_all(bytes)?;
+        write(&mut file)?;
         drop(file);
-        fs::rename(&tmp, &path)?;
-        Ok(Entry {
-            hash: *blake3::hash(bytes).as_bytes(),
-            len: bytes.len() as u64,
-        })
+        fs::rename(&tmp, &path)
     })();
     if written.is_err() {
         let _ = fs::remove_file(&tmp);

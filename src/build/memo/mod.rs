@@ -1,4 +1,5 @@
-//! Memo: what makes `serve`'s rebuilds incremental without ever serving a stale page.
+//! Memo: what makes rebuilds incremental (`serve`'s, and a `build` into the folder of the last
+//! one) without ever producing a stale page.
 //!
 //! A rebuild runs the same pipeline as a full build, but each expensive unit of work is looked up
 //! here first, under a fingerprint (BLAKE3) of everything that unit reads:
@@ -18,10 +19,13 @@
 //! re-renders the pages using it. `tests/incremental.rs` checks after random edit sequences that
 //! the output is byte-identical to a fresh full build.
 //!
-//! A full `build` uses [`Memo::off`], which stores nothing and skips the fingerprinting. It may
-//! still name the previous output folder ([`Memo::with_previous_output`]): chart PNGs record the
-//! fingerprint of the SVG they were drawn from, and one whose fingerprint still matches is reused
-//! from there instead of being rasterized again (see `chart::png`).
+//! `serve` keeps its memo in memory ([`Memo::new`], started from `build`'s by
+//! [`Memo::for_serve`]); `build` loads the one the last build into the same folder saved and
+//! saves it again ([`Memo::for_output`], `saved.rs`), keeping output files as receipts of that
+//! folder. `check` and the tests' full builds use [`Memo::off`], which stores nothing and skips
+//! the fingerprinting. Chart PNGs also record the fingerprint of the SVG they were drawn from,
+//! and one in the previous output folder ([`Memo::with_previous_output`]) whose fingerprint still
+//! matches is reused instead of being rasterized again (see `chart::png`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::{Drawn, Entry, Kept, Memo, Table};
 use crate::fingerprint::{Fingerprint, Hasher};
 use crate::model::Kind;
+use crate::output::write_whole_in;
 use crate::render::cite::{Formatted, Styles};
 use crate::render::markdown::Rendered;
 
@@ -67,13 +68,7 @@ pub(super) fn location(root: &Path, out: &Path) -> Option<PathBuf> {
     let out = std::fs::canonicalize(out)
         .or_else(|_| std::path::absolute(out))
         .ok()?;
-    let name: String = Hasher::new()
-        .str(&out.to_string_lossy())
-        .finish()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let name = crate::fingerprint::hex(&Hasher::new().str(&out.to_string_lossy()).finish()[..8]);
     Some(root.join(CACHE_DIR).join(format!("memo-{name}")))
 }
 
@@ -118,7 +113,7 @@ fn read(path: &Path) -> Option<Loaded> {
 fn fill<V>(table: &Table<V>, rows: Vec<Row<V>>) {
     let mut map = table.lock();
     for (name, key, check, value) in rows {
-        let used = false;
+        let used = false; // until this build asks for it
         map.insert(
             name,
             Entry {
@@ -178,46 +173,27 @@ pub(super) fn save(
         }),
         references: Styles::shared().used(),
     };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    create_real_dir(dir)?;
-    let tag = dir.join("CACHEDIR.TAG");
-    if std::fs::symlink_metadata(&tag).is_err() {
-        create_new(&tag)?.write_all(CACHEDIR_TAG.as_bytes())?;
+    // Through the output's one write path: no symlink followed, the file whole.
+    let (root, name) = split_location(path)?;
+    if std::fs::symlink_metadata(path.with_file_name("CACHEDIR.TAG")).is_err() {
+        let tag = format!("{CACHE_DIR}/CACHEDIR.TAG");
+        write_whole_in(root, &tag, |f| f.write_all(CACHEDIR_TAG.as_bytes()))?;
     }
-    let tmp = path.with_extension("tmp");
-    // A file (or a symlink) a killed save left at the temporary name is removed, never followed.
-    match std::fs::remove_file(&tmp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut f = std::io::BufWriter::new(create_new(&tmp)?);
-    f.write_all(MAGIC)?;
-    f.write_all(&id)?;
-    postcard::to_io(&saving, &mut f).map_err(std::io::Error::other)?;
-    f.flush()?;
-    drop(f);
-    std::fs::rename(&tmp, path)
+    write_whole_in(root, &format!("{CACHE_DIR}/{name}"), |file| {
+        let mut f = std::io::BufWriter::new(file);
+        f.write_all(MAGIC)?;
+        f.write_all(&id)?;
+        postcard::to_io(&saving, &mut f).map_err(std::io::Error::other)?;
+        f.flush()
+    })
 }
 
-/// Creates the cache folder when missing; refuses one that is a symlink (nothing is written
-/// through one).
-fn create_real_dir(dir: &Path) -> std::io::Result<()> {
-    match std::fs::symlink_metadata(dir) {
-        Ok(m) if m.is_dir() => Ok(()),
-        Ok(_) => Err(std::io::Error::other(format!(
-            "{} is not a folder",
-            dir.display()
-        ))),
-        Err(_) => std::fs::create_dir(dir),
-    }
-}
-
-/// A new file at `path`, never an existing one or one a symlink points to.
-fn create_new(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+/// The site root and the file name of a memo's [`location`].
+fn split_location(path: &Path) -> std::io::Result<(&Path, String)> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let root = path.parent().and_then(Path::parent);
+    root.zip(name)
+        .ok_or_else(|| std::io::Error::other("a memo's place is <root>/.fieldbook-cache/<name>"))
 }
 
 /// The rows of a table as `saved` gives each value (none: left out), sorted by name (the same memo

@@ -41,11 +41,7 @@ fn source_key(svg: &str, fonts: &PngFonts) -> String {
     if !fonts.id.is_empty() {
         h.str(&fonts.id);
     }
-    h.str(svg)
-        .finish()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::fingerprint::hex(&h.str(svg).finish())
 }
 
 /// The fingerprint a PNG written by [`png`] records, if the file is whole: every chunk's length
@@ -103,12 +99,7 @@ impl PngFonts {
         if face.number_of_glyphs() < 2 {
             return Err("a font without glyphs".to_string());
         }
-        let id = crate::fingerprint::Hasher::new()
-            .bytes(&bytes)
-            .finish()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let id = crate::fingerprint::hex(&crate::fingerprint::Hasher::new().bytes(&bytes).finish());
         let mut db = bundled_database();
         let extra: std::sync::Arc<[u8]> = bytes.into();
         db.load_font_source(resvg::usvg::fontdb::Source::Binary(std::sync::Arc::new(
