@@ -368,10 +368,7 @@ fn png_fonts(root: &Path, config: &Config) -> Result<ChartFonts, Failure> {
                 .with_hint("name a TrueType or OpenType file inside the site folder, e.g. png-font = \"fonts/NotoSansKR-Regular.otf\": PNG cards draw with it the characters DejaVu Sans lacks (Hangul, Han, Kana, ...)"),
         )
     };
-    let inside = rel
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !inside || rel.as_os_str().is_empty() {
+    if !output::is_safe_relative(&rel.to_string_lossy()) {
         return Err(fail("is not a path inside the site folder".to_string()));
     }
     let bytes = std::fs::read(root.join(rel)).map_err(|e| fail(format!("cannot be read: {e}")))?;

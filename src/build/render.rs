@@ -17,7 +17,7 @@ use crate::fingerprint::Hasher;
 use crate::model::Kind;
 use crate::output::{OutputFile, Stream};
 use crate::render::chart;
-use crate::render::markdown::{embed_marker_at, html_to_text};
+use crate::render::markdown::{html_to_text, replace_embed_markers};
 use crate::render::templates::Templates;
 use crate::site::{self, CardUnit, EmbedUnit, Inputs, PageUnit};
 
@@ -235,8 +235,8 @@ pub(super) fn render_page(
     Ok(OutputFile { path, bytes })
 }
 
-/// Puts each embedded item, rendered, at its marker in `html` (one pass over the page: each
-/// marker once, the first of its number; markers stand on lines of their own).
+/// Puts each embedded item, rendered, at its marker in `html` (one pass over the page; each item
+/// at the first marker of its number).
 fn fill_embeds(
     html: String,
     embeds: &[EmbedUnit],
@@ -247,32 +247,14 @@ fn fill_embeds(
     }
     let mut items = Vec::with_capacity(embeds.len());
     for e in embeds {
+        // The marker's own line break ends the item.
         let mut item = templates.render(e.template, &e.context)?;
-        if !item.ends_with('\n') {
-            item.push('\n');
+        if item.ends_with('\n') {
+            item.pop();
         }
         items.push(Some(item));
     }
-    let mut out =
-        String::with_capacity(html.len() + items.iter().flatten().map(String::len).sum::<usize>());
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find("<!--fb-embed:") {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let marker = embed_marker_at(rest).filter(|(_, len)| rest[*len..].starts_with('\n'));
-        match marker.and_then(|(n, len)| Some((items.get_mut(n)?.take()?, len))) {
-            Some((item, len)) => {
-                out.push_str(&item);
-                rest = &rest[len + 1..];
-            }
-            None => {
-                out.push_str("<!--");
-                rest = &rest[4..];
-            }
-        }
-    }
-    out.push_str(rest);
-    Ok(out)
+    Ok(replace_embed_markers(&html, |n| items.get_mut(n)?.take()))
 }
 
 /// The body text of an item's search record: its Markdown's plain text, with the embedded items

@@ -100,24 +100,9 @@ impl<'a> Generator<'a> {
 
 /// `html` with each embed marker's number moved up by `offset` (the embeds of earlier chapters).
 fn renumber_embeds(html: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find("<!--fb-embed:") {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        match markdown::embed_marker_at(rest) {
-            Some((n, len)) => {
-                out.push_str(markdown::embed_marker(n + offset).trim_end());
-                rest = &rest[len..];
-            }
-            None => {
-                out.push_str("<!--");
-                rest = &rest[4..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    markdown::replace_embed_markers(html, |n| {
+        Some(markdown::embed_marker(n + offset).trim_end().to_string())
+    })
 }
 
 /// Headings one level down (a chapter's title is an `h2` here, under the edition's `h1`).

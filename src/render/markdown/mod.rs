@@ -69,6 +69,29 @@ pub fn embed_marker_at(text: &str) -> Option<(usize, usize)> {
     ))
 }
 
+/// `html` with each embed marker (see [`embed_marker`], its line break left in place) replaced by
+/// what `with` gives for its number, in one pass; a marker `with` gives nothing for stays as it is.
+pub fn replace_embed_markers(html: &str, mut with: impl FnMut(usize) -> Option<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<!--fb-embed:") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match embed_marker_at(rest).and_then(|(n, len)| Some((with(n)?, len))) {
+            Some((text, len)) => {
+                out.push_str(&text);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push_str("<!--");
+                rest = &rest[4..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A citation found in the text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CiteUse {
